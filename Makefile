@@ -1,0 +1,61 @@
+# dgplan — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SERVICES := plan-registry budget-ledger monitoring gateway
+STAMP := $(VENV)/.installed
+INSTALL_INPUTS := requirements/constraints.txt requirements/dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+
+.PHONY: run test test-fast install system-deps infra-up infra-down distributed bench fault-long freeze clean help
+
+help:
+	@echo "make run    - the whole suite in one process (SQLite, in-process bus), seeded, on http://127.0.0.1:8000"
+	@echo "make test   - every test, including real PostgreSQL and real Apache Kafka"
+	@echo "make test-fast       - unit and API tests only (SQLite, in-memory bus)"
+	@echo "make distributed     - every service's API, relay and consumer as processes on PostgreSQL + Kafka"
+	@echo "make bench           - the benchmark suite (writes bench/results/)"
+	@echo "make fault-long      - the long fault-injection run"
+
+$(STAMP): $(INSTALL_INPUTS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements/constraints.txt -r requirements/dev.txt \
+		-e shared $(foreach s,$(SERVICES),-e services/$(s))
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	$(PY) -m dgplan_shared.embedded
+
+test: install system-deps
+	@bash scripts/test.sh
+
+test-fast: install
+	$(PY) -m pytest -m "not postgres and not kafka and not slow" -q
+
+infra-up: install system-deps
+	$(PY) -m dgplan_shared.testing.infra up --dir .infra/dev
+
+infra-down:
+	$(PY) -m dgplan_shared.testing.infra down --dir .infra/dev
+
+distributed: install system-deps
+	$(PY) -m dgplan_shared.topology
+
+bench: install system-deps
+	@bash scripts/with-infra.sh $(PY) -m bench
+
+fault-long: install system-deps
+	@DGPLAN_FAULT_LONG=1 bash scripts/with-infra.sh $(PY) -m pytest -m slow tests/fault -q
+
+freeze:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^dgplan' > requirements/constraints.txt.new
+	@echo "review and move requirements/constraints.txt.new over constraints.txt"
+
+clean:
+	rm -rf $(VENV) .infra var infra/kafka/target

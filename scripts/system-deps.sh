@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: PostgreSQL server binaries, Java 17 and Maven (for Kafka), kubectl
+# is optional (its absence is reported by the tests that need it). Installs only what is missing.
+set -euo pipefail
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
+command -v runuser >/dev/null || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Kafka's jars come from Maven Central once, then from Maven's local cache.
+.venv/bin/python -m dgplan_shared.testing.infra kafka-jars >/dev/null

@@ -1,0 +1,1 @@
+"""dgplan gateway: The public entry point (routing, authentication, authorization, rate limits) and the governance workflow engine."""

@@ -1,0 +1,9 @@
+from pydantic_settings import SettingsConfigDict
+
+from dgplan_shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./var/gateway.db"

@@ -1,0 +1,1 @@
+"""Plan registry: the source of truth for what a plan says and who is responsible for what."""

@@ -1,0 +1,9 @@
+from pydantic_settings import SettingsConfigDict
+
+from dgplan_shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PLAN_REGISTRY_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./var/plan-registry.db"

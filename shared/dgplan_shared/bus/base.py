@@ -1,0 +1,89 @@
+"""The bus contract the outbox relay and the inbox consumer are written against."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class OutgoingRecord:
+    topic: str  # logical topic; the bus adds its prefix
+    key: str
+    value: bytes
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def next_offsets(records: Sequence[IncomingRecord]) -> dict[tuple[str, int], int]:
+    """(topic, partition) -> the offset to commit after these records."""
+    out: dict[tuple[str, int], int] = {}
+    for r in records:
+        key = (r.topic, r.partition)
+        out[key] = max(out.get(key, 0), r.offset + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class IncomingRecord:
+    topic: str  # logical topic (prefix removed)
+    partition: int
+    offset: int
+    key: str | None
+    value: bytes
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class Subscription(ABC):
+    """A consumer group member. Offsets are committed only by ``commit``, never automatically."""
+
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    @abstractmethod
+    async def fetch(self, timeout: float = 1.0, max_records: int = 100) -> list[IncomingRecord]: ...
+
+    @abstractmethod
+    async def commit(self, records: Sequence[IncomingRecord]) -> None:
+        """Mark these records, and everything before them in their partitions, done for this group."""
+
+    async def rewind_to_committed(self) -> None:
+        """After a failed record, make the next fetch start again at the last committed offset."""
+
+
+class Bus(ABC):
+    def __init__(self, topic_prefix: str = "") -> None:
+        self.topic_prefix = topic_prefix
+
+    def physical(self, topic: str) -> str:
+        return f"{self.topic_prefix}{topic}"
+
+    def logical(self, topic: str) -> str:
+        return topic[len(self.topic_prefix):] if self.topic_prefix and topic.startswith(self.topic_prefix) else topic
+
+    async def start(self) -> None:
+        """Open producer connections (idempotent)."""
+
+    async def stop(self) -> None:
+        """Flush and close producer connections."""
+
+    @abstractmethod
+    async def publish(self, records: Sequence[OutgoingRecord]) -> None:
+        """Publish in order and return only when every record is durably acknowledged.
+
+        Raises on failure; the caller (the relay) retries, so a record may be published twice
+        but never lost. Consumers deduplicate through their inbox.
+        """
+
+    @abstractmethod
+    def subscribe(self, group: str, topics: Sequence[str]) -> Subscription: ...
+
+    @abstractmethod
+    async def ping(self) -> bool:
+        """True when the bus is reachable (readiness)."""
+
+    async def ensure_topics(self, topics: Sequence[str], partitions: int | None = None) -> None:
+        """Create topics that do not exist yet (no-op where topics are implicit)."""

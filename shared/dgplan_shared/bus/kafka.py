@@ -1,0 +1,198 @@
+"""Apache Kafka through aiokafka, configured for no loss and no reordering.
+
+The producer is idempotent with ``acks=all`` (aiokafka's defaults are weaker). Consumers never
+auto-commit: the inbox consumer commits an offset only after the handler's database commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.structs import OffsetAndMetadata
+
+from dgplan_shared.bus.base import Bus, IncomingRecord, OutgoingRecord, Subscription, next_offsets
+
+log = logging.getLogger(__name__)
+
+
+class KafkaBus(Bus):
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic_prefix: str = "",
+        client_id: str = "dgplan",
+        partitions: int = 3,
+        replication_factor: int = 1,
+        session_timeout_ms: int = 10000,
+    ) -> None:
+        super().__init__(topic_prefix)
+        self.bootstrap_servers = bootstrap_servers
+        self.partitions = partitions
+        self.replication_factor = replication_factor
+        self.session_timeout_ms = session_timeout_ms
+        self.client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._ping_cache: tuple[float, bool] = (0.0, False)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.bootstrap_servers,
+                client_id=self.client_id,
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=2,
+                request_timeout_ms=15000,
+            )
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def start(self) -> None:
+        await self._ensure_producer()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            await producer.stop()
+
+    async def publish(self, records: Sequence[OutgoingRecord]) -> None:
+        producer = await self._ensure_producer()
+        try:
+            futures = [
+                await producer.send(
+                    self.physical(r.topic), value=r.value, key=r.key.encode(), headers=list(r.headers)
+                )
+                for r in records
+            ]
+            await asyncio.gather(*futures)
+        except BaseException:
+            # A failed idempotent producer may hold a broken sequence; start afresh next time.
+            await self.stop()
+            raise
+
+    def subscribe(self, group: str, topics: Sequence[str]) -> Subscription:
+        return _KafkaSubscription(self, group, list(topics))
+
+    async def ping(self) -> bool:
+        checked_at, ok = self._ping_cache
+        if time.monotonic() - checked_at < 5:
+            return ok
+        client = AIOKafkaClient(bootstrap_servers=self.bootstrap_servers, request_timeout_ms=3000)
+        try:
+            await asyncio.wait_for(client.bootstrap(), 3)
+            ok = True
+        except (KafkaError, OSError, asyncio.TimeoutError):
+            ok = False
+        finally:
+            await client.close()
+        self._ping_cache = (time.monotonic(), ok)
+        return ok
+
+    async def ensure_topics(self, topics: Sequence[str], partitions: int | None = None) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers, client_id=self.client_id)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            wanted = [self.physical(t) for t in topics]
+            missing = [t for t in dict.fromkeys(wanted) if t not in existing]
+            if missing:
+                try:
+                    await admin.create_topics(
+                        [
+                            NewTopic(t, num_partitions=partitions or self.partitions,
+                                     replication_factor=self.replication_factor)
+                            for t in missing
+                        ]
+                    )
+                except TopicAlreadyExistsError:
+                    pass  # another process created it first
+        finally:
+            await admin.close()
+
+
+class _KafkaSubscription(Subscription):
+    def __init__(self, bus: KafkaBus, group: str, topics: list[str]) -> None:
+        self.bus = bus
+        self.group = group
+        self.topics = topics
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        await self.bus.ensure_topics(self.topics)
+        consumer = AIOKafkaConsumer(
+            *[self.bus.physical(t) for t in self.topics],
+            bootstrap_servers=self.bus.bootstrap_servers,
+            group_id=self.group,
+            client_id=f"{self.bus.client_id}-{self.group}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_interval_ms=300000,
+            session_timeout_ms=self.bus.session_timeout_ms,
+            heartbeat_interval_ms=max(1000, self.bus.session_timeout_ms // 4),
+        )
+        await consumer.start()
+        self._consumer = consumer
+
+    async def stop(self) -> None:
+        if self._consumer is not None:
+            consumer, self._consumer = self._consumer, None
+            await consumer.stop()
+
+    @property
+    def consumer(self) -> AIOKafkaConsumer:
+        if self._consumer is None:
+            raise RuntimeError("subscription not started")
+        return self._consumer
+
+    async def fetch(self, timeout: float = 1.0, max_records: int = 100) -> list[IncomingRecord]:
+        batches = await self.consumer.getmany(timeout_ms=int(timeout * 1000), max_records=max_records)
+        out: list[IncomingRecord] = []
+        for tp, messages in batches.items():
+            for m in messages:
+                out.append(
+                    IncomingRecord(
+                        topic=self.bus.logical(tp.topic),
+                        partition=tp.partition,
+                        offset=m.offset,
+                        key=m.key.decode() if m.key is not None else None,
+                        value=m.value or b"",
+                        headers=[(k, bytes(v)) for k, v in (m.headers or [])],
+                    )
+                )
+        return out
+
+    async def commit(self, records: Sequence[IncomingRecord]) -> None:
+        offsets = {
+            TopicPartition(self.bus.physical(topic), partition): OffsetAndMetadata(offset, "")
+            for (topic, partition), offset in next_offsets(records).items()
+        }
+        if not offsets:
+            return
+        try:
+            await self.consumer.commit(offsets)
+        except KafkaError as exc:
+            # A partition moved to another member during a rebalance. It redelivers from the last
+            # committed offset, and the inbox makes the redelivery harmless.
+            log.warning("offset commit refused", extra={"error": str(exc)})
+
+    async def rewind_to_committed(self) -> None:
+        consumer = self.consumer
+        for tp in consumer.assignment():
+            committed = await consumer.committed(tp)
+            if committed is None:
+                await consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, committed)

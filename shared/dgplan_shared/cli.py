@@ -1,0 +1,71 @@
+"""Command line of every service: ``api``, ``relay``, ``consumer``, ``migrate`` and its own commands.
+
+One image, one entry point, one process role per command: Kubernetes runs the API, the relay
+and the consumer as separate Deployments and migrations as a Job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+from dgplan_shared.db.migrations import upgrade
+from dgplan_shared.logging import configure_logging
+from dgplan_shared.service import ServiceDefinition, create_service_app, run_consumer, run_relay
+from dgplan_shared.settings import ServiceSettings
+
+
+async def _until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await work(stop)
+
+
+def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"dgplan-{definition.name}", description=definition.title)
+    sub = parser.add_subparsers(dest="command", required=True)
+    api = sub.add_parser("api", help="serve the HTTP API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8080)
+    api.add_argument("--workers", type=int, default=1)
+    sub.add_parser("relay", help="publish the outbox to the bus")
+    sub.add_parser("consumer", help="consume subscribed events through the inbox")
+    sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    for name in definition.commands:
+        extra = sub.add_parser(name, help=f"service command {name}")
+        extra.add_argument("args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    settings: ServiceSettings = definition.settings_type()
+    configure_logging(definition.name, settings.log_level, settings.log_json)
+
+    if args.command == "api":
+        import uvicorn
+
+        app = create_service_app(definition, settings)
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+        return 0
+    if args.command == "relay":
+        asyncio.run(_until_signalled(lambda stop: run_relay(definition, settings, stop)))
+        return 0
+    if args.command == "consumer":
+        asyncio.run(_until_signalled(lambda stop: run_consumer(definition, settings, stop)))
+        return 0
+    if args.command == "migrate":
+        upgrade(definition.migrations, settings.database_url)
+        return 0
+    return asyncio.run(definition.commands[args.command](settings, args.args))
+
+
+def entry(definition_factory: Callable[[], ServiceDefinition]) -> Callable[[], None]:
+    """Build a console-script entry point from a service's definition factory."""
+
+    def run() -> None:
+        sys.exit(main(definition_factory()))
+
+    return run

@@ -1,0 +1,71 @@
+"""Unit of work: one transaction, committed explicitly by the use case, with its events in the outbox."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dgplan_shared.db.engine import Database
+from dgplan_shared.db.types import utcnow
+from dgplan_shared.events import CloudEvent, topic_for
+
+
+class UnitOfWork:
+    """``async with uow: ...; await uow.commit()`` — leaving the block without commit rolls back.
+
+    ``publish`` writes the event to the outbox in the same transaction as the state change, so
+    the event exists if and only if the change does.
+    """
+
+    def __init__(self, db: Database, service: str, outbox: Table) -> None:
+        self._db = db
+        self.service = service
+        self._outbox = outbox
+        self._session: AsyncSession | None = None
+        self.published: list[CloudEvent] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._db.sessions()
+        self.published = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        session = self.session
+        try:
+            if session.in_transaction():
+                await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+    async def publish(self, event_type: str, subject: str, data: dict[str, Any]) -> CloudEvent:
+        event = CloudEvent.new(self.service, event_type, subject, data)
+        await self.session.execute(
+            insert(self._outbox).values(
+                event_id=event.id,
+                topic=topic_for(event_type),
+                key=event.subject,
+                event_type=event.type,
+                envelope=event.to_json().decode(),
+                created_at=utcnow(),
+            )
+        )
+        self.published.append(event)
+        return event
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

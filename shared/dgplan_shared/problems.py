@@ -1,0 +1,150 @@
+"""RFC 9457 problem details: one stable ``type`` per kind of error, never a bare 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:dgplan:problem:"
+
+log = logging.getLogger(__name__)
+
+_STATUS_SLUGS = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    428: "precondition-required",
+    429: "rate-limited",
+    500: "internal-error",
+    502: "bad-gateway",
+    503: "service-unavailable",
+    504: "gateway-timeout",
+}
+
+
+class ProblemError(Exception):
+    """Raise from domain or use-case code; rendered as problem+json with the given status.
+
+    ``slug`` becomes the stable type ``urn:dgplan:problem:<slug>``; ``extensions`` are extra members
+    (for example ``errors`` naming the offending fields).
+    """
+
+    def __init__(self, status: int, slug: str, title: str, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.extensions = extensions
+
+    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+        return problem_body(self.status, self.slug, self.title, self.detail, instance, **self.extensions)
+
+
+def problem_body(
+    status: int, slug: str, title: str, detail: str | None = None, instance: str | None = None, **extensions: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": TYPE_PREFIX + slug, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return body
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+def not_found(what: str, ident: object) -> ProblemError:
+    return ProblemError(404, "not-found", f"{what} not found", f"No {what} with id {ident!s}.")
+
+
+def conflict(slug: str, detail: str, **extensions: Any) -> ProblemError:
+    return ProblemError(409, slug, "Conflict", detail, **extensions)
+
+
+def invalid(field: str, message: str, slug: str = "validation-error") -> ProblemError:
+    """A 422 that names the offending field, in the same shape as request validation errors."""
+    return ProblemError(
+        422, slug, "Request is not valid", f"{field}: {message}", errors=[{"field": field, "message": message}]
+    )
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or ".".join(str(p) for p in loc)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
+        headers = exc.extensions.pop("_headers", None) if "_headers" in exc.extensions else None
+        return problem_response(exc.to_dict(request.url.path), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            errors.append({"field": _field_name(err.get("loc", ())), "message": err.get("msg", "invalid")})
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem_response(
+            problem_body(422, "validation-error", "Request is not valid", detail, request.url.path, errors=errors)
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = _STATUS_SLUGS.get(exc.status_code, "http-error")
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        title = slug.replace("-", " ").capitalize()
+        return problem_response(
+            problem_body(exc.status_code, slug, title, detail, request.url.path), getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(
+            problem_body(500, "internal-error", "Internal error", "The error was logged.", request.url.path)
+        )
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": slug.replace("-", " ").capitalize(),
+        "content": {
+            PROBLEM_JSON: {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "title", "status"],
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                        "instance": {"type": "string"},
+                    },
+                    "additionalProperties": True,
+                }
+            }
+        },
+    }
+    for status, slug in _STATUS_SLUGS.items()
+    if status in (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429)
+}
+"""Pass as ``responses=`` to routers so the OpenAPI documents every problem a route can return."""

@@ -1,0 +1,109 @@
+"""Outbox relay: publishes committed outbox rows to the bus, in id order, forever.
+
+Each batch runs in one transaction that first takes a transaction-scoped advisory lock on
+PostgreSQL, so only one relay replica publishes at a time (order is kept) and a crashed
+replica's lock vanishes with its connection. Rows are marked published only after the bus
+acknowledged them: a crash in between republishes them, never loses them; consumers' inboxes
+absorb the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+
+from prometheus_client import Counter, Gauge
+from sqlalchemy import Table, func, select, text, update
+
+from dgplan_shared.bus.base import Bus, OutgoingRecord
+from dgplan_shared.db.engine import Database
+from dgplan_shared.db.types import utcnow
+from dgplan_shared.events import CloudEvent
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = Counter("dgplan_outbox_published_total", "Outbox events published", ["service"])
+FAILURES = Counter("dgplan_outbox_publish_failures_total", "Failed outbox publish attempts", ["service"])
+PENDING = Gauge("dgplan_outbox_pending", "Outbox events not yet published (last seen)", ["service"])
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        outbox: Table,
+        *,
+        service: str,
+        batch_size: int = 500,
+        poll_interval: float = 0.05,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.bus = bus
+        self.outbox = outbox
+        self.service = service
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self._lock_key = zlib.crc32(f"dgplan-outbox-relay:{service}".encode())
+
+    async def publish_batch(self) -> int:
+        """Publish one batch; return how many rows it published (0: empty or another relay leads)."""
+        o = self.outbox
+        async with self.db.session() as session, session.begin():
+            if self.db.is_postgres:
+                leader = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+                if not leader:
+                    return 0
+            rows = (
+                await session.execute(
+                    select(o.c.id, o.c.topic, o.c.key, o.c.envelope)
+                    .where(o.c.published_at.is_(None))
+                    .order_by(o.c.id)
+                    .limit(self.batch_size)
+                )
+            ).all()
+            if not rows:
+                return 0
+            records = []
+            for row in rows:
+                event = CloudEvent.from_json(row.envelope)
+                records.append(OutgoingRecord(row.topic, row.key, row.envelope.encode(), event.kafka_headers()))
+            # Raises on failure: the transaction rolls back and the rows stay unpublished.
+            await self.bus.publish(records)
+            await session.execute(
+                update(o).where(o.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
+            )
+        PUBLISHED.labels(self.service).inc(len(rows))
+        return len(rows)
+
+    async def pending(self) -> int:
+        async with self.db.session() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(self.outbox).where(self.outbox.c.published_at.is_(None))
+            )
+        return int(count or 0)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until ``stop`` is set; broker or database outages are waited out, never fatal."""
+        backoff = self.poll_interval
+        log.info("outbox relay started", extra={"relay_service": self.service})
+        while not stop.is_set():
+            try:
+                published = await self.publish_batch()
+                backoff = self.poll_interval
+                if published >= self.batch_size:
+                    continue  # more is waiting: no sleep
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the relay must outlive any outage
+                FAILURES.labels(self.service).inc()
+                log.warning("outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff})
+                backoff = min(max(backoff * 2, 0.1), self.max_backoff)
+            try:
+                await asyncio.wait_for(stop.wait(), backoff)
+            except asyncio.TimeoutError:
+                pass
+        log.info("outbox relay stopped", extra={"relay_service": self.service})

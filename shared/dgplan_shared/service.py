@@ -1,0 +1,184 @@
+"""What a service declares about itself, and the app/relay/consumer built from that declaration."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy import MetaData, Table
+
+from dgplan_shared.bus import Bus, build_bus
+from dgplan_shared.consumer import EventHandlers, InboxConsumer
+from dgplan_shared.db.engine import Database
+from dgplan_shared.db.uow import UnitOfWork
+from dgplan_shared.health import health_router
+from dgplan_shared.http import RequestContextMiddleware
+from dgplan_shared.problems import install_problem_handlers
+from dgplan_shared.relay import OutboxRelay
+from dgplan_shared.settings import ServiceSettings
+
+Command = Callable[[ServiceSettings, list[str]], Awaitable[int]]
+
+
+@dataclass
+class ServiceDefinition:
+    name: str  # "plan-registry": event source, topic prefix, consumer group
+    title: str
+    settings_type: type[ServiceSettings]
+    metadata: MetaData
+    outbox: Table
+    inbox: Table
+    migrations: str  # Alembic script location, e.g. "plan_registry:migrations"
+    routers: Callable[[], Sequence[APIRouter]] = lambda: ()
+    handlers: EventHandlers = field(default_factory=EventHandlers)
+    subscriptions: Sequence[str] = ()  # logical topics this service consumes
+    commands: dict[str, Command] = field(default_factory=dict)  # extra CLI commands
+    on_startup: Callable[[Runtime], Awaitable[None]] | None = None
+    # Run only by the embedded default (``make run``): seed data, demo clients. Distributed
+    # deployments run the equivalent as explicit commands or Jobs.
+    embedded_setup: Callable[[Runtime], Awaitable[None]] | None = None
+    description: str = ""
+    version: str = "0.1.0"
+
+    @property
+    def consumer_group(self) -> str:
+        return self.name
+
+
+@dataclass
+class Runtime:
+    """Everything a request, relay or consumer needs; lives on ``app.state.runtime``."""
+
+    definition: ServiceDefinition
+    settings: ServiceSettings
+    db: Database
+    bus: Bus
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db, self.definition.name, self.definition.outbox)
+
+    def relay(self) -> OutboxRelay:
+        s = self.settings
+        return OutboxRelay(
+            self.db,
+            self.bus,
+            self.definition.outbox,
+            service=self.definition.name,
+            batch_size=s.relay_batch_size,
+            poll_interval=s.relay_poll_interval_seconds,
+        )
+
+    def consumer(self) -> InboxConsumer:
+        s = self.settings
+        d = self.definition
+        return InboxConsumer(
+            db=self.db,
+            bus=self.bus,
+            service=d.name,
+            group=d.consumer_group,
+            topics=list(d.subscriptions),
+            handlers=d.handlers,
+            inbox=d.inbox,
+            outbox=d.outbox,
+            max_attempts=s.consumer_max_attempts,
+            backoff=s.consumer_retry_backoff_seconds,
+        )
+
+
+def build_runtime(
+    definition: ServiceDefinition, settings: ServiceSettings, db: Database | None = None, bus: Bus | None = None
+) -> Runtime:
+    return Runtime(
+        definition=definition,
+        settings=settings,
+        db=db or Database.from_url(settings.database_url, settings.database_pool_size),
+        bus=bus
+        or build_bus(
+            settings.bus,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            topic_prefix=settings.kafka_topic_prefix,
+            client_id=definition.name,
+            partitions=settings.kafka_topic_partitions,
+            replication_factor=settings.kafka_topic_replication_factor,
+            session_timeout_ms=settings.consumer_session_timeout_ms,
+        ),
+    )
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """A fresh, not yet entered unit of work; the use case enters it and commits explicitly."""
+    return request.app.state.runtime.uow()
+
+
+def create_service_app(
+    definition: ServiceDefinition,
+    settings: ServiceSettings | None = None,
+    *,
+    db: Database | None = None,
+    bus: Bus | None = None,
+    extras: dict[str, Any] | None = None,
+) -> FastAPI:
+    """The service's ASGI app. Engine and bus are made in the lifespan unless injected (tests, embedded).
+
+    ``extras`` land in ``Runtime.extras`` (the embedded runner hands the gateway its upstream apps).
+    """
+    settings = settings or definition.settings_type()
+    owns_db = db is None
+    owns_bus = bus is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(definition, settings, db, bus)
+        runtime.extras.update(extras or {})
+        app.state.runtime = runtime
+        if definition.on_startup is not None:
+            await definition.on_startup(runtime)
+        try:
+            yield
+        finally:
+            if owns_bus:
+                await runtime.bus.stop()
+            if owns_db:
+                await runtime.db.dispose()
+
+    app = FastAPI(
+        title=definition.title,
+        version=definition.version,
+        description=definition.description,
+        lifespan=lifespan,
+        docs_url=None,  # served offline by the gateway's own docs page; no CDN assets
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=definition.name)
+    app.include_router(health_router())
+    for router in definition.routers():
+        app.include_router(router)
+    return app
+
+
+async def run_relay(definition: ServiceDefinition, settings: ServiceSettings, stop: asyncio.Event) -> None:
+    runtime = build_runtime(definition, settings)
+    try:
+        await runtime.relay().run(stop)
+    finally:
+        await runtime.bus.stop()
+        await runtime.db.dispose()
+
+
+async def run_consumer(definition: ServiceDefinition, settings: ServiceSettings, stop: asyncio.Event) -> None:
+    runtime = build_runtime(definition, settings)
+    try:
+        await runtime.consumer().run(stop)
+    finally:
+        await runtime.bus.stop()
+        await runtime.db.dispose()

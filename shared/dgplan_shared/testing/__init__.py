@@ -1,0 +1,1 @@
+"""Test support: real PostgreSQL and Kafka on loopback, migrated databases, ASGI clients."""

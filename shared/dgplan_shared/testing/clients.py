@@ -1,0 +1,32 @@
+"""An httpx client over ASGI with the app's lifespan running, and identity headers for tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from dgplan_shared.identity import IDENTITY_HEADER, Principal, sign_identity
+from dgplan_shared.settings import ServiceSettings
+
+
+@asynccontextmanager
+async def asgi_client(app: FastAPI, base_url: str = "http://testserver") -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+def identity_headers(
+    settings: ServiceSettings,
+    subject: str = "test-user",
+    roles: Iterable[str] = (),
+    agency: str | None = None,
+    bodies: Iterable[str] = (),
+) -> dict[str, str]:
+    """What the gateway would forward for a caller with these roles and scopes."""
+    principal = Principal(subject=subject, roles=frozenset(roles), agency=agency, bodies=frozenset(bodies))
+    return {IDENTITY_HEADER: sign_identity(principal, settings.internal_auth_secret.get_secret_value())}
