@@ -27,6 +27,8 @@ OPERATOR = "operator"
 PUBLIC = "public"
 SERVICE = "service"  # another dgplan service acting on its own behalf (e.g. the governance engine)
 
+ANONYMOUS_SUBJECT = "anonymous"  # the gateway forwards unauthenticated callers as this, role PUBLIC
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -82,6 +84,23 @@ def unauthenticated(detail: str) -> ProblemError:
 
 def forbidden(detail: str) -> ProblemError:
     return ProblemError(403, "forbidden", "Not allowed", detail)
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    """401 for an anonymous caller, 403 for an authenticated one without any of ``roles``."""
+    if principal.has(*roles):
+        return
+    if principal.subject == ANONYMOUS_SUBJECT or principal.roles <= {PUBLIC}:
+        raise unauthenticated("This operation needs an authenticated caller.")
+    raise forbidden(f"This operation needs one of the roles: {', '.join(roles)}.")
+
+
+def require_body_member(principal: Principal, body: str) -> None:
+    """Only members of ``body`` act on the stages it owns."""
+    if principal.subject == ANONYMOUS_SUBJECT or principal.roles <= {PUBLIC}:
+        raise unauthenticated("This operation needs an authenticated caller.")
+    if not principal.member_of(body):
+        raise forbidden(f"Only members of {body} may do this.")
 
 
 def principal_from_request(request: Request) -> Principal:
