@@ -41,6 +41,8 @@ class ServiceDefinition:
     # Run only by the embedded default (``make run``): seed data, demo clients. Distributed
     # deployments run the equivalent as explicit commands or Jobs.
     embedded_setup: Callable[[Runtime], Awaitable[None]] | None = None
+    # Extra wiring of the app after the common parts (the gateway adds its edge middleware here).
+    configure_app: Callable[[FastAPI], None] | None = None
     description: str = ""
     version: str = "0.1.0"
 
@@ -163,6 +165,8 @@ def create_service_app(
     app.include_router(health_router())
     for router in definition.routers():
         app.include_router(router)
+    if definition.configure_app is not None:
+        definition.configure_app(app)
     return app
 
 
