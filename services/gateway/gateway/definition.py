@@ -1,7 +1,7 @@
 """The gateway as the shared kit sees it: the edge (entry point) plus the governance engine."""
 
 from dgplan_shared.consumer import EventHandlers
-from dgplan_shared.service import ServiceDefinition
+from dgplan_shared.service import Runtime, ServiceDefinition
 
 from gateway import edge, governance
 from gateway.db.tables import inbox, metadata, outbox
@@ -29,4 +29,11 @@ def definition() -> ServiceDefinition:
         handlers=handlers,
         subscriptions=governance.SUBSCRIPTIONS,
         configure_app=edge.configure,
+        embedded_setup=_embedded_setup,
     )
+
+
+async def _embedded_setup(runtime: Runtime) -> None:
+    """``make run`` only: the governance bodies and workflows, then the demo clients (printed)."""
+    await governance.embedded_setup(runtime)
+    await edge.embedded_setup(runtime)

@@ -1,4 +1,5 @@
-"""The gateway service's tables (its own database; no other service reads it)."""
+"""The gateway's tables (its own database). Split by owner: the edge (clients, signing keys),
+the governance engine (bodies, workflows, instances, decisions), the audit log."""
 
 from sqlalchemy import MetaData
 
@@ -16,3 +17,6 @@ metadata = MetaData(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+
+# Imported for their side effect of adding tables to ``metadata`` (Alembic compares all of them).
+from gateway.db import audit_tables, edge_tables, governance_tables  # noqa: E402,F401

@@ -4,6 +4,7 @@ stage decisions and votes, deadlines and escalation."""
 from fastapi import APIRouter
 
 from dgplan_shared.consumer import EventHandlers
+from dgplan_shared.service import Runtime
 
 
 def routers() -> list[APIRouter]:
@@ -15,3 +16,7 @@ def register_handlers(handlers: EventHandlers) -> None:
 
 
 SUBSCRIPTIONS: tuple[str, ...] = ()
+
+
+async def embedded_setup(runtime: Runtime) -> None:
+    """Seed the bodies, their demo members and the workflow definitions (idempotently)."""
