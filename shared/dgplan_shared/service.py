@@ -37,6 +37,7 @@ class ServiceDefinition:
     handlers: EventHandlers = field(default_factory=EventHandlers)
     subscriptions: Sequence[str] = ()  # logical topics this service consumes
     commands: dict[str, Command] = field(default_factory=dict)  # extra CLI commands
+    daemons: Sequence[str] = ()  # commands that run until stopped (e.g. a scheduler), besides api/relay/consumer
     on_startup: Callable[[Runtime], Awaitable[None]] | None = None
     # Run only by the embedded default (``make run``): seed data, demo clients. Distributed
     # deployments run the equivalent as explicit commands or Jobs.

@@ -1,0 +1,222 @@
+"""The distributed topology on one machine: every service's API, relay and consumer (and any
+daemon it declares) as separate processes on PostgreSQL and Kafka, behind the gateway.
+
+``make distributed`` runs it interactively; the fault-injection tests drive it: they SIGKILL
+and restart any process, the broker, or PostgreSQL, while load goes through the gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import httpx
+
+from dgplan_shared.db.migrations import upgrade
+from dgplan_shared.registry import ORDER
+from dgplan_shared.testing.databases import create_postgres_database
+from dgplan_shared.testing.infra import free_port
+
+API_PORTS = {"plan-registry": 8101, "budget-ledger": 8102, "monitoring": 8103, "gateway": 8000}
+
+
+@dataclass
+class ServiceProcessSet:
+    name: str
+    module: str  # ``python -m <module>`` runs the service's CLI
+    prefix: str  # environment prefix of its settings
+    migrations: str
+    consumes: bool
+    daemons: tuple[str, ...]
+    port: int = 0
+    database_url: str = ""
+
+
+@dataclass
+class ManagedProcess:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen | None = None
+    restarts: int = 0
+
+    def start(self) -> None:
+        out = open(self.log, "ab")
+        self.process = subprocess.Popen(self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        out.close()
+
+    def signal(self, sig: int) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+
+    def kill(self) -> None:
+        self.signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(10)
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def restart(self) -> None:
+        self.kill()
+        self.restarts += 1
+        self.start()
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+@dataclass
+class Topology:
+    base_dir: Path
+    postgres_server: str
+    kafka_bootstrap: str
+    topic_prefix: str = ""
+    fixed_ports: bool = False
+    log_level: str = "WARNING"
+    internal_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    services: dict[str, ServiceProcessSet] = field(default_factory=dict)
+    processes: dict[str, ManagedProcess] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.base_dir = Path(self.base_dir).resolve()
+        (self.base_dir / "logs").mkdir(parents=True, exist_ok=True)
+        found = {ep.name: ep for ep in entry_points(group="dgplan.services")}
+        for name in sorted(found, key=lambda n: ORDER.index(n) if n in ORDER else 99):
+            definition = found[name].load()()
+            self.services[name] = ServiceProcessSet(
+                name=name,
+                module=found[name].module.split(".")[0],
+                prefix=definition.settings_type.model_config.get("env_prefix", ""),
+                migrations=definition.migrations,
+                consumes=bool(definition.subscriptions),
+                daemons=tuple(definition.daemons),
+                port=API_PORTS.get(name, 0) if self.fixed_ports else free_port(),
+            )
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.services['gateway'].port}"
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.services[service].port}"
+
+    def env_for(self, svc: ServiceProcessSet) -> dict[str, str]:
+        p = svc.prefix
+        env = {
+            **os.environ,
+            f"{p}DATABASE_URL": svc.database_url,
+            f"{p}BUS": "kafka",
+            f"{p}KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+            f"{p}KAFKA_TOPIC_PREFIX": self.topic_prefix,
+            f"{p}INTERNAL_AUTH_SECRET": self.internal_secret,
+            f"{p}LOG_LEVEL": self.log_level,
+            f"{p}CONSUMER_SESSION_TIMEOUT_MS": "6000",
+        }
+        if svc.name == "gateway":
+            for upstream in ("plan-registry", "budget-ledger", "monitoring"):
+                if upstream in self.services:
+                    env[f"GATEWAY_{upstream.upper().replace('-', '_')}_URL"] = self.url(upstream)
+        return env
+
+    async def prepare(self) -> None:
+        """A database per service, migrated; then each service's idempotent ``setup`` (seed data)."""
+        for svc in self.services.values():
+            svc.database_url = await create_postgres_database(self.postgres_server, svc.name.replace("-", "_"))
+            await asyncio.to_thread(upgrade, svc.migrations, svc.database_url)
+        for svc in self.services.values():
+            result = await asyncio.to_thread(
+                subprocess.run, [sys.executable, "-m", svc.module, "setup"], env=self.env_for(svc),
+                capture_output=True, text=True, timeout=120,
+            )
+            if result.returncode != 0:
+                raise RuntimeError(f"{svc.name} setup failed:\n{result.stdout}\n{result.stderr}")
+            (self.base_dir / "logs" / f"{svc.name}.setup.log").write_text(result.stdout + result.stderr)
+
+    def start(self) -> None:
+        for svc in self.services.values():
+            roles = [("api", ["api", "--host", "127.0.0.1", "--port", str(svc.port)]), ("relay", ["relay"])]
+            if svc.consumes:
+                roles.append(("consumer", ["consumer"]))
+            roles += [(daemon, [daemon]) for daemon in svc.daemons]
+            for role, args in roles:
+                name = f"{svc.name}.{role}"
+                managed = ManagedProcess(name, [sys.executable, "-m", svc.module, *args], self.env_for(svc),
+                                         self.base_dir / "logs" / f"{name}.log")
+                managed.start()
+                self.processes[name] = managed
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        pending = {name: self.url(name) for name in self.services}
+        while pending and time.monotonic() < deadline:
+            for name, base in list(pending.items()):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        del pending[name]
+                except httpx.TransportError:
+                    pass
+            dead = [p.name for p in self.processes.values() if not p.alive]
+            if dead:
+                raise RuntimeError(f"processes exited early: {dead}; see {self.base_dir / 'logs'}")
+            time.sleep(0.1)
+        if pending:
+            raise RuntimeError(f"not healthy within {timeout}s: {sorted(pending)}")
+
+    def stop(self) -> None:
+        for managed in reversed(list(self.processes.values())):
+            managed.stop()
+
+
+def main() -> None:
+    from dgplan_shared.testing.infra import KafkaBroker, PostgresCluster
+
+    base = Path(os.environ.get("DGPLAN_TOPOLOGY_DIR", ".infra/distributed")).resolve()
+    pg, broker = PostgresCluster(base / "pg"), KafkaBroker(base / "kafka")
+    server = pg.start()
+    broker.start()
+    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO")
+    try:
+        asyncio.run(topology.prepare())
+        topology.start()
+        topology.wait_healthy()
+        print(f"\ndgplan distributed topology is up; gateway at {topology.gateway_url}")
+        for name, managed in topology.processes.items():
+            print(f"  {name:<28} pid {managed.process.pid if managed.process else '-'}")
+        print(f"  PostgreSQL {server.rsplit('@', 1)[1]}  Kafka {broker.bootstrap}  logs {base / 'run' / 'logs'}")
+        print("  Ctrl-C stops everything.", flush=True)
+        stop = False
+
+        def _stop(*_: object) -> None:
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        while not stop:
+            time.sleep(0.5)
+    finally:
+        topology.stop()
+        broker.stop()
+        pg.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The distributed topology: every service's API, relay and consumer as separate processes on
+PostgreSQL and Kafka, reachable through the gateway."""
+
+import uuid
+
+import httpx
+import pytest
+
+from dgplan_shared.topology import Topology
+
+pytestmark = [pytest.mark.postgres, pytest.mark.kafka]
+
+
+async def test_every_process_starts_and_the_gateway_and_apis_are_ready(tmp_path, postgres_server, kafka_bootstrap):
+    topology = Topology(tmp_path, postgres_server, kafka_bootstrap, topic_prefix=f"topo{uuid.uuid4().hex[:6]}-")
+    await topology.prepare()
+    topology.start()
+    try:
+        topology.wait_healthy(90)
+        for name in topology.services:
+            ready = httpx.get(f"{topology.url(name)}/readyz", timeout=5)
+            assert ready.status_code == 200, (name, ready.text)
+            assert ready.json()["checks"]["database"] == "up"
+        expected = {"plan-registry.api", "plan-registry.relay", "budget-ledger.api", "budget-ledger.relay",
+                    "monitoring.api", "monitoring.relay", "gateway.api", "gateway.relay"}
+        assert expected <= set(topology.processes)
+        assert all(p.alive for p in topology.processes.values())
+        # The services refuse callers that did not come through the gateway.
+        direct = httpx.post(f"{topology.url('plan-registry')}/api/v1/plans", json={}, timeout=5)
+        assert direct.status_code in (401, 404, 405)
+    finally:
+        topology.stop()
+    assert not any(p.alive for p in topology.processes.values())
