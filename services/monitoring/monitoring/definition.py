@@ -4,13 +4,24 @@ from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.service import ServiceDefinition
 
 from monitoring.db.tables import inbox, metadata, outbox
+from monitoring.events.types import SUBSCRIPTIONS
 from monitoring.settings import Settings
 
 SERVICE = "monitoring"
 
 
+def _routers():  # type: ignore[no-untyped-def]
+    from monitoring.api import evaluations, indicators, progress_reports, reports
+
+    return (indicators.router, progress_reports.router, evaluations.router, reports.router)
+
+
 def definition() -> ServiceDefinition:
+    from monitoring.commands import rebuild_command, reevaluate_command
+    from monitoring.projections.handlers import register
+
     handlers = EventHandlers()
+    register(handlers)
     return ServiceDefinition(
         name=SERVICE,
         title="dgplan monitoring",
@@ -20,6 +31,8 @@ def definition() -> ServiceDefinition:
         outbox=outbox,
         inbox=inbox,
         migrations="monitoring:migrations",
+        routers=_routers,
         handlers=handlers,
-        subscriptions=(),
+        subscriptions=SUBSCRIPTIONS,
+        commands={"rebuild-read-models": rebuild_command, "reevaluate": reevaluate_command},
     )

@@ -1,0 +1,184 @@
+"""Projection of registry and ledger events into the read models.
+
+The same code serves the live consumer and the rebuild command, so a rebuild reproduces the live
+read models exactly. Tolerant reader: unknown fields are ignored, missing ones become NULL.
+Projections depend only on the event, never on the clock or on monitoring's own data.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dgplan_shared.events import CloudEvent
+from monitoring.db.tables import READ_MODELS, rm_budget_entries, rm_plan_targets, rm_plans, rm_projects, rm_strategies
+from monitoring.events import types as t
+
+
+def _nfc(value: Any) -> str | None:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else None
+
+
+def _title(data: dict, key: str = "title") -> dict[str, str | None]:
+    title = data.get(key) if isinstance(data.get(key), dict) else {}
+    return {"title_th": _nfc(title.get("th")), "title_en": _nfc(title.get("en"))}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _money(value: Any) -> Decimal | None:
+    # Money arrives as a decimal string; never through float.
+    return Decimal(str(value)) if value is not None else None
+
+
+def _declared(data: dict) -> dict[str, int | None]:
+    declared = data.get("declared") if isinstance(data.get("declared"), dict) else {}
+    return {
+        "declared_measures": _int(declared.get("measures")),
+        "declared_work_plans": _int(declared.get("work_plans")),
+        "declared_projects": _int(declared.get("projects")),
+    }
+
+
+async def _upsert(session: AsyncSession, table: Table, key: str, values: dict[str, Any]) -> None:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(**values)
+    changes = {k: v for k, v in values.items() if k != key}
+    await session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changes))
+
+
+async def _plan_drafted(session: AsyncSession, data: dict) -> None:
+    await _upsert(session, rm_plans, "plan_id", {
+        "plan_id": str(data["plan_id"]),
+        "code": data.get("code"),
+        **_title(data),
+        "start_fy": _int(data.get("start_fy")),
+        "end_fy": _int(data.get("end_fy")),
+    })
+
+
+async def _version_approved(session: AsyncSession, data: dict) -> None:
+    plan_id = str(data["plan_id"])
+    await _upsert(session, rm_plans, "plan_id", {"plan_id": plan_id, "approved_version_id": str(data.get("version_id"))})
+
+
+async def _structure_published(session: AsyncSession, data: dict) -> None:
+    plan_id = str(data["plan_id"])
+    values: dict[str, Any] = {
+        "plan_id": plan_id,
+        "code": data.get("plan_code") or data.get("code"),
+        "start_fy": _int(data.get("start_fy")),
+        "end_fy": _int(data.get("end_fy")),
+        "version_id": data.get("version_id"),
+        "budget_framework": _money(data.get("budget_framework")),
+        **_declared(data),
+    }
+    if isinstance(data.get("title"), dict):
+        values.update(_title(data))
+    values = {k: v for k, v in values.items() if v is not None or k in ("budget_framework",)}
+    await _upsert(session, rm_plans, "plan_id", values)
+    # The structure is a full snapshot: replace this plan's targets and strategies.
+    await session.execute(delete(rm_plan_targets).where(rm_plan_targets.c.plan_id == plan_id))
+    await session.execute(delete(rm_strategies).where(rm_strategies.c.plan_id == plan_id))
+    for position, target in enumerate(data.get("targets") or []):
+        await _upsert(session, rm_plan_targets, "target_id", {
+            "target_id": str(target["target_id"]),
+            "plan_id": plan_id,
+            "code": target.get("code"),
+            "position": position,
+            **_title(target),
+        })
+    for strategy in data.get("strategies") or []:
+        await _upsert(session, rm_strategies, "strategy_id", {
+            "strategy_id": str(strategy["strategy_id"]),
+            "plan_id": plan_id,
+            "code": strategy.get("code"),
+            "number": _int(strategy.get("number")),
+            "budget_framework": _money(strategy.get("budget_framework")),
+            **_title(strategy),
+            **_declared(strategy),
+        })
+
+
+def _opt_str(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+async def _project_snapshot(session: AsyncSession, data: dict) -> None:
+    agencies = [
+        {"agency": str(a.get("agency")), "role": a.get("role")}
+        for a in (data.get("agencies") or [])
+        if isinstance(a, dict) and a.get("agency")
+    ]
+    await _upsert(session, rm_projects, "project_id", {
+        "project_id": str(data["project_id"]),
+        "code": data.get("code"),
+        "plan_id": _opt_str(data.get("plan_id")),
+        "strategy_id": _opt_str(data.get("strategy_id")),
+        "measure_id": _opt_str(data.get("measure_id")),
+        "work_plan_id": _opt_str(data.get("work_plan_id")),
+        **_title(data),
+        "lead_agency": data.get("lead_agency"),
+        "agencies": agencies,
+        "start_fy": _int(data.get("start_fy")),
+        "end_fy": _int(data.get("end_fy")),
+        "status": data.get("status"),
+        "target_ids": [str(x) for x in (data.get("target_ids") or [])],
+    })
+
+
+async def _budget_entry(session: AsyncSession, kind: str, data: dict) -> None:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(rm_budget_entries)
+        .values(
+            entry_id=str(data["entry_id"]),
+            kind=kind,
+            project_id=_opt_str(data.get("project_id")),
+            plan_id=_opt_str(data.get("plan_id")),
+            strategy_id=_opt_str(data.get("strategy_id")),
+            agency=data.get("agency"),
+            fiscal_year=_int(data.get("fiscal_year")),
+            expense_category=data.get("expense_category"),
+            amount=_money(data["amount"]),
+            posted_at=_opt_str(data.get("posted_at")),
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def apply_event(session: AsyncSession, event: CloudEvent) -> bool:
+    """Apply one event to the read models; False when the type does not concern them."""
+    data = event.data
+    if event.type == t.PLAN_DRAFTED:
+        await _plan_drafted(session, data)
+    elif event.type == t.PLAN_VERSION_APPROVED:
+        await _version_approved(session, data)
+    elif event.type == t.PLAN_STRUCTURE_PUBLISHED:
+        await _structure_published(session, data)
+    elif event.type in (t.PROJECT_REGISTERED, t.PROJECT_CHANGED):
+        await _project_snapshot(session, data)
+    elif event.type in t.BUDGET_KINDS:
+        await _budget_entry(session, t.BUDGET_KINDS[event.type], data)
+    else:
+        return False
+    return True
+
+
+async def clear_read_models(session: AsyncSession) -> None:
+    for table in READ_MODELS:
+        await session.execute(delete(table))
+

@@ -1,0 +1,193 @@
+"""The plan scorecard for a fiscal year: project statuses and their roll-ups to strategies, plan
+targets and the plan; completeness; budget execution against the frameworks."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dgplan_shared.problems import invalid, not_found
+from monitoring.db.queries import budget_totals, project_facts, targets_by_indicator
+from monitoring.db.tables import indicators, rm_plan_targets, rm_plans, rm_projects, rm_strategies
+from monitoring.domain.evaluation import NOT_REPORTING, Thresholds, evaluate_project, roll_up
+from monitoring.domain.fiscal import fiscal_year_end, fiscal_year_range, fiscal_year_start, quarter_of
+
+ZERO = Decimal("0.00")
+KINDS = ("allocation", "commitment", "disbursement")
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def execution_rate(allocated: Decimal, disbursed: Decimal) -> str | None:
+    if allocated <= 0:
+        return None
+    return str((disbursed / allocated * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def budget_block(
+    totals: dict[str, Decimal], *, framework: Decimal | None = None, show_framework: bool = False
+) -> dict[str, Any]:
+    allocated = totals.get("allocation", ZERO)
+    disbursed = totals.get("disbursement", ZERO)
+    block = {
+        "allocated": money(allocated),
+        "committed": money(totals.get("commitment", ZERO)),
+        "disbursed": money(disbursed),
+        "execution_rate": execution_rate(allocated, disbursed),
+    }
+    if show_framework:
+        block = {"framework": money(framework), **block}
+    return block
+
+
+def _sum(blocks: list[dict[str, Decimal]]) -> dict[str, Decimal]:
+    return {k: sum((b.get(k, ZERO) for b in blocks), ZERO) for k in KINDS}
+
+
+def default_as_of(fiscal_year: int, today: date) -> date:
+    return min(max(today, fiscal_year_start(fiscal_year)), fiscal_year_end(fiscal_year))
+
+
+async def plan_row(session: AsyncSession, plan_id: str) -> dict[str, Any]:
+    row = (await session.execute(select(rm_plans).where(rm_plans.c.plan_id == plan_id))).mappings().first()
+    if row is None:
+        raise not_found("plan", plan_id)
+    return dict(row)
+
+
+def _title(row: dict[str, Any]) -> dict[str, str | None]:
+    return {"th": row["title_th"], "en": row["title_en"]}
+
+
+async def build_scorecard(
+    session: AsyncSession, plan_id: str, fiscal_year: int, as_of: date, rules: Thresholds
+) -> dict[str, Any]:
+    plan = await plan_row(session, plan_id)
+    if not fiscal_year_start(fiscal_year) <= as_of <= fiscal_year_end(fiscal_year):
+        raise invalid("as_of", f"must fall in fiscal year {fiscal_year} ({fiscal_year_start(fiscal_year)} to "
+                               f"{fiscal_year_end(fiscal_year)})")
+    if plan["start_fy"] and plan["end_fy"] and not plan["start_fy"] <= fiscal_year <= plan["end_fy"]:
+        raise invalid("fiscal_year", f"the plan runs in fiscal years {plan['start_fy']}-{plan['end_fy']}")
+    strategies = [dict(r) for r in (await session.execute(
+        select(rm_strategies).where(rm_strategies.c.plan_id == plan_id)
+        .order_by(rm_strategies.c.number, rm_strategies.c.code))).mappings()]
+    targets = [dict(r) for r in (await session.execute(
+        select(rm_plan_targets).where(rm_plan_targets.c.plan_id == plan_id)
+        .order_by(rm_plan_targets.c.position))).mappings()]
+    projects = [dict(r) for r in (await session.execute(
+        select(rm_projects).where(rm_projects.c.plan_id == plan_id).order_by(rm_projects.c.code))).mappings()]
+
+    facts = await project_facts(session, projects, fiscal_year)
+    evaluations = {pid: evaluate_project(f, as_of, rules) for pid, f in facts.items()}
+    money_by_project = await budget_totals(session, fiscal_year, [p["project_id"] for p in projects])
+
+    project_views = []
+    for p in projects:
+        ev = evaluations[p["project_id"]]
+        latest = ev.latest_report
+        project_views.append({
+            "project_id": p["project_id"],
+            "code": p["code"],
+            "title": _title(p),
+            "strategy_id": p["strategy_id"],
+            "lead_agency": p["lead_agency"],
+            "target_ids": p["target_ids"],
+            "status": ev.status,
+            "at_risk": ev.at_risk,
+            "reason": ev.reason,
+            "percent_complete": None if latest is None else str(latest.percent_complete),
+            "latest_quarter": None if latest is None else latest.period.label(),
+            "budget": budget_block(money_by_project.get(p["project_id"], {})),
+        })
+
+    def group(members: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Decimal]]:
+        rolled = roll_up([m["status"] for m in members], rules)
+        totals = _sum([money_by_project.get(m["project_id"], {}) for m in members])
+        return rolled, totals
+
+    strategy_views = []
+    for s in strategies:
+        members = [v for v in project_views if v["strategy_id"] == s["strategy_id"]]
+        rolled, totals = group(members)
+        strategy_views.append({
+            "strategy_id": s["strategy_id"],
+            "code": s["code"],
+            "number": s["number"],
+            "title": _title(s),
+            **rolled,
+            "completeness": _completeness(s["declared_projects"], members),
+            "budget": budget_block(totals, framework=s["budget_framework"], show_framework=True),
+        })
+    target_views = []
+    for target in targets:
+        members = [v for v in project_views if target["target_id"] in (v["target_ids"] or [])]
+        rolled, totals = group(members)
+        target_views.append({
+            "target_id": target["target_id"], "code": target["code"], "title": _title(target), **rolled,
+            "budget": budget_block(totals),
+        })
+    plan_rolled, plan_totals = group(project_views)
+    due = next((ev.last_due_quarter for ev in evaluations.values() if ev.last_due_quarter), None)
+    return {
+        "plan": {
+            "plan_id": plan_id,
+            "code": plan["code"],
+            "title": _title(plan),
+            "start_fy": plan["start_fy"],
+            "end_fy": plan["end_fy"],
+            "approved": plan["approved_version_id"] is not None,
+        },
+        "fiscal_year": fiscal_year,
+        "fiscal_year_range": fiscal_year_range(fiscal_year),
+        "as_of": as_of.isoformat(),
+        "quarter": quarter_of(as_of).quarter,
+        "last_due_quarter": None if due is None else {"fiscal_year": due.fiscal_year, "quarter": due.quarter},
+        **plan_rolled,
+        "completeness": _completeness(plan["declared_projects"], project_views),
+        "budget": budget_block(plan_totals, framework=plan["budget_framework"], show_framework=True),
+        "strategies": strategy_views,
+        "targets": target_views,
+        "indicators": await _plan_level_indicators(session, strategies, targets, fiscal_year),
+        "projects": project_views,
+    }
+
+
+def _completeness(declared: int | None, members: list[dict[str, Any]]) -> dict[str, Any]:
+    silent = [m["code"] or m["project_id"] for m in members if m["status"] == NOT_REPORTING]
+    return {
+        "declared_projects": declared,
+        "registered_projects": len(members),
+        "unregistered_projects": None if declared is None else max(declared - len(members), 0),
+        "reporting_projects": len(members) - len(silent),
+        "not_reporting_projects": silent,
+    }
+
+
+async def _plan_level_indicators(
+    session: AsyncSession, strategies: list[dict], targets: list[dict], fiscal_year: int
+) -> list[dict[str, Any]]:
+    strategy_ids = [s["strategy_id"] for s in strategies]
+    target_ids = [t["target_id"] for t in targets]
+    rows = [dict(r) for r in (await session.execute(
+        select(indicators).where(or_(
+            (indicators.c.link_type == "strategy") & indicators.c.link_id.in_(strategy_ids or [""]),
+            (indicators.c.link_type == "plan_target") & indicators.c.link_id.in_(target_ids or [""]),
+        )).order_by(indicators.c.code))).mappings()]
+    by_indicator = await targets_by_indicator(session, [r["indicator_id"] for r in rows])
+    return [{
+        "indicator_id": r["indicator_id"],
+        "code": r["code"],
+        "name": {"th": r["name_th"], "en": r["name_en"]},
+        "unit": r["unit"],
+        "direction": r["direction"],
+        "link": {"type": r["link_type"], "id": r["link_id"]},
+        "baseline": r["baseline"],
+        "target": None if fiscal_year not in by_indicator.get(r["indicator_id"], {})
+        else format(by_indicator[r["indicator_id"]][fiscal_year].normalize(), "f"),
+    } for r in rows]
