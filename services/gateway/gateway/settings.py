@@ -1,3 +1,9 @@
+"""Gateway settings (environment prefix ``GATEWAY_``). Every field is documented: the operations
+guide is generated from these descriptions."""
+
+from typing import Literal
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from dgplan_shared.settings import ServiceSettings
@@ -6,4 +12,104 @@ from dgplan_shared.settings import ServiceSettings
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
-    database_url: str = "sqlite+aiosqlite:///./var/gateway.db"
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./var/gateway.db",
+        description="SQLAlchemy async URL of the gateway's own database (clients, signing keys, governance).",
+    )
+
+    # --- upstreams -------------------------------------------------------------------------
+    plan_registry_url: str = Field(
+        default="http://127.0.0.1:8101", description="Base URL of the plan-registry API (distributed mode)."
+    )
+    budget_ledger_url: str = Field(
+        default="http://127.0.0.1:8102", description="Base URL of the budget-ledger API (distributed mode)."
+    )
+    monitoring_url: str = Field(
+        default="http://127.0.0.1:8103", description="Base URL of the monitoring API (distributed mode)."
+    )
+    upstream_client: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        description=(
+            "HTTP client used to reach the services. aiohttp was chosen by measurement "
+            "(bench/gateway_bench.py): httpx's pool adds several milliseconds under concurrency."
+        ),
+    )
+    upstream_connect_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="Longest wait to open a connection to a service before answering 502/504."
+    )
+    upstream_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="Longest wait for a service's response headers before answering 504."
+    )
+    upstream_retries: int = Field(
+        default=2,
+        ge=0,
+        le=5,
+        description=(
+            "Extra attempts after a connection failure or timeout; only for GET/HEAD/OPTIONS and "
+            "requests carrying an Idempotency-Key (retrying anything else could double an effect)."
+        ),
+    )
+    upstream_retry_backoff_seconds: float = Field(
+        default=0.05, ge=0, description="Pause before the first retry (doubles on each further retry)."
+    )
+    upstream_pool_size: int = Field(
+        default=100, ge=1, description="Keep-alive connections kept per service by the upstream client."
+    )
+    circuit_failure_threshold: int = Field(
+        default=5, ge=1, description="Consecutive connection failures after which a service's circuit opens (503)."
+    )
+    circuit_open_seconds: float = Field(
+        default=5.0, gt=0, description="How long an open circuit answers 503 before letting a trial request through."
+    )
+    openapi_cache_seconds: float = Field(
+        default=60.0, ge=0, description="How long the merged OpenAPI document is cached before it is rebuilt."
+    )
+
+    # --- authentication ------------------------------------------------------------------
+    jwks_url: str | None = Field(
+        default=None,
+        description="JWKS of an external OAuth2/OIDC identity provider; bearer tokens signed by its keys are accepted.",
+    )
+    jwt_issuer: str | None = Field(
+        default=None, description="Expected `iss` of tokens from the external identity provider (checked if set)."
+    )
+    jwt_audience: str = Field(default="dgplan-api", description="Expected `aud` of every bearer token.")
+    jwt_roles_claim: str = Field(default="roles", description="Claim that carries the caller's dgplan roles.")
+    jwt_agency_claim: str = Field(default="agency", description="Claim that carries the caller's agency code.")
+    jwks_cache_seconds: float = Field(default=300.0, ge=0, description="How long the external JWKS is cached.")
+    builtin_issuer: bool = Field(
+        default=True,
+        description=(
+            "Issue tokens to configured clients (OAuth2 client credentials at /oauth2/token) so a fresh install "
+            "works alone. Its RSA signing key is kept in the gateway database: in production use an external "
+            "identity provider (jwks_url) and turn this off."
+        ),
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The gateway's public URL: the built-in issuer's `iss` and the base of its discovery document.",
+    )
+    token_ttl_seconds: int = Field(default=3600, ge=60, le=86400, description="Lifetime of issued access tokens.")
+    membership_cache_seconds: float = Field(
+        default=10.0, ge=0, description="How long a subject's body memberships are cached at the edge."
+    )
+    demo_clients_file: str | None = Field(
+        default=None,
+        description=(
+            "Where `make run` keeps the demo clients' plain secrets (mode 600); default "
+            "`<DGPLAN_DATA_DIR or var>/demo-clients.txt`."
+        ),
+    )
+
+    # --- rate limits -----------------------------------------------------------------------
+    rate_limit_per_second: float = Field(
+        default=50.0,
+        ge=0,
+        description=(
+            "Sustained requests per second per client id (anonymous callers: per remote address); 0 turns "
+            "limiting off. Counted per gateway process: with N replicas a client gets up to N times this."
+        ),
+    )
+    rate_limit_burst: int = Field(
+        default=100, ge=1, description="Requests a client may send at once before the sustained rate applies."
+    )

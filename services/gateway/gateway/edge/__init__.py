@@ -1,19 +1,52 @@
 """The public entry point: authentication, identity forwarding, authorization, rate limits,
 routing to the services, the merged OpenAPI document and the offline docs page."""
 
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import APIRouter, FastAPI
+from starlette.middleware import Middleware
 
 from dgplan_shared.service import Runtime
+from gateway.edge import admin_clients, openapi_routes, token_endpoint
+from gateway.edge.demo_clients import banner, ensure_demo_clients, secrets_file
+from gateway.edge.middleware import EdgeMiddleware
+from gateway.edge.state import EDGE_KEY, build_state
 
 
 def routers() -> list[APIRouter]:
-    """The edge's own routes (token endpoint, JWKS, docs). The catch-all proxy is added in configure."""
-    return []
+    """The edge's own routes. Proxying is done by the edge middleware, before routing, for the
+    services' prefixes only, so it never shadows a gateway route."""
+    return [token_endpoint.router, admin_clients.router, openapi_routes.router]
 
 
 def configure(app: FastAPI) -> None:
-    """Install edge middleware and the catch-all proxy route (added last so it never shadows a route)."""
+    """Install the edge middleware and replace FastAPI's own /openapi.json with the merged one."""
+    app.router.routes = [r for r in app.router.routes if getattr(r, "path", None) != app.openapi_url]
+    # Innermost user middleware: inside the request-context middleware (request id, trace
+    # context, body limit are set when the edge runs), outside the router.
+    app.user_middleware.append(Middleware(EdgeMiddleware))
+
+    original = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        async with original(a) as state:
+            runtime: Runtime = a.state.runtime
+            edge = runtime.extras[EDGE_KEY] = build_state(runtime)
+            try:
+                yield state
+            finally:
+                await edge.close()
+
+    app.router.lifespan_context = lifespan
 
 
 async def embedded_setup(runtime: Runtime) -> None:
     """Create the demo clients (idempotently) and print their credentials."""
+    path = secrets_file(runtime.settings)  # type: ignore[arg-type]
+    found = await ensure_demo_clients(runtime, path)
+    print(banner(runtime.settings.public_base_url, found, path), flush=True)  # type: ignore[attr-defined]

@@ -1,0 +1,104 @@
+"""Coarse authorization at the edge (defence in depth): which roles may read or change what, by
+route prefix. The services do the fine-grained part (an agency only its own projects, a body
+member only the stages of its bodies); the edge turns away callers that have no business with a
+whole area before any service is reached.
+
+The table is declarative so the matrix test can walk every prefix against every role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dgplan_shared.identity import (
+    AGENCY,
+    ANONYMOUS_SUBJECT,
+    BODY_MEMBER,
+    OPERATOR,
+    PUBLIC,
+    SECRETARIAT,
+    SERVICE,
+    Principal,
+)
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+EVERYONE = frozenset({PUBLIC, SECRETARIAT, AGENCY, BODY_MEMBER, OPERATOR, SERVICE})
+SIGNED_IN = EVERYONE - {PUBLIC}
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    prefix: str
+    read: frozenset[str]
+    write: frozenset[str]
+    why: str
+
+    def matches(self, path: str) -> bool:
+        return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
+
+    def allowed(self, method: str) -> frozenset[str]:
+        return self.read if method in READ_METHODS else self.write
+
+
+def _roles(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("/api/v1/plans", EVERYONE, _roles(SECRETARIAT, SERVICE), "the public reads approved plans; the secretariat drafts and submits"),
+    Rule("/api/v1/agencies", EVERYONE, _roles(SECRETARIAT, SERVICE), "agency roles are public facts of the plan"),
+    Rule("/api/v1/projects", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "agencies register their own projects"),
+    Rule(
+        "/api/v1/observations",
+        SIGNED_IN,
+        _roles(SECRETARIAT, BODY_MEMBER, SERVICE),
+        "bodies raise observations, the secretariat answers them",
+    ),
+    Rule(
+        "/api/v1/budget",
+        SIGNED_IN,
+        _roles(SECRETARIAT, AGENCY, BODY_MEMBER, SERVICE),
+        "money: agencies request and report, the secretariat posts",
+    ),
+    Rule(
+        "/api/v1/screening",
+        SIGNED_IN,
+        _roles(SECRETARIAT, AGENCY, BODY_MEMBER, SERVICE),
+        "the secretariat opens rounds, agencies submit requests, the subcommittee decides",
+    ),
+    Rule("/api/v1/monitoring", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "scorecards are public; agencies report"),
+    Rule(
+        "/api/v1/governance",
+        SIGNED_IN,
+        _roles(SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE),
+        "bodies decide their stages; operators manage bodies and workflow definitions",
+    ),
+    Rule("/api/v1/audit", _roles(SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE), NOBODY, "the audit log is append-only"),
+    Rule("/api/v1/admin", _roles(OPERATOR), _roles(OPERATOR), "operators manage clients"),
+    Rule("/api/v1", SIGNED_IN, SIGNED_IN, "anything else under the API needs a signed-in caller"),
+)
+"""Most specific first; paths outside ``/api/v1`` (token endpoint, discovery, docs, health) are open."""
+
+
+def rule_for(path: str) -> Rule | None:
+    for rule in RULES:
+        if rule.matches(path):
+            return rule
+    return None
+
+
+def is_anonymous(principal: Principal) -> bool:
+    return principal.subject == ANONYMOUS_SUBJECT or principal.roles <= {PUBLIC}
+
+
+def decide(method: str, path: str, principal: Principal) -> int | None:
+    """None when the caller may go on; 401 when it must sign in first; 403 when signing in is not the issue."""
+    rule = rule_for(path)
+    if rule is None:
+        return None
+    allowed = rule.allowed(method)
+    if PUBLIC in allowed or principal.roles & allowed:
+        return None
+    return 401 if is_anonymous(principal) else 403

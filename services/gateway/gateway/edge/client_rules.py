@@ -1,0 +1,32 @@
+"""What makes a valid OAuth2 client definition (no framework code: used by the admin use cases)."""
+
+from __future__ import annotations
+
+import re
+
+from dgplan_shared.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE
+from dgplan_shared.problems import invalid
+
+ASSIGNABLE_ROLES = (SECRETARIAT, AGENCY, BODY_MEMBER, OPERATOR, SERVICE)
+CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
+AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,31}$")
+
+
+def check_client_id(client_id: str) -> None:
+    if not CLIENT_ID.match(client_id):
+        raise invalid("client_id", "3-100 characters: lower-case letters, digits, '.', '_' or '-'.")
+
+
+def check_roles_and_agency(roles: list[str], agency: str | None) -> tuple[str, ...]:
+    if not roles:
+        raise invalid("roles", "at least one role is needed.")
+    unknown = [r for r in roles if r not in ASSIGNABLE_ROLES]
+    if unknown:
+        raise invalid("roles", f"unknown role(s) {', '.join(unknown)}; use {', '.join(ASSIGNABLE_ROLES)}.")
+    if agency is not None and not AGENCY_CODE.match(agency):
+        raise invalid("agency", "an agency code such as MOF or OPDC.")
+    if AGENCY in roles and agency is None:
+        raise invalid("agency", "a client with the agency role acts for one agency: give its code.")
+    if AGENCY not in roles and agency is not None:
+        raise invalid("agency", "only clients with the agency role carry an agency.")
+    return tuple(dict.fromkeys(roles))

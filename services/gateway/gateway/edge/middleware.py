@@ -1,0 +1,129 @@
+"""The edge's request pipeline, as pure ASGI on every request's hot path:
+
+1. drop any incoming ``X-Dgplan-Identity`` (only the gateway may assert identities);
+2. authenticate ``Authorization: Bearer`` (else the caller is ``anonymous`` with role ``public``);
+3. rate-limit per client id (anonymous callers per remote address);
+4. coarse authorization by route prefix (401 / 403);
+5. forward a signed identity, the request id and a child ``traceparent`` either to the service
+   that owns the path or to the gateway's own routes.
+
+It sits inside the request-context middleware (request id, trace context, body limit) and
+outside the router, so it answers with problem+json itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dgplan_shared.context import child_traceparent, new_request_id, request_id_var, traceparent_var
+from dgplan_shared.identity import ANONYMOUS_SUBJECT, IDENTITY_HEADER, PUBLIC, Principal
+from gateway.edge import access_policy
+from gateway.edge.bearer_tokens import TokenRejected
+from gateway.edge.problems_asgi import send_problem
+from gateway.edge.proxy import HOP_BY_HOP
+from gateway.edge.rate_limit import retry_after_header
+from gateway.edge.state import EDGE_KEY, EdgeState
+from gateway.edge.upstreams import service_for
+
+ANONYMOUS = Principal(subject=ANONYMOUS_SUBJECT, roles=frozenset({PUBLIC}))
+_IDENTITY = IDENTITY_HEADER.encode()
+_UNLIMITED = frozenset({"/healthz", "/readyz", "/metrics"})
+# Replaced or meaningless on the way to a service.
+_NOT_FORWARDED = HOP_BY_HOP | {_IDENTITY, b"authorization", b"x-request-id", b"traceparent", b"host", b"cookie"}
+
+
+class _RouteLabel:
+    """Lets the metrics middleware label proxied requests by service instead of "unmatched"."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+_ROUTE_LABELS: dict[str, _RouteLabel] = {}
+
+
+class EdgeMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        edge: EdgeState = scope["app"].state.runtime.extras[EDGE_KEY]
+        path: str = scope["path"]
+
+        authorization = b""
+        headers: list[tuple[bytes, bytes]] = []
+        for name, value in scope["headers"]:
+            if name == _IDENTITY:
+                continue  # a forged assertion: never passes the edge
+            if name == b"authorization":
+                authorization = value
+            headers.append((name, value))
+
+        principal = ANONYMOUS
+        if authorization[:7].lower() == b"bearer ":
+            try:
+                principal = await edge.verifier.verify(authorization[7:].strip().decode("latin-1"))
+            except TokenRejected as exc:
+                description = str(exc).replace('"', "'")
+                await send_problem(
+                    send, 401, f"Bearer token rejected: {exc}.", path,
+                    headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{description}"'},
+                )
+                return
+            bodies = await edge.bodies(principal.subject)
+            if bodies:
+                principal = replace(principal, bodies=bodies)
+
+        if edge.buckets.enabled and path not in _UNLIMITED:
+            if principal is ANONYMOUS:
+                client = scope.get("client")
+                key = "addr:" + (client[0] if client else "unknown")
+            else:
+                key = "client:" + principal.subject
+            wait = edge.buckets.take(key)
+            if wait:
+                await send_problem(
+                    send, 429, "Rate limit exceeded; retry later.", path,
+                    headers={"Retry-After": retry_after_header(wait)},
+                )
+                return
+
+        verdict = access_policy.decide(scope["method"], path, principal)
+        if verdict == 401:
+            await send_problem(
+                send, 401, "This operation needs an authenticated caller (Authorization: Bearer <token>).", path,
+                headers={"WWW-Authenticate": 'Bearer realm="dgplan"'},
+            )
+            return
+        if verdict == 403:
+            await send_problem(send, 403, "Your roles do not allow this operation.", path)
+            return
+
+        identity = edge.identity_header(principal)
+        service = service_for(path)
+        if service is None:
+            headers.append((_IDENTITY, identity))
+            scope["headers"] = headers
+            await self.app(scope, receive, send)
+            return
+
+        forwarded = [(k, v) for k, v in headers if k not in _NOT_FORWARDED]
+        forwarded.append((_IDENTITY, identity))
+        forwarded.append((b"x-request-id", (request_id_var.get() or new_request_id()).encode()))
+        forwarded.append((b"traceparent", child_traceparent(traceparent_var.get()).encode()))
+        client = scope.get("client")
+        if client:
+            forwarded.append((b"x-forwarded-for", client[0].encode()))
+        forwarded.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
+        label = _ROUTE_LABELS.get(service)
+        if label is None:
+            label = _ROUTE_LABELS[service] = _RouteLabel(f"proxy:{service}")
+        scope["route"] = label
+        await edge.upstreams[service].forward(scope, receive, send, forwarded)

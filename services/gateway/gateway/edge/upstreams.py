@@ -1,0 +1,33 @@
+"""Which service answers which path prefix (docs/contracts.md, "Routes")."""
+
+from __future__ import annotations
+
+from gateway.settings import Settings
+
+PREFIXES: dict[str, str] = {
+    "/api/v1/plans": "plan-registry",
+    "/api/v1/agencies": "plan-registry",
+    "/api/v1/projects": "plan-registry",
+    "/api/v1/observations": "plan-registry",
+    "/api/v1/budget": "budget-ledger",
+    "/api/v1/screening": "budget-ledger",
+    "/api/v1/monitoring": "monitoring",
+}
+
+SERVICES = ("plan-registry", "budget-ledger", "monitoring")
+
+
+def service_for(path: str) -> str | None:
+    # "/api/v1/plansX" is not "/api/v1/plans": match whole segments only.
+    for prefix, service in PREFIXES.items():
+        if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+            return service
+    return None
+
+
+def base_urls(settings: Settings) -> dict[str, str]:
+    return {
+        "plan-registry": settings.plan_registry_url.rstrip("/"),
+        "budget-ledger": settings.budget_ledger_url.rstrip("/"),
+        "monitoring": settings.monitoring_url.rstrip("/"),
+    }

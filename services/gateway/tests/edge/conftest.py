@@ -1,0 +1,110 @@
+"""Edge fixtures: the gateway app with in-process upstreams that echo what they were sent, and
+bearer tokens minted by the gateway's own issuer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import jwt
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from dgplan_shared.identity import IDENTITY_HEADER, verify_identity
+from dgplan_shared.service import create_service_app
+from dgplan_shared.testing.clients import asgi_client
+from gateway.definition import definition
+from gateway.edge.bearer_tokens import ClientGrant, issue_token
+from gateway.edge.state import edge_state
+from gateway.edge.upstreams import SERVICES
+
+ECHO_HEADERS = ("x-request-id", "traceparent", "idempotency-key", "x-forwarded-for", "authorization", "host")
+
+
+def echo_app(service: str, secret: str) -> FastAPI:
+    """A stand-in service: answers with what reached it, including the verified identity."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.get("/openapi.json")
+    async def openapi() -> JSONResponse:
+        return JSONResponse(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": service, "version": "1"},
+                "paths": {
+                    f"/api/v1/{service}-thing": {
+                        "get": {
+                            "operationId": "read_thing",
+                            "summary": f"Read a {service} thing",
+                            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                                }
+                            },
+                        }
+                    },
+                    "/healthz": {"get": {"responses": {"200": {"description": "ok"}}}},
+                },
+                "components": {"schemas": {"Thing": {"type": "object", "title": f"{service} thing"}}},
+            }
+        )
+
+    @app.api_route(
+        "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], include_in_schema=False
+    )
+    async def echo(request: Request, path: str) -> JSONResponse:
+        token = request.headers.get(IDENTITY_HEADER)
+        identity: dict[str, Any] | None = None
+        if token:
+            try:
+                p = verify_identity(token, secret)
+                identity = {"sub": p.subject, "roles": sorted(p.roles), "agency": p.agency, "bodies": sorted(p.bodies)}
+            except jwt.PyJWTError:
+                identity = {"invalid": True}
+        return JSONResponse(
+            {
+                "service": service,
+                "method": request.method,
+                "path": "/" + path,
+                "query": request.url.query,
+                "identity": identity,
+                "headers": {h: request.headers.get(h) for h in ECHO_HEADERS},
+                "body": (await request.body()).decode(),
+            },
+            headers={"x-upstream": service, "connection": "x-secret-hop", "x-secret-hop": "1"},
+        )
+
+    return app
+
+
+@pytest.fixture
+def gateway(settings, db, bus) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
+    """``async with gateway(**setting_overrides, upstreams=...) as (client, runtime)``."""
+
+    @asynccontextmanager
+    async def make(upstreams: dict[str, Any] | None = None, **overrides: Any) -> AsyncIterator[Any]:
+        s = settings.model_copy(update=overrides)
+        secret = s.internal_auth_secret.get_secret_value()
+        if upstreams is None:
+            upstreams = {name: echo_app(name, secret) for name in SERVICES}
+        app = create_service_app(definition(), s, db=db, bus=bus, extras={"upstream_apps": upstreams})
+        async with asgi_client(app) as client:
+            yield client, app.state.runtime
+
+    return make
+
+
+@pytest.fixture
+def bearer() -> Callable[..., Any]:
+    """``await bearer(runtime, *roles, agency=..., subject=...)``: headers with a token of the gateway's issuer."""
+
+    async def make(runtime, *roles: str, agency: str | None = None, subject: str = "test-client") -> dict[str, str]:  # type: ignore[no-untyped-def]
+        edge = edge_state(runtime)
+        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), agency))
+        return {"Authorization": f"Bearer {token}"}
+
+    return make

@@ -1,0 +1,95 @@
+"""Every route prefix against every role, for reads and writes: unauthenticated callers get 401,
+callers whose roles have no business there get 403, everyone else reaches the service (or the
+gateway route) with their identity. The expectations are written out here, independently of the
+gateway's policy table, as the specification the table must meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.edge.access_policy import RULES
+
+ROLES = ("public", "secretariat", "agency", "body_member", "operator", "service")
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"public"}
+
+# prefix: (roles that may read, roles that may write)
+EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    "/api/v1/plans": (EVERYONE, {"secretariat", "service"}),
+    "/api/v1/agencies": (EVERYONE, {"secretariat", "service"}),
+    "/api/v1/projects": (EVERYONE, {"secretariat", "agency", "service"}),
+    "/api/v1/observations": (SIGNED_IN, {"secretariat", "body_member", "service"}),
+    "/api/v1/budget": (SIGNED_IN, {"secretariat", "agency", "body_member", "service"}),
+    "/api/v1/screening": (SIGNED_IN, {"secretariat", "agency", "body_member", "service"}),
+    "/api/v1/monitoring": (EVERYONE, {"secretariat", "agency", "service"}),
+    "/api/v1/governance": (SIGNED_IN, {"secretariat", "body_member", "operator", "service"}),
+    "/api/v1/audit": ({"secretariat", "body_member", "operator", "service"}, set()),
+    "/api/v1/admin": ({"operator"}, {"operator"}),
+}
+UPSTREAM = {
+    "/api/v1/plans": "plan-registry",
+    "/api/v1/agencies": "plan-registry",
+    "/api/v1/projects": "plan-registry",
+    "/api/v1/observations": "plan-registry",
+    "/api/v1/budget": "budget-ledger",
+    "/api/v1/screening": "budget-ledger",
+    "/api/v1/monitoring": "monitoring",
+}
+OPEN_ROUTES = [("GET", "/healthz"), ("GET", "/.well-known/jwks.json"), ("GET", "/.well-known/openid-configuration"),
+               ("GET", "/openapi.json"), ("GET", "/docs")]
+
+
+def test_the_matrix_covers_every_prefix_of_the_policy():
+    assert {rule.prefix for rule in RULES} - {"/api/v1"} == set(EXPECTED)
+
+
+def expected_status(role: str, allowed: set[str]) -> int | None:
+    if role in allowed or "public" in allowed:
+        return None
+    return 401 if role == "public" else 403
+
+
+async def test_every_prefix_against_every_role(gateway, bearer):
+    failures = []
+    async with gateway(rate_limit_per_second=0) as (client, runtime):
+        headers = {"public": {}}
+        for role in ROLES[1:]:
+            headers[role] = await bearer(runtime, role, agency="MOF" if role == "agency" else None, subject=f"t-{role}")
+        for prefix, (readers, writers) in EXPECTED.items():
+            for method, allowed in (("GET", readers), ("POST", writers), ("PATCH", writers), ("DELETE", writers)):
+                for role in ROLES:
+                    response = await client.request(method, f"{prefix}/x", headers=headers[role], json={} if method != "GET" else None)
+                    want = expected_status(role, allowed)
+                    got = response.status_code
+                    if want is not None:
+                        ok = got == want and response.headers["content-type"] == "application/problem+json"
+                        if want == 401:
+                            ok = ok and "Bearer" in response.headers.get("www-authenticate", "")
+                    elif prefix in UPSTREAM:
+                        body = response.json()
+                        ok = got == 200 and body["service"] == UPSTREAM[prefix] and body["identity"]["roles"] == [role]
+                    else:  # a gateway route: the router answers (404/405/422...), never the edge's 401/403
+                        ok = got not in (401, 403)
+                    if not ok:
+                        failures.append((method, prefix, role, want, got))
+    assert failures == []
+
+
+async def test_open_routes_need_no_token(gateway):
+    async with gateway() as (client, _):
+        for method, path in OPEN_ROUTES:
+            assert (await client.request(method, path)).status_code == 200, path
+
+
+async def test_unknown_api_areas_need_a_signed_in_caller(gateway, bearer):
+    async with gateway() as (client, runtime):
+        assert (await client.get("/api/v1/unknown-area")).status_code == 401
+        response = await client.get("/api/v1/unknown-area", headers=await bearer(runtime, "agency", agency="MOF"))
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/plansx", "/api/v1/budgetary"])
+async def test_prefixes_match_whole_segments(gateway, path):
+    async with gateway() as (client, _):
+        # Not the plans/budget areas: the catch-all rule applies (sign in), and nothing is proxied.
+        assert (await client.get(path)).status_code == 401
