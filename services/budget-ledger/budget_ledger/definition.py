@@ -1,16 +1,33 @@
 """The budget-ledger service as the shared kit sees it: settings, tables, routes, handlers, commands."""
 
-from dgplan_shared.consumer import EventHandlers
-from dgplan_shared.service import ServiceDefinition
+from __future__ import annotations
 
+from typing import Any
+
+from dgplan_shared.service import Runtime, ServiceDefinition
+
+from budget_ledger.api import budget_routes, screening_routes
 from budget_ledger.db.tables import inbox, metadata, outbox
+from budget_ledger.events.types import SUBSCRIPTIONS
+from budget_ledger.handlers import build_handlers
 from budget_ledger.settings import Settings
 
 SERVICE = "budget-ledger"
 
 
 def definition() -> ServiceDefinition:
-    handlers = EventHandlers()
+    # Handlers read the settings of the process they run in: the app's (set at startup) or, in a
+    # consumer process, the environment's. Never built at import time.
+    current: dict[str, Any] = {}
+
+    def settings_provider() -> Settings:
+        if "settings" not in current:
+            current["settings"] = Settings()
+        return current["settings"]
+
+    async def on_startup(runtime: Runtime) -> None:
+        current["settings"] = runtime.settings
+
     return ServiceDefinition(
         name=SERVICE,
         title="dgplan budget ledger",
@@ -20,6 +37,8 @@ def definition() -> ServiceDefinition:
         outbox=outbox,
         inbox=inbox,
         migrations="budget_ledger:migrations",
-        handlers=handlers,
-        subscriptions=(),
+        routers=lambda: (budget_routes.router(), screening_routes.router()),
+        handlers=build_handlers(settings_provider),
+        subscriptions=SUBSCRIPTIONS,
+        on_startup=on_startup,
     )

@@ -1,5 +1,134 @@
-from dgplan_shared.testing.service_fixtures import install_service_fixtures
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
 
 from budget_ledger.definition import definition
+from budget_ledger.events.types import PLAN_STRUCTURE_PUBLISHED, PROJECT_REGISTERED
+from dgplan_shared.bus.base import IncomingRecord
+from dgplan_shared.events import CloudEvent, topic_for
+from dgplan_shared.identity import AGENCY, BODY_MEMBER, SECRETARIAT
+from dgplan_shared.testing.service_fixtures import install_service_fixtures
 
 install_service_fixtures(globals(), definition)
+
+SUBCOMMITTEE = "operations-budget-subcommittee"
+
+# The seed plan's strategies (million baht in the document; baht here).
+SEED_STRATEGIES = [
+    ("S1", 1, "ยกระดับคุณภาพการให้บริการประชาชนด้วยเทคโนโลยีดิจิทัล", "4879870000.00"),
+    ("S2", 2, "อำนวยความสะดวกในการประกอบธุรกิจด้วยเทคโนโลยีดิจิทัล", "518460000.00"),
+    ("S3", 3, "ขับเคลื่อนการบริหารจัดการข้อมูลภาครัฐในทุกกระบวนการทำงานของภาครัฐ", "946360000.00"),
+    ("S4", 4, "สร้างกลไกให้ทุกภาคส่วนมีส่วนร่วมในการขับเคลื่อนรัฐบาลดิจิทัล", "160000000.00"),
+]
+_offsets = itertools.count()
+
+
+def structure_data(plan_id: str = "plan-dgdp", amounts: list[str] | None = None, total: str = "6504690000.00") -> dict[str, Any]:
+    return {
+        "plan_id": plan_id,
+        "plan_code": "DGDP-2563-2565",
+        "version_id": "v1",
+        "start_fy": 2563,
+        "end_fy": 2565,
+        "budget_framework": total,
+        "declared": {"measures": 15, "work_plans": 20, "projects": 41},
+        "targets": [],
+        "strategies": [
+            {
+                "strategy_id": f"{plan_id}-{code}",
+                "code": code,
+                "number": number,
+                "title": {"th": th, "en": code},
+                "budget_framework": (amounts[i] if amounts else amount),
+                "declared": {"measures": 1, "work_plans": 1, "projects": 1},
+            }
+            for i, (code, number, th, amount) in enumerate(SEED_STRATEGIES)
+        ],
+    }
+
+
+def project_data(project_id: str, lead: str, strategy: str = "S1", plan_id: str = "plan-dgdp", **extra: Any) -> dict[str, Any]:
+    return {
+        "project_id": project_id,
+        "code": project_id.upper(),
+        "plan_id": plan_id,
+        "strategy_id": f"{plan_id}-{strategy}",
+        "measure_id": "m1",
+        "work_plan_id": None,
+        "title": {"th": f"โครงการ {project_id}", "en": f"Project {project_id}"},
+        "lead_agency": lead,
+        "agencies": [{"agency": lead, "role": "lead"}],
+        "start_fy": 2563,
+        "end_fy": 2565,
+        "status": "registered",
+        "target_ids": [],
+        **extra,
+    }
+
+
+def event_record(event_type: str, subject: str, data: dict[str, Any], source: str = "plan-registry") -> IncomingRecord:
+    event = CloudEvent.new(source, event_type, subject, data)
+    return IncomingRecord(topic_for(event_type), 0, next(_offsets), subject, event.to_json())
+
+
+@pytest.fixture
+def feed(runtime) -> Callable[..., Awaitable[str]]:  # type: ignore[no-untyped-def]
+    """Deliver another service's event through the real inbox consumer path."""
+
+    async def deliver(event_type: str, subject: str, data: dict[str, Any], source: str = "plan-registry") -> str:
+        return await runtime.consumer().handle_record(event_record(event_type, subject, data, source))
+
+    return deliver
+
+
+@pytest.fixture
+async def seeded(feed) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The seed plan's structure and a few registered projects with their lead agencies."""
+    assert await feed(PLAN_STRUCTURE_PUBLISHED, "plan-dgdp", structure_data()) == "processed"
+    projects = {
+        "p-mof": ("MOF", "S1"),
+        "p-opdc": ("OPDC", "S1"),
+        "p-oae": ("OAE", "S1"),
+        "p-depa": ("DEPA", "S2"),
+        "p-mdes": ("MDES", "S3"),
+        "p-onde": ("ONDE", "S4"),
+    }
+    for project_id, (lead, strategy) in projects.items():
+        assert await feed(PROJECT_REGISTERED, project_id, project_data(project_id, lead, strategy)) == "processed"
+    return {"plan_id": "plan-dgdp", "projects": projects}
+
+
+@pytest.fixture
+def who(identity):  # type: ignore[no-untyped-def]
+    class Who:
+        def secretariat(self) -> dict[str, str]:
+            return identity(SECRETARIAT, subject="dga-officer", agency="DGA", bodies=["dga-secretariat"])
+
+        def agency(self, code: str) -> dict[str, str]:
+            return identity(AGENCY, agency=code, subject=f"system-{code.lower()}")
+
+        def member(self, subject: str = "subcommittee-chair") -> dict[str, str]:
+            return identity(BODY_MEMBER, bodies=[SUBCOMMITTEE], subject=subject)
+
+        def outsider(self) -> dict[str, str]:
+            return identity(BODY_MEMBER, bodies=["nesdc"], subject="nesdc-member")
+
+    return Who()
+
+
+def key(value: str) -> dict[str, str]:
+    return {"Idempotency-Key": value}
+
+
+@pytest.fixture
+def h():  # type: ignore[no-untyped-def]
+    """Test data builders (conftest is not importable under --import-mode=importlib)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        structure_data=structure_data, project_data=project_data, key=key, record=event_record, seed=SEED_STRATEGIES
+    )

@@ -1,0 +1,1 @@
+"""HTTP routes (thin): validate, authorize, call one use case, shape the answer."""

@@ -1,0 +1,1 @@
+"""Budget domain rules, free of FastAPI and SQLAlchemy."""

@@ -1,0 +1,44 @@
+"""Screening decisions and round states, and what each decision posts to the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    RECOMMEND_FULL = "recommend-full"
+    RECOMMEND_REDUCED = "recommend-reduced"
+    DEFER = "defer"
+    REJECT = "reject"
+    RETURN = "return"
+
+
+DECISIONS = tuple(d.value for d in Decision)
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"  # accepting requests (until the submission deadline) and decisions
+    PACKAGE_SUBMITTED = "package-submitted"  # with the committee; decisions frozen
+    APPROVED = "approved"  # approved amounts (and allocations) posted
+    CLOSED = "closed"
+
+
+# The ledger stage each decision moves the requested money into.
+DECISION_STAGE = {
+    Decision.RECOMMEND_FULL: "recommended",
+    Decision.RECOMMEND_REDUCED: "recommended",
+    Decision.DEFER: "deferred",
+    Decision.REJECT: "rejected",
+    Decision.RETURN: "returned",
+}
+
+
+def decision_amounts(
+    decision: Decision, requested: Mapping[str, Decimal], recommended: Mapping[str, Decimal] | None
+) -> dict[str, Decimal]:
+    """Per expense category, the amount the decision puts into its stage."""
+    if decision is Decision.RECOMMEND_REDUCED:
+        return {c: (recommended or {}).get(c, Decimal("0.00")) for c in requested}
+    return dict(requested)

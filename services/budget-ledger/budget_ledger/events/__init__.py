@@ -1,0 +1,1 @@
+"""Event types this service publishes and consumes, and payload builders."""

@@ -1,0 +1,1 @@
+"""The append-only ledger: appropriations, their per-stage balances, and entries."""

@@ -1,0 +1,1 @@
+"""Annual budget screening: rounds, requests, decisions, package, approval."""

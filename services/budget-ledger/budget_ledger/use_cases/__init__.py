@@ -1,0 +1,1 @@
+"""One module per use case; each runs inside a unit of work the caller commits."""
