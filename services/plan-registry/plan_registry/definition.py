@@ -1,7 +1,7 @@
 """The plan registry as the shared kit sees it: settings, tables, routes, handlers, commands."""
 
 from dgplan_shared.consumer import EventHandlers
-from dgplan_shared.service import ServiceDefinition
+from dgplan_shared.service import Runtime, ServiceDefinition
 
 from plan_registry.db.tables import inbox, metadata, outbox
 from plan_registry.settings import Settings
@@ -9,8 +9,25 @@ from plan_registry.settings import Settings
 SERVICE = "plan-registry"
 
 
+def _routers():  # type: ignore[no-untyped-def]
+    from plan_registry.api import agencies, observations, plans, projects, versions
+
+    return (plans.router, versions.router, projects.router, agencies.router, observations.router)
+
+
+async def _embedded_setup(runtime: Runtime) -> None:
+    from plan_registry.usecases.seed import load_seed
+
+    await load_seed(runtime)
+
+
 def definition() -> ServiceDefinition:
+    from plan_registry.commands import seed_command
+    from plan_registry.events import GOVERNANCE_TOPIC
+    from plan_registry.usecases import governance
+
     handlers = EventHandlers()
+    governance.register(handlers)
     return ServiceDefinition(
         name=SERVICE,
         title="dgplan plan registry",
@@ -20,6 +37,9 @@ def definition() -> ServiceDefinition:
         outbox=outbox,
         inbox=inbox,
         migrations="plan_registry:migrations",
+        routers=_routers,
         handlers=handlers,
-        subscriptions=(),
+        subscriptions=(GOVERNANCE_TOPIC,),
+        commands={"seed": seed_command},
+        embedded_setup=_embedded_setup,
     )

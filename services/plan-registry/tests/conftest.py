@@ -3,3 +3,37 @@ from dgplan_shared.testing.service_fixtures import install_service_fixtures
 from plan_registry.definition import definition
 
 install_service_fixtures(globals(), definition)
+
+import itertools  # noqa: E402
+
+import pytest  # noqa: E402
+
+from plan_registry.usecases.seed import load_seed  # noqa: E402
+
+SEED_CODE = "DGDP-2563-2565"
+_keys = itertools.count()
+
+
+@pytest.fixture
+async def seeded(runtime):  # type: ignore[no-untyped-def]
+    """The seed plan loaded; returns the plan as the API shows it."""
+    assert await load_seed(runtime) == "created"
+    async with runtime.uow() as uow:
+        from plan_registry.usecases.reading import list_plans
+
+        page = await list_plans(uow, None, fiscal_year=None, status=None, q=SEED_CODE, limit=5, cursor=None)
+    return page["items"][0]
+
+
+@pytest.fixture
+def secretariat(identity):  # type: ignore[no-untyped-def]
+    return identity("secretariat", bodies=["dga-secretariat"], subject="dga-officer")
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": f"k-{next(_keys)}"}
+
+
+@pytest.fixture
+def idem():  # type: ignore[no-untyped-def]
+    return key

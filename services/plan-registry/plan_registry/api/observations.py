@@ -1,0 +1,107 @@
+"""Observations on a version or one node, and their lifecycle."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from dgplan_shared.identity import Principal, optional_principal, principal_from_request
+from dgplan_shared.problems import PROBLEM_RESPONSES, invalid
+
+from plan_registry.api.deps import runtime_of, scope, with_etag
+from plan_registry.api.schemas import ObservationCreate, ObservationResolution, ObservationResponse
+from plan_registry.db.tables import observations, plan_versions
+from plan_registry.usecases import observations as cases
+from plan_registry.usecases.access import version_visibility
+from plan_registry.usecases.idempotency import run_idempotent
+from plan_registry.usecases.search import decode_cursor, encode_cursor
+
+router = APIRouter(tags=["observations"], responses=PROBLEM_RESPONSES)
+
+Viewer = Annotated[Principal | None, Depends(optional_principal)]
+Caller = Annotated[Principal, Depends(principal_from_request)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@router.post("/api/v1/plans/{plan_id}/versions/{version_id}/observations", status_code=201)
+async def raise_observation(
+    plan_id: str, version_id: str, body: ObservationCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    payload = body.model_dump(mode="json")
+
+    async def action(uow):  # type: ignore[no-untyped-def]
+        return 201, await cases.raise_observation(uow, principal, plan_id, version_id, payload)
+
+    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
+    return with_etag(result, status)
+
+
+@router.get("/api/v1/observations")
+async def list_observations(
+    request: Request, principal: Viewer, plan_id: str | None = None, version_id: str | None = None,
+    node_id: str | None = None, status: str | None = None, raised_by_body: str | None = None,
+    limit: int = 50, cursor: str | None = None,
+) -> dict:
+    if limit < 1 or limit > 200:
+        raise invalid("limit", "between 1 and 200")
+    query = select(observations, plan_versions.c.status.label("version_status")).join(
+        plan_versions, plan_versions.c.id == observations.c.version_id
+    )
+    for column, value in ((observations.c.plan_id, plan_id), (observations.c.version_id, version_id),
+                          (observations.c.node_id, node_id), (observations.c.status, status),
+                          (observations.c.raised_by_body, raised_by_body)):
+        if value is not None:
+            query = query.where(column == value)
+    try:
+        version_visibility(principal, "draft")
+    except Exception:  # noqa: BLE001 - the public sees observations on approved versions only
+        query = query.where(plan_versions.c.status == "approved")
+    if cursor:
+        query = query.where(observations.c.id > decode_cursor(cursor)[0])
+    async with runtime_of(request).uow() as uow:
+        rows = (await uow.session.execute(query.order_by(observations.c.id).limit(limit + 1))).all()
+    items = [cases.observation_dict(r) for r in rows[:limit]]
+    return {"items": items, "next_cursor": encode_cursor([items[-1]["id"], "", ""]) if len(rows) > limit else None}
+
+
+@router.get("/api/v1/observations/{observation_id}")
+async def get_observation(observation_id: str, request: Request, principal: Viewer) -> JSONResponse:
+    async with runtime_of(request).uow() as uow:
+        obs = await cases.get_observation(uow, observation_id)
+        status = await uow.session.scalar(select(plan_versions.c.status).where(plan_versions.c.id == obs["version_id"]))
+        version_visibility(principal, status or "draft")
+        return with_etag(obs)
+
+
+@router.post("/api/v1/observations/{observation_id}/responses", status_code=201)
+async def respond(
+    observation_id: str, body: ObservationResponse, request: Request, principal: Caller, idempotency_key: IdemKey = None
+) -> JSONResponse:
+    """Secretariat answers an observation (open -> responded); a closed one refuses (409)."""
+    payload = body.model_dump(mode="json")
+
+    async def action(uow):  # type: ignore[no-untyped-def]
+        return 201, await cases.respond(uow, principal, observation_id, payload["text"])
+
+    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
+    return with_etag(result, status)
+
+
+@router.post("/api/v1/observations/{observation_id}/resolution")
+async def resolve(observation_id: str, body: ObservationResolution, request: Request, principal: Caller) -> JSONResponse:
+    """The raising body accepts or rejects the response (responded -> accepted | rejected)."""
+    async with runtime_of(request).uow() as uow:
+        result = await cases.resolve(uow, principal, observation_id, body.decision, body.reason)
+        await uow.commit()
+    return with_etag(result)
+
+
+@router.post("/api/v1/observations/{observation_id}/close")
+async def close(observation_id: str, request: Request, principal: Caller) -> JSONResponse:
+    async with runtime_of(request).uow() as uow:
+        result = await cases.close(uow, principal, observation_id)
+        await uow.commit()
+    return with_etag(result)

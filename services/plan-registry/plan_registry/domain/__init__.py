@@ -1,0 +1,1 @@
+"""Domain rules of the registry, free of FastAPI and SQLAlchemy."""

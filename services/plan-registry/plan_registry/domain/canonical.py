@@ -1,0 +1,23 @@
+"""Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 — the same content is the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_bytes(value: Any) -> bytes:
+    return canonical_json(value).encode("utf-8")
+
+
+def content_hash(value: Any) -> str:
+    return hashlib.sha256(canonical_bytes(value)).hexdigest()
+
+
+def etag_of(value: Any) -> str:
+    return '"' + content_hash(value)[:32] + '"'

@@ -1,0 +1,95 @@
+"""The plan hierarchy: which kind of node may hang under which, fiscal years, agency roles.
+
+plan -> strategy -> measure (มาตรการ) -> work plan (แผนงาน) -> project (โครงการ). Focus areas,
+objectives and targets hang directly under the plan (parent null). A project normally hangs under
+a work plan; it may hang under a measure, or directly under its strategy, when the source names
+the project without naming its work plan or measure (the seed document does exactly that for its
+example projects); such a placement is visible as ``parent_type`` in the API.
+"""
+
+from __future__ import annotations
+
+from dgplan_shared.problems import invalid
+
+STRATEGY = "strategy"
+MEASURE = "measure"
+WORK_PLAN = "work_plan"
+PROJECT = "project"
+FOCUS_AREA = "focus_area"
+OBJECTIVE = "objective"
+TARGET = "target"
+PLAN = "plan"  # the root node that carries the versioned plan-level content
+
+NODE_TYPES = (PLAN, FOCUS_AREA, OBJECTIVE, TARGET, STRATEGY, MEASURE, WORK_PLAN, PROJECT)
+CREATABLE_TYPES = NODE_TYPES[1:]
+
+# None stands for "directly under the plan".
+ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
+    FOCUS_AREA: (None,),
+    OBJECTIVE: (None,),
+    TARGET: (None,),
+    STRATEGY: (None,),
+    MEASURE: (STRATEGY,),
+    WORK_PLAN: (MEASURE,),
+    PROJECT: (WORK_PLAN, MEASURE, STRATEGY),
+}
+
+# lead / supporting from the plan itself; funding / accountable / implementing are IATI's;
+# "responsible" is what the source says of the agencies it names per strategy
+# (หน่วยงานรับผิดชอบ) without saying which of them leads.
+ROLES = ("lead", "supporting", "responsible", "funding", "accountable", "implementing")
+
+PROJECT_STATUSES = ("proposed", "planned", "in_progress", "completed", "cancelled")
+
+MIN_BE_YEAR = 2400  # 1857 CE: anything lower is surely a Common Era year or a typo
+MAX_BE_YEAR = 2800
+
+
+def check_parent(node_type: str, parent_type: str | None, field: str = "parent_id") -> None:
+    allowed = ALLOWED_PARENTS.get(node_type)
+    if allowed is None:
+        raise invalid("node_type", f"must be one of {', '.join(CREATABLE_TYPES)}")
+    if parent_type not in allowed:
+        where = parent_type or "the plan itself"
+        wanted = " or ".join(p or "the plan (no parent)" for p in allowed)
+        raise invalid(field, f"a {node_type} cannot hang under {where}; it belongs under {wanted}")
+
+
+def check_fiscal_year(value: int, field: str) -> None:
+    if not (MIN_BE_YEAR <= value <= MAX_BE_YEAR):
+        raise invalid(
+            field,
+            f"{value} is not a Buddhist-Era fiscal year (expected {MIN_BE_YEAR}-{MAX_BE_YEAR}, e.g. 2565 = CE 2022 + 543)",
+        )
+
+
+def check_period(start: int | None, end: int | None, start_field: str = "start_fy", end_field: str = "end_fy") -> None:
+    if start is not None:
+        check_fiscal_year(start, start_field)
+    if end is not None:
+        check_fiscal_year(end, end_field)
+    if start is not None and end is not None and end < start:
+        raise invalid(end_field, f"the period runs backwards: ends in {end} before it starts in {start}")
+
+
+def check_role(role: str, field: str = "role") -> None:
+    if role not in ROLES:
+        raise invalid(field, f"unknown role {role!r}; one of {', '.join(ROLES)}")
+
+
+def check_no_cycle(node_id: str, new_parent_id: str | None, parent_of: dict[str, str | None], field: str = "parent_id") -> None:
+    """Moving ``node_id`` under ``new_parent_id`` must not make it its own ancestor."""
+    seen = set()
+    current = new_parent_id
+    while current is not None:
+        if current == node_id:
+            raise invalid(field, f"moving {node_id} under {new_parent_id} would make a cycle")
+        if current in seen:
+            break
+        seen.add(current)
+        current = parent_of.get(current)
+
+
+def fiscal_year_range_ce(fy: int) -> tuple[str, str]:
+    """FY N (BE) runs 1 Oct of N-544 to 30 Sep of N-543 (CE)."""
+    return f"{fy - 544}-10-01", f"{fy - 543}-09-30"

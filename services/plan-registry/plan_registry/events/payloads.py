@@ -1,0 +1,123 @@
+"""Payloads of the registry's events (docs/contracts.md is the minimum; schemas in ``schemas/``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from plan_registry.store import money
+
+
+def plan_drafted(plan: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan_id": plan["id"],
+        "code": plan["code"],
+        "title": plan["title"],
+        "start_fy": plan["start_fy"],
+        "end_fy": plan["end_fy"],
+    }
+
+
+def version_created(version: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan_id": version["plan_id"],
+        "version_id": version["id"],
+        "number": version["number"],
+        "based_on_version_id": version["based_on_version_id"],
+        "status": version["status"],
+    }
+
+
+def version_submitted(version: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan_id": version["plan_id"],
+        "version_id": version["id"],
+        "number": version["number"],
+        "revision_of_version_id": version["based_on_version_id"],
+        "submitted_by": version["submitted_by"],
+    }
+
+
+def version_approved(version: dict[str, Any]) -> dict[str, Any]:
+    return {"plan_id": version["plan_id"], "version_id": version["id"], "number": version["number"]}
+
+
+def _declared(node: dict[str, Any]) -> dict[str, int | None]:
+    d = node.get("declared") or {}
+    return {"measures": d.get("measures"), "work_plans": d.get("work_plans"), "projects": d.get("projects")}
+
+
+def structure_published(plan: dict[str, Any], version_id: str, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    root = next((n for n in nodes if n["node_type"] == "plan"), {})
+    strategies = [n for n in nodes if n["node_type"] == "strategy"]
+    total = root.get("budget_framework")
+    if total is None and strategies:
+        total = money(sum((Decimal(s["budget_framework"] or "0") for s in strategies), Decimal("0.00")))
+    return {
+        "plan_id": plan["id"],
+        "plan_code": plan["code"],
+        "version_id": version_id,
+        "start_fy": plan["start_fy"],
+        "end_fy": plan["end_fy"],
+        "budget_framework": total,
+        "declared": _declared(root),
+        "targets": [
+            {"target_id": n["id"], "code": n["code"], "title": n["name"]} for n in nodes if n["node_type"] == "target"
+        ],
+        "strategies": [
+            {
+                "strategy_id": s["id"],
+                "code": s["code"],
+                "number": s["attributes"].get("number", s["position"]),
+                "title": s["name"],
+                "budget_framework": s["budget_framework"],
+                "declared": _declared(s),
+            }
+            for s in strategies
+        ],
+    }
+
+
+def project_snapshot(plan_id: str, project: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Full snapshot: measure and work plan found by walking up the parents."""
+    measure_id = work_plan_id = None
+    parent = by_id.get(project["parent_id"] or "")
+    while parent is not None:
+        if parent["node_type"] == "work_plan":
+            work_plan_id = parent["id"]
+        elif parent["node_type"] == "measure":
+            measure_id = parent["id"]
+        parent = by_id.get(parent["parent_id"] or "")
+    lead = next((r["agency"] for r in project["roles"] if r["role"] == "lead"), None)
+    return {
+        "project_id": project["id"],
+        "code": project["code"],
+        "plan_id": plan_id,
+        "strategy_id": project["strategy_id"],
+        "measure_id": measure_id,
+        "work_plan_id": work_plan_id,
+        "title": project["name"],
+        "lead_agency": lead,
+        "agencies": project["roles"],
+        "start_fy": project["start_fy"],
+        "end_fy": project["end_fy"],
+        "status": project["status"],
+        "target_ids": project["target_ids"],
+        "focus_area_ids": project["focus_area_ids"],
+    }
+
+
+def role_assigned(plan_id: str, node: dict[str, Any], agency: str, role: str) -> dict[str, Any]:
+    return {"node_type": node["node_type"], "node_id": node["id"], "plan_id": plan_id, "agency": agency, "role": role}
+
+
+def observation_event(obs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "observation_id": obs["id"],
+        "plan_id": obs["plan_id"],
+        "version_id": obs["version_id"],
+        "node_id": obs["node_id"],
+        "status": obs["status"],
+        "raised_by_body": obs["raised_by_body"],
+        "text": obs["text"],
+    }

@@ -1,0 +1,1 @@
+"""One module per use case (or per small family of them); each commits its own unit of work."""

@@ -1,0 +1,98 @@
+"""Checks every node write passes: right kind of parent, no cycle, unique code, known agencies,
+Buddhist-Era periods, links to nodes of the right kind. Each failure names the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dgplan_shared.problems import ProblemError, conflict, invalid
+
+from plan_registry import store
+from plan_registry.db.tables import nodes
+from plan_registry.domain.hierarchy import (
+    PROJECT, PROJECT_STATUSES, check_no_cycle, check_parent, check_period, check_role,
+)
+
+
+def frozen(version: Any) -> ProblemError:
+    return conflict(
+        "version-frozen",
+        f"Version {version.number} is {version.status} and frozen; revise the plan into a new version to edit it.",
+        version_id=version.id,
+        version_status=version.status,
+    )
+
+
+def require_draft(version: Any) -> None:
+    if version.status != "draft":
+        raise frozen(version)
+
+
+async def validate_node(session: AsyncSession, version_id: str, node: dict[str, Any]) -> None:
+    shape = await store.node_types(session, version_id)
+    parent_id = node.get("parent_id")
+    parent_type = None
+    if parent_id is not None:
+        if parent_id not in shape:
+            raise invalid("parent_id", f"no node {parent_id} in this version")
+        parent_type = shape[parent_id][0]
+    if node["node_type"] != "plan":
+        check_parent(node["node_type"], parent_type)
+    parent_of = {k: v[1] for k, v in shape.items()}
+    check_no_cycle(node["id"], parent_id, parent_of)
+
+    clash = await session.scalar(
+        select(nodes.c.node_id).where(nodes.c.version_id == version_id, nodes.c.code == node["code"], nodes.c.node_id != node["id"])
+    )
+    if clash is not None:
+        raise ProblemError(
+            409, "duplicate-code", "Duplicate code", f"code: {node['code']!r} is already used in this version by {clash}",
+            errors=[{"field": "code", "message": "already used in this version"}],
+        )
+
+    check_period(node.get("start_fy"), node.get("end_fy"))
+    if node["node_type"] == PROJECT:
+        if node.get("status") is not None and node["status"] not in PROJECT_STATUSES:
+            raise invalid("status", f"one of {', '.join(PROJECT_STATUSES)}")
+    elif node.get("status") is not None:
+        raise invalid("status", "only projects carry a status")
+    if node.get("declared") and node["node_type"] not in ("plan", "strategy"):
+        raise invalid("declared", "only the plan and its strategies declare counts")
+
+    roles = node.get("roles") or []
+    for i, role in enumerate(roles):
+        check_role(role["role"], f"roles[{i}].role")
+    known = await store.existing_agencies(session, {r["agency"] for r in roles})
+    for i, role in enumerate(roles):
+        if role["agency"] not in known:
+            raise invalid(f"roles[{i}].agency", f"unknown agency {role['agency']!r}")
+
+    for field, kind in (("focus_area_ids", "focus_area"), ("target_ids", "target")):
+        for i, target in enumerate(node.get(field) or []):
+            if shape.get(target, ("",))[0] != kind:
+                raise invalid(f"{field}[{i}]", f"{target!r} is not a {kind.replace('_', ' ')} of this plan version")
+
+
+def strategy_of(node_id: str | None, shape: dict[str, tuple[str, str | None, str | None]]) -> str | None:
+    seen = set()
+    while node_id is not None and node_id not in seen:
+        seen.add(node_id)
+        kind, parent, _ = shape.get(node_id, (None, None, None))
+        if kind == "strategy":
+            return node_id
+        node_id = parent
+    return None
+
+
+async def refresh_strategy_ids(session: AsyncSession, version_id: str) -> None:
+    """After a move, every node below must point at its (possibly new) strategy."""
+    shape = await store.node_types(session, version_id)
+    for node_id, (kind, parent, current) in shape.items():
+        wanted = strategy_of(node_id, shape) if kind in ("strategy", "measure", "work_plan", "project") else None
+        if wanted != current:
+            await session.execute(
+                update(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id).values(strategy_id=wanted)
+            )
