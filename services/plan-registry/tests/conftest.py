@@ -1,8 +1,14 @@
+import sys
+from pathlib import Path
+
 from dgplan_shared.testing.service_fixtures import install_service_fixtures
 
 from plan_registry.definition import definition
 
 install_service_fixtures(globals(), definition)
+
+# Helpers beside the tests (unique module name: every service's tests share one sys.path).
+sys.path.insert(0, str(Path(__file__).parent))
 
 import itertools  # noqa: E402
 

@@ -39,10 +39,10 @@ async def validate_node(session: AsyncSession, version_id: str, node: dict[str, 
         if parent_id not in shape:
             raise invalid("parent_id", f"no node {parent_id} in this version")
         parent_type = shape[parent_id][0]
-    if node["node_type"] != "plan":
-        check_parent(node["node_type"], parent_type)
     parent_of = {k: v[1] for k, v in shape.items()}
     check_no_cycle(node["id"], parent_id, parent_of)
+    if node["node_type"] != "plan":
+        check_parent(node["node_type"], parent_type)
 
     clash = await session.scalar(
         select(nodes.c.node_id).where(nodes.c.version_id == version_id, nodes.c.code == node["code"], nodes.c.node_id != node["id"])
