@@ -108,3 +108,16 @@ def bearer() -> Callable[..., Any]:
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+@pytest.fixture
+def echo_upstreams(settings) -> Callable[..., dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """``echo_upstreams(monitoring=other_app)``: the three echo services, some replaced."""
+
+    def make(**replacements: Any) -> dict[str, Any]:
+        secret = settings.internal_auth_secret.get_secret_value()
+        apps = {name: echo_app(name, secret) for name in SERVICES}
+        apps.update({name.replace("_", "-"): app for name, app in replacements.items()})
+        return apps
+
+    return make
