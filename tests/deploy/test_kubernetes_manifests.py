@@ -1,0 +1,219 @@
+"""What the rendered overlays promise an operator: every process of every service, migrations as a
+Job, probes, sizes, autoscaling, disruption budgets, a default-deny network, a hardened pod, an
+Ingress for the gateway, and no secret value, no ``latest`` and no root anywhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from deploy_support import by_kind, containers, dgplan_service, pod_specs
+
+ROLES = ("api", "relay", "consumer")
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|DATABASE_URL|PRIVATE", re.I)
+
+
+def service_daemons() -> dict[str, tuple[str, ...]]:
+    """Long-running commands each service declares besides api/relay/consumer (e.g. a scheduler)."""
+    from dgplan_shared.registry import installed_services
+
+    return {name: tuple(d.daemons) for name, d in installed_services().items()}
+
+
+def _services(settings_types) -> list[str]:
+    return sorted(settings_types)
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_service_runs_api_relay_consumer_and_its_daemons_from_its_own_image(
+    rendered, settings_types, overlay
+):
+    deployments = by_kind(rendered[overlay], "Deployment")
+    for name, daemons in service_daemons().items():
+        for role in (*ROLES, *daemons):
+            deployment = deployments.get(f"{name}-{role}")
+            assert deployment is not None, f"{overlay}: no Deployment {name}-{role}"
+            (container,) = deployment["spec"]["template"]["spec"]["containers"]
+            assert dgplan_service(container["image"]) == name
+            assert container["args"][0] == role
+    # Nothing but the Job migrates: replicas never run `migrate` at start.
+    for workload, pod in pod_specs(rendered[overlay]):
+        for container in containers(pod):
+            if workload["kind"] != "Job":
+                assert "migrate" not in container.get("args", []), workload["metadata"]["name"]
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_each_service_has_a_migration_job_that_runs_before_the_rollout(rendered, settings_types, overlay):
+    jobs = by_kind(rendered[overlay], "Job")
+    for name in _services(settings_types):
+        job = jobs.get(f"{name}-migrate")
+        assert job is not None, f"{overlay}: no migration Job for {name}"
+        (container,) = job["spec"]["template"]["spec"]["containers"]
+        assert container["args"] == ["migrate"] and dgplan_service(container["image"]) == name
+        assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+        # Applied first with `kubectl apply -l dgplan.io/phase=migrate`; a PreSync hook under Argo CD.
+        assert job["metadata"]["labels"]["dgplan.io/phase"] == "migrate"
+        assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "PreSync"
+    # Everything the Job needs is in the migrate phase too: its ConfigMap, account and network path.
+    phase = {(d["kind"], d["metadata"]["name"]) for d in rendered[overlay]
+             if d["metadata"].get("labels", {}).get("dgplan.io/phase") == "migrate"}
+    for name in _services(settings_types):
+        pod = jobs[f"{name}-migrate"]["spec"]["template"]["spec"]
+        config = pod["containers"][0]["envFrom"][0]["configMapRef"]["name"]
+        assert ("ConfigMap", config) in phase
+        assert ("ServiceAccount", pod["serviceAccountName"]) in phase
+        assert ("NetworkPolicy", f"{name}-egress-database") in phase
+    assert ("NetworkPolicy", "allow-dns-egress") in phase
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_apis_are_probed_on_healthz_and_readyz_and_served_by_a_service(rendered, settings_types, overlay):
+    deployments = by_kind(rendered[overlay], "Deployment")
+    services = by_kind(rendered[overlay], "Service")
+    for name in _services(settings_types):
+        (api,) = deployments[f"{name}-api"]["spec"]["template"]["spec"]["containers"]
+        assert api["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert api["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        service = services[f"{name}-api"]
+        pod_labels = deployments[f"{name}-api"]["spec"]["template"]["metadata"]["labels"]
+        assert service["spec"]["selector"].items() <= pod_labels.items()
+        assert service["spec"]["ports"][0]["targetPort"] == "http"
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_apis_autoscale_and_every_deployment_has_a_disruption_budget(rendered, settings_types, overlay):
+    deployments = by_kind(rendered[overlay], "Deployment")
+    hpas = by_kind(rendered[overlay], "HorizontalPodAutoscaler")
+    pdbs = list(by_kind(rendered[overlay], "PodDisruptionBudget").values())
+    for name in _services(settings_types):
+        hpa = hpas[f"{name}-api"]
+        assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": f"{name}-api"}
+        assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+        # The HPA owns the API's replica count; a fixed count would fight it on every apply.
+        assert "replicas" not in deployments[f"{name}-api"]["spec"]
+    for deployment_name, deployment in deployments.items():
+        if deployment["metadata"]["labels"].get("app.kubernetes.io/part-of") != "dgplan":
+            continue
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        covering = [p for p in pdbs if p["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+        assert len(covering) == 1, f"{overlay}: {deployment_name} has {len(covering)} PodDisruptionBudgets"
+
+
+def test_prod_is_sized_for_availability_and_dev_stays_small(rendered):
+    prod = by_kind(rendered["prod"], "HorizontalPodAutoscaler")
+    dev = by_kind(rendered["dev"], "HorizontalPodAutoscaler")
+    assert all(h["spec"]["minReplicas"] >= 3 for h in prod.values())
+    assert all(h["spec"]["minReplicas"] == 1 for h in dev.values())
+    relays = [d for n, d in by_kind(rendered["prod"], "Deployment").items() if n.endswith("-relay")]
+    assert relays and all(d["spec"]["replicas"] >= 2 for d in relays)
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_container_has_requests_and_limits(rendered, overlay):
+    for workload, pod in pod_specs(rendered[overlay]):
+        for container in containers(pod):
+            resources = container.get("resources", {})
+            for part in ("requests", "limits"):
+                assert {"cpu", "memory"} <= set(resources.get(part, {})), (
+                    f"{overlay}: {workload['metadata']['name']}/{container['name']} lacks {part}"
+                )
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_container_is_hardened_and_runs_as_a_numeric_non_root_user(rendered, overlay):
+    for workload, pod in pod_specs(rendered[overlay]):
+        pod_context = pod.get("securityContext", {})
+        assert pod_context.get("seccompProfile", {}).get("type") == "RuntimeDefault", workload["metadata"]["name"]
+        assert pod.get("automountServiceAccountToken") is False, workload["metadata"]["name"]
+        for container in containers(pod):
+            where = f"{overlay}: {workload['metadata']['name']}/{container['name']}"
+            context = {**pod_context, **container.get("securityContext", {})}
+            assert context.get("runAsNonRoot") is True, where
+            assert isinstance(context.get("runAsUser"), int) and context["runAsUser"] > 0, where
+            assert context.get("allowPrivilegeEscalation") is False, where
+            assert context.get("readOnlyRootFilesystem") is True, where
+            assert context.get("privileged", False) is False, where
+            assert context.get("capabilities", {}).get("drop") == ["ALL"], where
+            assert not context.get("capabilities", {}).get("add"), where
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_no_latest_tag_and_no_untagged_image(rendered, overlay):
+    for workload, pod in pod_specs(rendered[overlay]):
+        for container in containers(pod):
+            image = container["image"]
+            name, _, tag = image.rpartition(":")
+            assert name and "/" not in tag, f"{workload['metadata']['name']}: untagged image {image}"
+            assert tag != "latest", f"{workload['metadata']['name']}: {image}"
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_no_secret_value_in_any_manifest(rendered, settings_types, config_reference, overlay):
+    secret_settings = {
+        config_reference.env_name(st, n, f)
+        for st in settings_types.values()
+        for n, f in st.model_fields.items()
+        if config_reference.is_secret(f)
+    }
+    assert not [d for d in rendered[overlay] if d["kind"] == "Secret"], "Secrets are referenced, never committed"
+    for workload, pod in pod_specs(rendered[overlay]):
+        for container in containers(pod):
+            for entry in container.get("env", []):
+                if SECRET_NAME.search(entry["name"]) or entry["name"] in secret_settings:
+                    assert "value" not in entry, f"{workload['metadata']['name']}: {entry['name']} has a value"
+                    assert "secretKeyRef" in entry["valueFrom"], entry
+    for config_map in by_kind(rendered[overlay], "ConfigMap").values():
+        for key in config_map.get("data", {}):
+            assert not SECRET_NAME.search(key) and key not in secret_settings, f"{key} belongs in a Secret"
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(rendered, overlay):
+    policies = by_kind(rendered[overlay], "NetworkPolicy")
+    deny = policies["default-deny-all"]["spec"]
+    assert deny["podSelector"] == {} and sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
+    assert "ingress" not in deny and "egress" not in deny
+    # A service's API is reachable from the gateway's API pods only (and metrics scrapers).
+    for name in ("plan-registry", "budget-ledger", "monitoring"):
+        rules = policies[f"{name}-api-ingress"]["spec"]["ingress"]
+        peers = [peer for rule in rules for peer in rule["from"]]
+        pod_peers = [p["podSelector"]["matchLabels"] for p in peers if "podSelector" in p]
+        assert pod_peers == [{"app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "api"}]
+    # Nothing else in the namespace accepts connections.
+    ingress_targets = {
+        n for n, p in policies.items() if "Ingress" in p["spec"]["policyTypes"] and p["spec"].get("ingress")
+    }
+    expected = {f"{s}-api-ingress" for s in ("plan-registry", "budget-ledger", "monitoring", "gateway")}
+    if overlay == "dev":
+        expected |= {"dev-postgres-ingress", "dev-kafka-ingress"}
+    assert ingress_targets == expected
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_the_gateway_alone_is_exposed_through_an_ingress(rendered, overlay):
+    ingresses = list(by_kind(rendered[overlay], "Ingress").values())
+    assert len(ingresses) == 1
+    backends = {
+        path["backend"]["service"]["name"]
+        for rule in ingresses[0]["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert backends == {"gateway-api"}
+    assert ingresses[0]["spec"]["tls"][0]["secretName"]
+
+
+def test_postgres_and_kafka_run_in_dev_only(rendered):
+    dev = by_kind(rendered["dev"], "StatefulSet")
+    assert {"postgres", "kafka"} <= set(dev)
+    assert not by_kind(rendered["prod"], "StatefulSet")
+
+
+def test_prod_replicates_topics_three_times_and_points_at_external_brokers(rendered, settings_types):
+    config_maps = by_kind(rendered["prod"], "ConfigMap")
+    for name, st in settings_types.items():
+        prefix = str(st.model_config["env_prefix"])
+        (data,) = [c["data"] for n, c in config_maps.items() if n.startswith(f"{name}-config")]
+        assert data[f"{prefix}KAFKA_TOPIC_REPLICATION_FACTOR"] == "3"
+        assert data[f"{prefix}BUS"] == "kafka"
+        assert len(data[f"{prefix}KAFKA_BOOTSTRAP_SERVERS"].split(",")) >= 3

@@ -1,0 +1,75 @@
+"""docs/operations.md: its configuration reference is exactly what the settings classes say, and it
+covers what an operator is promised (topics, scaling, upgrades, backups, replays, DLQs, runbook)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from deploy_support import GUIDE
+
+
+def test_configuration_reference_matches_the_settings_classes(config_reference):
+    guide = GUIDE.read_text(encoding="utf-8")
+    committed = guide[guide.index(config_reference.BEGIN): guide.index(config_reference.END) + len(config_reference.END)]
+    generated = config_reference.render().rstrip("\n")
+    assert committed == generated, "the guide is stale: run python scripts/gen_config_reference.py"
+
+
+def test_every_setting_of_every_service_appears_with_its_variable(config_reference, settings_types):
+    guide = GUIDE.read_text(encoding="utf-8")
+    base = set(config_reference.ServiceSettings.model_fields)
+    for st in settings_types.values():
+        for name, field in st.model_fields.items():
+            variable = config_reference.env_name(st, name, field)
+            shown = f"`<PREFIX>{name.upper()}`" if name in base else f"`{variable}`"
+            assert shown in guide, f"{variable} is missing from the guide"
+
+
+def test_every_setting_says_what_it_does(config_reference, settings_types):
+    undocumented = [
+        config_reference.env_name(st, n, f)
+        for st in settings_types.values()
+        for n, f in st.model_fields.items()
+        if not config_reference.description(st, n, f)
+    ]
+    assert undocumented == [], "give these settings a Field(description=...): the guide is generated from it"
+
+
+def test_the_check_mode_detects_a_stale_guide(config_reference, tmp_path, monkeypatch):
+    stale = tmp_path / "operations.md"
+    text = GUIDE.read_text(encoding="utf-8")
+    stale.write_text(text.replace("| `<PREFIX>LOG_LEVEL` |", "| `<PREFIX>LOG_LEVELS` |"), encoding="utf-8")
+    monkeypatch.setattr(config_reference, "GUIDE", stale)
+    monkeypatch.setattr(config_reference, "ROOT", tmp_path)
+    assert config_reference.main(["--check"]) == 1
+    assert config_reference.main([]) == 0
+    assert stale.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Configuration reference",
+        "Topics and consumer groups",
+        "Scaling each part",
+        "Rolling upgrades with migrations",
+        "Backup and restore",
+        "Replaying events and rebuilding read models",
+        "Dead-letter topics",
+        "Kafka (the broker) is down",
+        "PostgreSQL is down",
+        "A consumer is stuck (lag grows)",
+        "The audit chain no longer verifies",
+    ],
+)
+def test_the_guide_has_the_promised_section(heading):
+    headings = re.findall(r"^#{2,3} (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
+    assert heading in headings
+
+
+def test_every_referenced_repository_path_exists():
+    root = GUIDE.parent.parent
+    for path in re.findall(r"`((?:deploy|services|scripts|docs)/[\w./-]+)`", GUIDE.read_text(encoding="utf-8")):
+        if "<" not in path:
+            assert (root / path).exists(), path
