@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from dgplan_shared.bus.base import IncomingRecord
 from dgplan_shared.events import CloudEvent, topic_for
+from monitoring.db.tables import READ_MODELS
 
 REGISTRY = "plan-registry"
 LEDGER = "budget-ledger"
@@ -126,3 +129,13 @@ async def feed(runtime, *events: CloudEvent) -> list[str]:  # type: ignore[no-un
     """Through the real inbox consumer, one record at a time, as Kafka would deliver them."""
     consumer = runtime.consumer()
     return [await consumer.handle_record(record(ev, i)) for i, ev in enumerate(events)]
+
+
+async def snapshot(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    """Every read model, row for row, in primary-key order."""
+    out = {}
+    async with db.session() as session:
+        for table in READ_MODELS:
+            key = list(table.primary_key.columns)
+            out[table.name] = [tuple(r) for r in (await session.execute(select(table).order_by(*key))).all()]
+    return out

@@ -5,20 +5,20 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from monitoring_test_events import PLAN_ID, feed, plan_drafted, posting, project, seed_plan_events, structure_published
+from monitoring_test_events import (
+    PLAN_ID,
+    feed,
+    plan_drafted,
+    posting,
+    project,
+    seed_plan_events,
+    snapshot,
+    structure_published,
+)
 from dgplan_shared.events import CloudEvent
 from monitoring.db.tables import READ_MODELS, consumed_events, outbox, rm_budget_entries, rm_plans, rm_projects
 from monitoring.db.tables import rm_strategies
 from monitoring.usecases.rebuild_read_models import rebuild_read_models
-
-
-async def snapshot(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
-    out = {}
-    async with db.session() as session:
-        for table in READ_MODELS:
-            key = list(table.primary_key.columns)
-            out[table.name] = [tuple(r) for r in (await session.execute(select(table).order_by(*key))).all()]
-    return out
 
 
 async def outbox_events(db, event_type=None) -> list[CloudEvent]:  # type: ignore[no-untyped-def]

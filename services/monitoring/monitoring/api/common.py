@@ -35,6 +35,13 @@ def today(request: Request) -> date:
     return fixed or utcnow().date()
 
 
+def checked_as_of(day: date | None) -> date | None:
+    # Fiscal arithmetic needs the neighbouring years to exist as dates.
+    if day is not None and not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+        raise invalid("as_of", "must be between 1900-01-01 and 2199-12-31")
+    return day
+
+
 def rules(request: Request) -> Thresholds:
     return Thresholds.from_settings(request.app.state.runtime.settings)
 
@@ -64,14 +71,19 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
+def decode_cursor(cursor: str | None, types: tuple[type, ...]) -> list[Any] | None:
+    """The sort key a cursor carries, checked against the list's key types (a forged cursor is a 422)."""
     if cursor is None:
         return None
     try:
         key = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, orjson.JSONDecodeError):
         raise invalid("cursor", "not a cursor returned by this list") from None
-    if not isinstance(key, list) or len(key) != size:
+    if (
+        not isinstance(key, list)
+        or len(key) != len(types)
+        or not all(type(v) is t and (t is not int or abs(v) < 2**31) for v, t in zip(key, types))
+    ):
         raise invalid("cursor", "not a cursor returned by this list")
     return key
 

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from dgplan_shared.identity import AGENCY, Principal, optional_principal, principal_from_request, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from dgplan_shared.service import get_runtime
-from monitoring.api.common import OVERSIGHT, require_project_reader, rules, today
+from monitoring.api.common import OVERSIGHT, checked_as_of, require_project_reader, rules, today
 from monitoring.db.queries import project_facts, project_row
 from monitoring.domain import evaluation as evaluation_rules
 from monitoring.domain.evaluation import evaluate_project
@@ -47,7 +47,7 @@ async def get_project_evaluation(
     principal: Annotated[Principal, Depends(principal_from_request)],
     as_of: date | None = Query(default=None, description="Evaluate as of this date (default today)"),
 ) -> dict:
-    day = as_of or today(request)
+    day = checked_as_of(as_of) or today(request)
     async with get_runtime(request).db.session() as session:
         project = await project_row(session, project_id)
         if project is None:
@@ -74,7 +74,7 @@ async def get_scorecard(
     format: str = Query(default="json", pattern="^(json|csv)$"),
 ):  # type: ignore[no-untyped-def]
     principal = optional_principal(request)
-    day = as_of or default_as_of(fiscal_year, today(request))
+    day = checked_as_of(as_of) or default_as_of(fiscal_year, today(request))
     async with get_runtime(request).db.session() as session:
         require_plan_reader(principal, await plan_row(session, plan_id))
         card = await build_scorecard(session, plan_id, fiscal_year, day, rules(request))

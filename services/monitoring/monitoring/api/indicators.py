@@ -64,7 +64,7 @@ async def list_indicators(
     limit: int = Query(default=50, ge=1, le=200),
     cursor: str | None = Query(default=None, max_length=500),
 ) -> dict:
-    after = decode_cursor(cursor, 1)
+    after = decode_cursor(cursor, (str,))
     query = select(indicators)
     if link_type:
         query = query.where(indicators.c.link_type == link_type)

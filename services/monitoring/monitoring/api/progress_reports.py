@@ -70,7 +70,7 @@ async def list_progress_reports(
     cursor: str | None = Query(default=None, max_length=500),
 ) -> dict:
     require_role(principal, AGENCY, *OVERSIGHT)
-    after = decode_cursor(cursor, 5)
+    after = decode_cursor(cursor, (int, int, str, int, str))
     r = progress_reports.c
     query = select(progress_reports)
     if project_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -86,7 +87,7 @@ class ActualIn(Strict):
 
 class MilestoneIn(Strict):
     name: Bilingual
-    due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO date")
+    due: date | None = Field(default=None, description="ISO date")
     done: bool = False
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dgplan_shared.db.types import Satang
+
 from monitoring.db.tables import indicator_targets, indicators, progress_reports, rm_budget_entries, rm_projects
 from monitoring.domain.evaluation import IndicatorFacts, ProjectFacts, ReportFacts
 
@@ -80,7 +82,11 @@ async def budget_totals(
 ) -> dict[str, dict[str, Decimal]]:
     """project_id -> {kind: total} in one fiscal year."""
     query = (
-        select(rm_budget_entries.c.project_id, rm_budget_entries.c.kind, func.sum(rm_budget_entries.c.amount))
+        select(
+            rm_budget_entries.c.project_id,
+            rm_budget_entries.c.kind,
+            func.sum(rm_budget_entries.c.amount, type_=Satang()),
+        )
         .where(rm_budget_entries.c.fiscal_year == fiscal_year)
         .group_by(rm_budget_entries.c.project_id, rm_budget_entries.c.kind)
     )
@@ -88,8 +94,7 @@ async def budget_totals(
         query = query.where(rm_budget_entries.c.project_id.in_(project_ids))
     out: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for project_id, kind, total in (await session.execute(query)).all():
-        # SUM bypasses the Satang type: the database returns satang.
-        out[project_id][kind] = (Decimal(int(total)) / 100).quantize(Decimal("0.01"))
+        out[project_id][kind] = total  # Satang turns the summed satang back into baht
     return out
 
 

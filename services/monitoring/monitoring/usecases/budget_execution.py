@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dgplan_shared.db.types import Satang
+
 from dgplan_shared.problems import invalid
 from monitoring.db.tables import rm_budget_entries, rm_strategies
 from monitoring.usecases.scorecard import budget_block
@@ -26,16 +28,15 @@ async def budget_execution(
         "agency": rm_budget_entries.c.agency,
         "fiscal_year": rm_budget_entries.c.fiscal_year,
     }[group_by]
-    query = select(column, rm_budget_entries.c.kind, func.sum(rm_budget_entries.c.amount)).group_by(
-        column, rm_budget_entries.c.kind
-    )
+    total_amount = func.sum(rm_budget_entries.c.amount, type_=Satang())
+    query = select(column, rm_budget_entries.c.kind, total_amount).group_by(column, rm_budget_entries.c.kind)
     if plan_id is not None:
         query = query.where(rm_budget_entries.c.plan_id == plan_id)
     if fiscal_year is not None:
         query = query.where(rm_budget_entries.c.fiscal_year == fiscal_year)
     groups: dict[Any, dict[str, Decimal]] = {}
     for key, kind, total in (await session.execute(query)).all():
-        groups.setdefault(key, {})[kind] = (Decimal(int(total)) / 100).quantize(Decimal("0.01"))
+        groups.setdefault(key, {})[kind] = total  # baht, through Satang
 
     labels: dict[str, dict[str, Any]] = {}
     if group_by == "strategy":
