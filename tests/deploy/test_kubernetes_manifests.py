@@ -65,6 +65,21 @@ def test_each_service_has_a_migration_job_that_runs_before_the_rollout(rendered,
         assert ("ServiceAccount", pod["serviceAccountName"]) in phase
         assert ("NetworkPolicy", f"{name}-egress-database") in phase
     assert ("NetworkPolicy", "allow-dns-egress") in phase
+    namespace = next(d["metadata"]["name"] for d in rendered[overlay] if d["kind"] == "Namespace")
+    assert ("Namespace", namespace) in phase
+
+
+def test_dev_seeds_every_service_after_migrating_and_prod_seeds_deliberately(rendered, settings_types):
+    jobs = by_kind(rendered["dev"], "Job")
+    for name in _services(settings_types):
+        job = jobs[f"{name}-setup"]
+        (container,) = job["spec"]["template"]["spec"]["containers"]
+        assert container["args"] == ["setup"] and dgplan_service(container["image"]) == name
+        # It retries until its migration Job has created the schema, then runs after the sync.
+        assert job["spec"]["backoffLimit"] >= 5
+        assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "PostSync"
+        assert job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/part-of"] == "dgplan"
+    assert not [n for n in by_kind(rendered["prod"], "Job") if n.endswith("-setup")]
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
