@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dgplan_shared.problems import invalid
 
 from plan_registry import store
-from plan_registry.db.tables import node_links, node_roles, nodes
+from plan_registry.db.tables import node_links, node_roles, nodes, plan_versions
 from plan_registry.domain.text import nfc
 
 SORTS = {"code": nodes.c.code, "name.th": nodes.c.name_th, "name.en": nodes.c.name_en}
@@ -103,9 +103,13 @@ async def list_nodes(
     rows = (await session.execute(query)).all()
     page, more = rows[:limit], len(rows) > limit
     items = []
-    for version_id in dict.fromkeys(r.version_id for r in page):
+    versions_seen = list(dict.fromkeys(r.version_id for r in page))
+    plan_of = dict(
+        (await session.execute(select(plan_versions.c.id, plan_versions.c.plan_id).where(plan_versions.c.id.in_(versions_seen)))).all()
+    )
+    for version_id in versions_seen:
         ids = [r.node_id for r in page if r.version_id == version_id]
-        loaded = {n["id"]: {**n, "version_id": version_id} for n in await store.load_nodes(session, version_id, ids)}
+        loaded = {n["id"]: {**n, "plan_id": plan_of[version_id], "version_id": version_id} for n in await store.load_nodes(session, version_id, ids)}
         items.extend(loaded[i] for i in ids)
     # Restore page order (load_nodes groups by version).
     order = {(r.version_id, r.node_id): i for i, r in enumerate(page)}

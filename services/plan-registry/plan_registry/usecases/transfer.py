@@ -13,7 +13,7 @@ from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.problems import ProblemError, conflict, invalid
 
 from plan_registry import store
-from plan_registry.db.tables import agencies, node_roles, observations, plan_versions, plans
+from plan_registry.db.tables import agencies, node_roles, nodes, observations, plan_versions, plans
 from plan_registry.domain.canonical import canonical_bytes
 from plan_registry.domain.hierarchy import NODE_TYPES, check_period
 from plan_registry.events import PLAN_DRAFTED, STRUCTURE_PUBLISHED, VERSION_CREATED
@@ -128,6 +128,12 @@ async def import_document(uow: UnitOfWork, doc: PlanDocument) -> tuple[str, dict
     if taken is not None:
         raise conflict("version-exists", f"Version id {taken.id} is already used.", errors=[{"field": "versions.id", "message": "taken"}])
 
+    node_ids = sorted({n["id"] for v in data["versions"] for n in v["nodes"]})
+    reused = (await session.execute(select(nodes.c.node_id).where(nodes.c.node_id.in_(node_ids)).limit(1))).first()
+    if reused is not None:
+        # Node ids identify a node across versions of ONE plan; another plan must bring its own.
+        raise conflict("node-exists", f"Node id {reused.node_id} belongs to another plan.",
+                       errors=[{"field": "versions.nodes.id", "message": "used by another plan"}])
     known = {r.code: r for r in (await session.execute(select(agencies))).all()}
     for a in sorted(data["agencies"], key=lambda a: a["parent_code"] is not None):
         if a["code"] not in known:
