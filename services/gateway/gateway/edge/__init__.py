@@ -49,4 +49,13 @@ async def embedded_setup(runtime: Runtime) -> None:
     """Create the demo clients (idempotently) and print their credentials."""
     path = secrets_file(runtime.settings)  # type: ignore[arg-type]
     found = await ensure_demo_clients(runtime, path)
-    print(banner(runtime.settings.public_base_url, found, path), flush=True)  # type: ignore[attr-defined]
+    print(banner(_served_at(runtime), found, path), flush=True)
+
+
+def _served_at(runtime: Runtime) -> str:
+    """Where ``make run`` serves (its host and port variables), unless a public URL is configured."""
+    import os
+
+    if "GATEWAY_PUBLIC_BASE_URL" in os.environ or "DGPLAN_PORT" not in os.environ:
+        return runtime.settings.public_base_url  # type: ignore[attr-defined]
+    return f"http://{os.environ.get('DGPLAN_HOST', '127.0.0.1')}:{os.environ['DGPLAN_PORT']}"

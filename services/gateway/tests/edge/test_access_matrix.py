@@ -5,6 +5,8 @@ gateway's policy table, as the specification the table must meet."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gateway.edge.access_policy import RULES
@@ -93,3 +95,43 @@ async def test_prefixes_match_whole_segments(gateway, path):
     async with gateway() as (client, _):
         # Not the plans/budget areas: the catch-all rule applies (sign in), and nothing is proxied.
         assert (await client.get(path)).status_code == 401
+
+
+def _prefix_of(path: str) -> str | None:
+    for prefix in EXPECTED:
+        if path == prefix or path.startswith(prefix + "/"):
+            return prefix
+    return None
+
+
+async def test_every_gateway_route_turns_away_roles_without_business_there(gateway, bearer):
+    """Every operation the gateway itself serves (edge, governance, audit), by every role that the
+    policy denies: 401 for the anonymous caller, 403 for the others, before any handler runs."""
+    checked = 0
+    failures = []
+    async with gateway(rate_limit_per_second=0) as (client, runtime):
+        operations = [
+            (method.upper(), path)
+            for path, item in (await client.get("/openapi.json")).json()["paths"].items()
+            for method in item
+            if method in ("get", "post", "put", "patch", "delete") and "x-dgplan-service" not in item[method]
+        ]
+        tokens = {role: await bearer(runtime, role, agency="MOF" if role == "agency" else None) for role in ROLES[1:]}
+        tokens["public"] = {}
+        for method, path in operations:
+            prefix = _prefix_of(path)
+            if prefix is None:
+                continue
+            readers, writers = EXPECTED[prefix]
+            allowed = readers if method == "GET" else writers
+            concrete = re.sub(r"\{[^}]+\}", "x", path)
+            for role in ROLES:
+                want = expected_status(role, allowed)
+                if want is None:
+                    continue
+                response = await client.request(method, concrete, headers=tokens[role], json=None if method == "GET" else {})
+                checked += 1
+                if response.status_code != want:
+                    failures.append((method, path, role, want, response.status_code))
+    assert failures == []
+    assert checked > 20  # the admin routes alone give 25 denied combinations
