@@ -232,3 +232,31 @@ def test_prod_replicates_topics_three_times_and_points_at_external_brokers(rende
         assert data[f"{prefix}KAFKA_TOPIC_REPLICATION_FACTOR"] == "3"
         assert data[f"{prefix}BUS"] == "kafka"
         assert len(data[f"{prefix}KAFKA_BOOTSTRAP_SERVERS"].split(",")) >= 3
+
+
+def service_commands() -> dict[str, set[str]]:
+    """Every command each service's command line accepts (dgplan_shared.cli plus its own)."""
+    from dgplan_shared.registry import installed_services
+
+    common = {"api", "relay", "consumer", "migrate", "setup"}
+    return {name: common | set(d.commands) | set(d.daemons) for name, d in installed_services().items()}
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_dgplan_container_runs_a_command_its_service_has(rendered, overlay):
+    commands = service_commands()
+    for workload, pod in pod_specs(rendered[overlay]):
+        for container in containers(pod):
+            service = dgplan_service(container["image"])
+            if service is not None:
+                assert container["args"][0] in commands[service], (
+                    f"{workload['metadata']['name']}: dgplan-{service} has no command {container['args'][0]!r}"
+                )
+
+
+def test_every_compose_dgplan_container_runs_a_command_its_service_has(compose):
+    commands = service_commands()
+    for name, svc in compose["services"].items():
+        service = dgplan_service(svc["image"])
+        if service is not None:
+            assert svc["command"][0] in commands[service], f"{name}: dgplan-{service} has no {svc['command'][0]!r}"
