@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import jsonschema
 import pytest
 from sqlalchemy import select
 
@@ -102,10 +103,18 @@ def deliver(seeded):
     return send
 
 
+def schema_for(event_type: str) -> dict:
+    return json.loads((SCHEMAS / f"{event_type}.json").read_text())
+
+
 async def published(runtime, event_type: str | None = None) -> list[dict]:
+    """The outbox's events; every one is checked against its published JSON Schema on the way."""
     async with runtime.db.session() as session:
         rows = (await session.execute(select(outbox.c.event_type, outbox.c.envelope).order_by(outbox.c.id))).all()
-    return [json.loads(r.envelope) for r in rows if event_type is None or r.event_type == event_type]
+    envelopes = [json.loads(r.envelope) for r in rows]
+    for envelope in envelopes:
+        jsonschema.validate(envelope["data"], schema_for(envelope["type"]))
+    return [e for e in envelopes if event_type is None or e["type"] == event_type]
 
 
 @pytest.fixture

@@ -1,0 +1,95 @@
+"""Bodies and members: the seed of docs/contracts.md (Thai verbatim), operators' changes with
+Idempotency-Key and If-Match, and memberships reaching the forwarded identity."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+from gateway.governance.membership import bodies_for_subject
+from gateway.governance.seed import seed_governance
+
+CONTRACTS = Path(__file__).resolve().parents[4] / "docs" / "contracts.md"
+COMMITTEE = "digital-government-committee"
+
+
+async def test_the_seeded_bodies_are_those_of_the_contracts_with_thai_names_verbatim(client, auth, seeded):
+    listed = (await client.get("/api/v1/governance/bodies", headers=await auth("body_member"))).json()
+    contracts = CONTRACTS.read_text()
+    table = dict(re.findall(r"^\| `([a-z-]+)` \| ([^|]+?)(?:, the committee's secretariat)? \|$", contracts, re.M))
+    assert {b["code"] for b in listed["items"]} == set(table)
+    for body in listed["items"]:
+        assert body["name"]["th"] == table[body["code"]]
+        assert unicodedata.is_normalized("NFC", body["name"]["th"])
+    by_code = {b["code"]: b for b in listed["items"]}
+    assert [(m["subject"], m["role"]) for m in by_code[COMMITTEE]["members"]] == [
+        ("demo-dgc-chair", "chair"), ("demo-dgc-member-1", "member"), ("demo-dgc-member-2", "member")]
+    assert by_code["operations-budget-subcommittee"]["parent_code"] == COMMITTEE
+    assert by_code[COMMITTEE]["rule"] == {"quorum": {"fraction": "1/2"}, "majority": "cast", "casting_vote": True}
+
+
+async def test_seeding_twice_adds_nothing(seeded):
+    assert await seed_governance(seeded) == {"bodies": 0, "members": 0, "definitions": 0}
+
+
+async def test_pages_of_bodies(client, auth, seeded):
+    first = (await client.get("/api/v1/governance/bodies?limit=2", headers=await auth("operator"))).json()
+    second = (await client.get(f"/api/v1/governance/bodies?limit=10&cursor={first['next_cursor']}",
+                               headers=await auth("operator"))).json()
+    codes = [b["code"] for b in first["items"] + second["items"]]
+    assert codes == sorted(codes) and len(codes) == 5 and second["next_cursor"] is None
+    bad = await client.get("/api/v1/governance/bodies?cursor=%%%", headers=await auth("operator"))
+    assert bad.status_code == 422
+
+
+async def test_operators_create_bodies_idempotently(client, auth, seeded):
+    body = {"code": "ict-subcommittee", "name": {"th": "คณะอนุกรรมการด้านเทคโนโลยี", "en": "ICT subcommittee"},
+            "kind": "subcommittee", "parent_code": COMMITTEE,
+            "rule": {"quorum": {"count": 2}, "majority": "members", "casting_vote": False}}
+    headers = await auth("operator", key="new-body")
+    created = await client.post("/api/v1/governance/bodies", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    again = await client.post("/api/v1/governance/bodies", json=body, headers=headers)
+    assert again.status_code == 201 and again.json() == created.json()
+    dup = await client.post("/api/v1/governance/bodies", json=body, headers=await auth("operator", key="other"))
+    assert dup.status_code == 409
+    bad_rule = {**body, "code": "x-body", "rule": {"quorum": {"fraction": "3/2"}}}
+    refused = await client.post("/api/v1/governance/bodies", json=bad_rule, headers=await auth("operator", key="bad"))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "rule"
+    no_parent = {**body, "code": "y-body", "parent_code": "nowhere"}
+    assert (await client.post("/api/v1/governance/bodies", json=no_parent,
+                              headers=await auth("operator", key="np"))).status_code == 422
+    assert (await client.post("/api/v1/governance/bodies", json={**body, "code": "z"},
+                              headers=await auth("secretariat", key="s"))).status_code == 403
+
+
+async def test_changes_need_the_current_etag(client, auth, seeded):
+    url = f"/api/v1/governance/bodies/{COMMITTEE}"
+    read = await client.get(url, headers=await auth("operator"))
+    tag = read.headers["etag"]
+    change = {"rule": {"quorum": {"fraction": "2/3"}, "majority": "cast", "casting_vote": True}}
+    assert (await client.patch(url, json=change, headers=await auth("operator"))).status_code == 428
+    done = await client.patch(url, json=change, headers={**await auth("operator"), "If-Match": tag})
+    assert done.status_code == 200, done.text
+    assert done.json()["rule"]["quorum"] == {"fraction": "2/3"} and done.headers["etag"] != tag
+    stale = await client.patch(url, json=change, headers={**await auth("operator"), "If-Match": tag})
+    assert stale.status_code == 412
+    audit = (await client.get(f"/api/v1/audit/entries?target=body:{COMMITTEE}", headers=await auth("operator"))).json()
+    assert audit["items"][-1]["action"] == "body-changed"
+
+
+async def test_members_reach_the_identity_and_one_chair_per_body(client, auth, seeded, gw):
+    url = f"/api/v1/governance/bodies/{COMMITTEE}/members"
+    added = await client.post(url, json={"subject": "new-member", "role": "member"}, headers=await auth("operator", key="m"))
+    assert added.status_code == 201, added.text
+    assert await bodies_for_subject(gw.runtime, "new-member") == frozenset({COMMITTEE})
+    # The edge puts the membership in the forwarded identity: the inbox shows the committee's work.
+    inbox = await client.get("/api/v1/governance/inbox", headers=await auth("body_member", subject="new-member"))
+    assert inbox.status_code == 200
+    second_chair = await client.post(url, json={"subject": "another", "role": "chair"}, headers=await auth("operator", key="c"))
+    assert second_chair.status_code == 409
+    member = f"{url}/new-member"
+    tag = (await client.get(member, headers=await auth("operator"))).headers["etag"]
+    off = await client.patch(member, json={"active": False}, headers={**await auth("operator"), "If-Match": tag})
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert await bodies_for_subject(gw.runtime, "new-member") == frozenset()
+    assert (await client.get(f"{url}/nobody", headers=await auth("operator"))).status_code == 404
