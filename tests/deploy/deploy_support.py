@@ -57,7 +57,9 @@ def render_kustomization(path: Path) -> list[dict]:
     result = subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=120, check=False)
     if result.returncode != 0:
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        pytest.fail(f"{' '.join(command)} {shown} failed:\n{result.stderr}")
+        # Components and `labels` need kustomize v4+ (kubectl 1.21+); say which one ran.
+        version = subprocess.run([command[0], "version", "--client"], capture_output=True, text=True, check=False)
+        pytest.fail(f"{' '.join(command)} {shown} failed ({version.stdout.strip()}):\n{result.stderr}")
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 

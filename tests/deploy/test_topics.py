@@ -20,7 +20,7 @@ def produced_topics() -> dict[str, str]:
         spec = importlib.util.find_spec(ep.module.split(".")[0])
         assert spec is not None and spec.submodule_search_locations
         for location in spec.submodule_search_locations:
-            for schema in sorted((Path(location) / "events" / "schemas").glob("*.json")):
+            for schema in sorted(Path(location).glob("**/events/schemas/*.json")):
                 event_type = schema.name.removesuffix(".json")
                 match = EVENT_TYPE.match(event_type)
                 assert match, f"{schema}: not named after an event type"
@@ -63,3 +63,8 @@ def test_the_operations_guide_documents_every_topic_for_production():
     assert undocumented == []
     for setting in ("replication factor 3", "min.insync.replicas=2"):
         assert setting in guide
+
+
+def test_the_schemas_of_all_four_producers_are_found():
+    producers = {topic.split(".")[0] for topic in produced_topics()}
+    assert producers == {"plan-registry", "budget-ledger", "monitoring", "gateway"}
