@@ -154,6 +154,12 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux): a figure other load on the machine does not skew."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
@@ -180,8 +186,12 @@ def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = (
                 try:
                     proxied = f"http://127.0.0.1:{port}{PATH}"
                     lat = asyncio.run(latency(direct, proxied, identity, requests))
-                    direct_rps, _ = asyncio.run(throughput(direct, identity, seconds))
+                    before = cpu_seconds(upstream.pid)
+                    direct_rps, direct_samples = asyncio.run(throughput(direct, identity, seconds))
+                    upstream_cpu = (cpu_seconds(upstream.pid) - before) / len(direct_samples)
+                    before = cpu_seconds(gateway.pid)
                     proxied_rps, proxied_samples = asyncio.run(throughput(proxied, {}, seconds))
+                    gateway_cpu = (cpu_seconds(gateway.pid) - before) / len(proxied_samples)
                 finally:
                     _stop(gateway)
                 added_p50 = percentile(lat["proxied"], 50) - percentile(lat["direct"], 50)
@@ -206,6 +216,8 @@ def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = (
                      "meets": proxied_rps >= 1500},
                     {"metric": f"[{client}{chosen}] proxied / direct throughput", "value": round(ratio * 100, 1),
                      "unit": "%", "target": ">= 50 %", "meets": ratio >= 0.5},
+                    {"metric": f"[{client}{chosen}] CPU per request: service / gateway", "unit": "us",
+                     "value": f"{round(upstream_cpu * 1e6)} / {round(gateway_cpu * 1e6)}", "target": "-", "meets": None},
                     {"metric": f"[{client}{chosen}] proxied p99 at {CONNECTIONS} connections",
                      "value": ms(percentile(proxied_samples, 99)), "unit": "ms", "target": "-", "meets": None},
                 ]

@@ -42,6 +42,10 @@ def _load(kid: str, pem: str) -> SigningKey:
     return SigningKey(kid, key)
 
 
+def new_private_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 class KeyRing:
     _RELOAD_PAUSE = 5.0  # an unknown kid reloads from the database at most this often (forged kids are cheap)
 
@@ -83,7 +87,7 @@ class KeyRing:
                 self._active = self._keys[row.kid]
 
     async def _create(self) -> None:
-        private = await asyncio.to_thread(rsa.generate_private_key, public_exponent=65537, key_size=2048)
+        private = await asyncio.to_thread(new_private_key)
         pem = private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode()

@@ -81,6 +81,22 @@ def echo_app(service: str, secret: str) -> FastAPI:
     return app
 
 
+_KEY: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def cheap_crypto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One RSA key per test session and a light scrypt cost: both are deliberately slow, and each
+    test starts from an empty database. The hash format records its cost, so verification is the
+    same code; test_secrets_hashing checks the production cost."""
+    from gateway.edge import secrets_hashing, signing_keys
+
+    if not _KEY:
+        _KEY.append(signing_keys.new_private_key())
+    monkeypatch.setattr(signing_keys, "new_private_key", lambda: _KEY[0])
+    monkeypatch.setattr(secrets_hashing, "_N", 2**8)
+
+
 @pytest.fixture
 def gateway(settings, db, bus) -> Callable[..., Any]:  # type: ignore[no-untyped-def]
     """``async with gateway(**setting_overrides, upstreams=...) as (client, runtime)``."""
