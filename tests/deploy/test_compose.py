@@ -117,3 +117,19 @@ def test_no_secret_value_is_committed(compose, settings_types, config_reference)
                 assert password, f"{name}: {key} has no user and password part"
                 match = INTERPOLATION.fullmatch(password["password"])
                 assert match and match["op"] == ":?", f"{name}: {key} holds a literal password"
+
+
+def test_dependencies_exist_and_have_no_cycle(compose):
+    services = compose["services"]
+    graph = {name: set(svc.get("depends_on") or {}) for name, svc in services.items()}
+    for name, needs in graph.items():
+        assert needs <= set(services), f"{name} depends on unknown {needs - set(services)}"
+    for name, svc in services.items():
+        for needed, how in (svc.get("depends_on") or {}).items():
+            if how["condition"] == "service_healthy":
+                assert services[needed].get("healthcheck"), f"{name} waits for {needed}, which has no healthcheck"
+    done: set[str] = set()
+    while len(done) < len(graph):
+        ready = {n for n, needs in graph.items() if n not in done and needs <= done}
+        assert ready, f"dependency cycle among {set(graph) - done}"
+        done |= ready

@@ -260,3 +260,69 @@ def test_every_compose_dgplan_container_runs_a_command_its_service_has(compose):
         service = dgplan_service(svc["image"])
         if service is not None:
             assert svc["command"][0] in commands[service], f"{name}: dgplan-{service} has no {svc['command'][0]!r}"
+
+
+def _pod_labels(docs: list[dict]) -> list[dict]:
+    return [w["spec"]["template"]["metadata"]["labels"] if w["kind"] != "CronJob"
+            else w["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+            for w, _ in pod_specs(docs)]
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expression in selector.get("matchExpressions", []):
+        present = expression["key"] in labels
+        value = labels.get(expression["key"])
+        if expression["operator"] == "In" and value not in expression["values"]:
+            return False
+        if expression["operator"] == "NotIn" and value in expression["values"]:
+            return False
+        if expression["operator"] == "Exists" and not present:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_reference_resolves(rendered, overlay):
+    """kustomize renders dangling names without complaint; a typo would only show at deploy time."""
+    docs = rendered[overlay]
+    config_maps = set(by_kind(docs, "ConfigMap"))
+    accounts = set(by_kind(docs, "ServiceAccount"))
+    for workload, pod in pod_specs(docs):
+        where = workload["metadata"]["name"]
+        assert pod.get("serviceAccountName", "default") in accounts | {"default"}, where
+        for volume in pod.get("volumes", []):
+            if "configMap" in volume:
+                assert volume["configMap"]["name"] in config_maps, where
+        for container in containers(pod):
+            for source in container.get("envFrom", []):
+                assert source["configMapRef"]["name"] in config_maps, where
+    pods = _pod_labels(docs)
+    for name, service in by_kind(docs, "Service").items():
+        assert any(service["spec"]["selector"].items() <= labels.items() for labels in pods), f"Service/{name}"
+    for name, policy in by_kind(docs, "NetworkPolicy").items():
+        assert any(_selects(policy["spec"]["podSelector"], labels) for labels in pods), f"NetworkPolicy/{name}"
+    deployments = by_kind(docs, "Deployment")
+    for name, hpa in by_kind(docs, "HorizontalPodAutoscaler").items():
+        assert hpa["spec"]["scaleTargetRef"]["name"] in deployments, f"HorizontalPodAutoscaler/{name}"
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_referenced_secret_is_listed_in_the_operations_guide(rendered, overlay):
+    from deploy_support import GUIDE
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    secrets = set()
+    for _, pod in pod_specs(rendered[overlay]):
+        for container in containers(pod):
+            for entry in container.get("env", []):
+                ref = entry.get("valueFrom", {}).get("secretKeyRef")
+                if ref:
+                    secrets.add((ref["name"], ref["key"]))
+    for ingress in by_kind(rendered[overlay], "Ingress").values():
+        secrets |= {(tls["secretName"], "tls.crt") for tls in ingress["spec"].get("tls", [])}
+    assert secrets
+    rows = [line for line in guide.splitlines() if line.startswith("| `")]
+    for name, key in sorted(secrets):
+        assert any(f"`{name}`" in row and f"`{key}`" in row for row in rows), f"Secret {name} key {key} undocumented"
