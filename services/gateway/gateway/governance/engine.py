@@ -4,7 +4,7 @@ the events and audit entry that go with it — all inside the caller's transacti
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -21,9 +21,28 @@ def illegal(detail: str, **extensions: Any) -> ProblemError:
     return ProblemError(409, "illegal-transition", "Illegal transition", detail, **extensions)
 
 
+BANGKOK = timezone(timedelta(hours=7))
+
+
+def parse_deadline(value: Any) -> datetime | None:
+    """A deadline from another service's event: ISO 8601; a bare date means the end of that day in
+    Thailand; a naive time is taken as UTC. Unreadable -> None (the stage's duration applies)."""
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time(23, 59, 59), BANGKOK).astimezone(timezone.utc)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+
+
 def due_at(stage: Stage, context: dict[str, Any], now: datetime) -> datetime | None:
     if stage.due_from is not None and context.get(stage.due_from):
-        return datetime.fromisoformat(str(context[stage.due_from]).replace("Z", "+00:00"))
+        deadline = parse_deadline(context[stage.due_from])
+        if deadline is not None:
+            return deadline
     if stage.due_days is not None:
         return now + timedelta(days=stage.due_days)
     return None

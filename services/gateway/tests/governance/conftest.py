@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import jsonschema
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 
 from dgplan_shared.bus.base import IncomingRecord
@@ -33,6 +34,7 @@ _offsets = itertools.count()
 class Gateway:
     client: httpx.AsyncClient
     runtime: Runtime
+    app: FastAPI
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def settings(database_url: str) -> Settings:
 async def gw(settings, db, bus):
     app = create_service_app(definition(), settings, db=db, bus=bus, extras={"upstream_apps": {}})
     async with asgi_client(app) as client:
-        yield Gateway(client, app.state.runtime)
+        yield Gateway(client, app.state.runtime, app)
 
 
 @pytest.fixture

@@ -81,3 +81,14 @@ async def test_the_loop_runs_until_stopped(deliver, outbox_events, seeded):
     assert len(scans) == 3
     # First scan: the submission window closed; second: screening overdue; third: nothing new.
     assert len(await outbox_events(ev.STAGE_OVERDUE)) == 1
+
+
+def test_deadlines_from_events_are_read_tolerantly():
+    from gateway.governance.engine import parse_deadline
+
+    assert parse_deadline("2021-02-15T10:00:00+00:00") == DECISION
+    assert parse_deadline("2021-02-15T17:00:00+07:00") == DECISION
+    assert parse_deadline("2021-02-15T10:00:00") == DECISION  # naive: UTC
+    # A bare date is the end of that day in Thailand.
+    assert parse_deadline("2021-02-15") == datetime(2021, 2, 15, 16, 59, 59, tzinfo=timezone.utc)
+    assert parse_deadline("soon") is None
