@@ -138,16 +138,39 @@ class HttpUpstream:
                 failure = (502, f"{self.name} gave an invalid answer ({exc}).")
                 continue
             self.circuit.succeeded()
-            await _relay(response, send)
+            await _relay(response, send, self.name, instance)
             return
         await send_problem(send, failure[0], failure[1], instance, upstream=self.name, attempts=attempts)
 
 
-async def _relay(response: Any, send: Send) -> None:
+_BUFFER_UP_TO = 65536
+
+
+def _declared_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+    for name, value in headers:
+        if name.lower() == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+async def _relay(response: Any, send: Send, name: str, instance: str) -> None:
     try:
-        await send(
-            {"type": "http.response.start", "status": response.status, "headers": response_headers(response.headers)}
-        )
+        headers = response_headers(response.headers)
+        length = _declared_length(headers)
+        if length is not None and length <= _BUFFER_UP_TO and response.read_all is not None:
+            # Read before the start message, so a failure here is still a clean 502/504.
+            try:
+                body = await response.read_all()
+            except TimedOut as exc:
+                await send_problem(send, 504, f"{name} did not finish its answer in time ({exc}).", instance, upstream=name)
+                return
+            except BadAnswer as exc:
+                await send_problem(send, 502, f"{name} gave an invalid answer ({exc}).", instance, upstream=name)
+                return
+            await send({"type": "http.response.start", "status": response.status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
         async for chunk in response.body:
             if chunk:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})

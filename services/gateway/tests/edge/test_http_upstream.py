@@ -49,6 +49,15 @@ def service_app(secret: str) -> FastAPI:
         await asyncio.sleep(TIMEOUT * 3)
         return JSONResponse({})
 
+    @app.get("/api/v1/plans/stall")
+    async def stall() -> StreamingResponse:
+        async def chunks() -> AsyncIterator[bytes]:
+            yield b"12345"
+            await asyncio.sleep(TIMEOUT * 3)
+            yield b"67890"
+
+        return StreamingResponse(chunks(), headers={"content-length": "10"})
+
     @app.get("/api/v1/plans/big")
     async def big() -> StreamingResponse:
         async def chunks() -> AsyncIterator[bytes]:
@@ -126,6 +135,13 @@ async def test_a_timeout_is_504_after_the_retry(over_http):
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["attempts"] == 2
     assert time.monotonic() - started < TIMEOUT * 2 + 1.0  # bounded
+
+
+async def test_an_answer_that_stalls_before_its_end_is_504_not_a_truncated_200(over_http):
+    client, _, _ = over_http
+    response = await client.get("/api/v1/plans/stall")
+    assert response.status_code == 504
+    assert response.json()["upstream"] == "plan-registry"
 
 
 async def test_reads_and_idempotent_writes_are_retried_plain_writes_are_not(over_http, bearer):
