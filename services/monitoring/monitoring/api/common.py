@@ -30,6 +30,15 @@ from monitoring.domain.evaluation import Thresholds
 OVERSIGHT = (SECRETARIAT, OPERATOR, BODY_MEMBER, SERVICE)
 
 
+def refuse_nul_characters(request: Request) -> None:
+    """Router dependency: PostgreSQL cannot store U+0000, so such input is a 422, not a 500."""
+    if "\x00" in request.url.path:
+        raise invalid("path", "must not contain NUL characters")
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise invalid(name.replace("\x00", ""), "must not contain NUL characters")
+
+
 def today(request: Request) -> date:
     fixed = request.app.state.runtime.settings.fixed_today
     return fixed or utcnow().date()

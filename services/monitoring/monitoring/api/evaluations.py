@@ -11,14 +11,22 @@ from fastapi.responses import PlainTextResponse
 from dgplan_shared.identity import AGENCY, Principal, optional_principal, principal_from_request, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from dgplan_shared.service import get_runtime
-from monitoring.api.common import OVERSIGHT, checked_as_of, require_project_reader, rules, today
+from monitoring.api.common import (
+    OVERSIGHT,
+    checked_as_of,
+    refuse_nul_characters,
+    require_project_reader,
+    rules,
+    today,
+)
 from monitoring.db.queries import project_facts, project_row
 from monitoring.domain import evaluation as evaluation_rules
 from monitoring.domain.evaluation import evaluate_project
 from monitoring.domain.fiscal import fiscal_year_of
 from monitoring.usecases.scorecard import build_scorecard, default_as_of, plan_row
 
-router = APIRouter(prefix="/api/v1/monitoring", tags=["evaluation"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/monitoring", tags=["evaluation"], responses=PROBLEM_RESPONSES,
+                   dependencies=[Depends(refuse_nul_characters)])
 
 
 def require_plan_reader(principal: Principal | None, plan: dict) -> None:

@@ -16,6 +16,7 @@ from monitoring.api.common import (
     decode_cursor,
     encode_cursor,
     etag,
+    refuse_nul_characters,
     request_fingerprint,
     validate_idempotency_key,
 )
@@ -24,7 +25,8 @@ from monitoring.db.tables import indicator_targets, indicators
 from monitoring.usecases.idempotent import run_idempotent
 from monitoring.usecases.indicators import create_indicator, indicator_view, render, replace_indicator
 
-router = APIRouter(prefix="/api/v1/monitoring/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/monitoring/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES,
+                   dependencies=[Depends(refuse_nul_characters)])
 
 Caller = Annotated[Principal, Depends(principal_from_request)]
 

@@ -15,6 +15,7 @@ from monitoring.api.common import (
     OVERSIGHT,
     decode_cursor,
     encode_cursor,
+    refuse_nul_characters,
     request_fingerprint,
     require_project_reader,
     rules,
@@ -29,7 +30,8 @@ from monitoring.usecases.idempotent import run_idempotent
 from monitoring.usecases.submit_progress_report import render, submit_progress_report
 
 router = APIRouter(prefix="/api/v1/monitoring/progress-reports", tags=["progress reports"],
-                   responses=PROBLEM_RESPONSES)
+                   responses=PROBLEM_RESPONSES,
+                   dependencies=[Depends(refuse_nul_characters)])
 
 Caller = Annotated[Principal, Depends(principal_from_request)]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
 from dgplan_shared.identity import AGENCY, Principal, optional_principal, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import get_runtime
-from monitoring.api.common import OVERSIGHT, rules
+from monitoring.api.common import OVERSIGHT, refuse_nul_characters, rules
 from monitoring.api.evaluations import csv_response, require_plan_reader
 from monitoring.db.tables import rm_plans
 from monitoring.domain.fiscal import FiscalQuarter
@@ -19,7 +19,8 @@ from monitoring.usecases.budget_execution import budget_execution
 from monitoring.usecases.csv_export import budget_execution_csv, scorecard_csv
 from monitoring.usecases.scorecard import build_scorecard, plan_row
 
-router = APIRouter(prefix="/api/v1/monitoring", tags=["reports"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/monitoring", tags=["reports"], responses=PROBLEM_RESPONSES,
+                   dependencies=[Depends(refuse_nul_characters)])
 
 
 async def _plan_for_year(session, plan_id: str | None, fiscal_year: int) -> dict:  # type: ignore[no-untyped-def]

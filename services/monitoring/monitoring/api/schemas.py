@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitoring.domain.indicators import DIRECTIONS, FREQUENCIES, LINK_TYPES, MEASURE_TYPES
 
@@ -20,8 +20,26 @@ def _nfc(value: str | None) -> str | None:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def refuse_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold U+0000: refuse it up front rather than fail on write.
+        if _has_nul(value):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 class Bilingual(Strict):
