@@ -6,7 +6,7 @@ import json
 import zipfile
 
 from dgplan_shared.db.engine import Database
-from dgplan_shared.service import build_runtime, create_service_app
+from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client
 
 from plan_registry.definition import definition

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from dgplan_shared.identity import Principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid
 
-from plan_registry.api.deps import runtime_of, scope, with_etag
+from plan_registry.api.deps import Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.schemas import AgencyCreate, AgencyPatch
 from plan_registry.db.tables import agencies
 from plan_registry.domain.text import nfc
@@ -20,13 +20,13 @@ from plan_registry.usecases.idempotency import run_idempotent
 from plan_registry.usecases.preconditions import check_if_match
 from plan_registry.usecases.search import decode_cursor, encode_cursor
 
-router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
 
 Caller = Annotated[Principal, Depends(principal_from_request)]
 
 
 @router.get("")
-async def list_agencies(request: Request, q: str | None = None, parent_code: str | None = None, limit: int = 100, cursor: str | None = None) -> dict:
+async def list_agencies(request: Request, q: str | None = None, parent_code: str | None = None, limit: Limit = 100, cursor: str | None = None) -> dict:
     if limit < 1 or limit > 200:
         raise invalid("limit", "between 1 and 200")
     query = select(agencies)

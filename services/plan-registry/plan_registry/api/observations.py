@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid
 
-from plan_registry.api.deps import runtime_of, scope, with_etag
+from plan_registry.api.deps import Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.schemas import ObservationCreate, ObservationResolution, ObservationResponse
 from plan_registry.db.tables import observations, plan_versions
 from plan_registry.usecases import observations as cases
@@ -19,7 +19,7 @@ from plan_registry.usecases.access import version_visibility
 from plan_registry.usecases.idempotency import run_idempotent
 from plan_registry.usecases.search import decode_cursor, encode_cursor
 
-router = APIRouter(tags=["observations"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["observations"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
 
 Viewer = Annotated[Principal | None, Depends(optional_principal)]
 Caller = Annotated[Principal, Depends(principal_from_request)]
@@ -43,7 +43,7 @@ async def raise_observation(
 async def list_observations(
     request: Request, principal: Viewer, plan_id: str | None = None, version_id: str | None = None,
     node_id: str | None = None, status: str | None = None, raised_by_body: str | None = None,
-    limit: int = 50, cursor: str | None = None,
+    limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
     if limit < 1 or limit > 200:
         raise invalid("limit", "between 1 and 200")

@@ -10,18 +10,17 @@ from fastapi.responses import JSONResponse, Response
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
-from plan_registry.api.deps import runtime_of, scope, with_etag
+from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.schemas import PlanCreate, PlanPatch
 from plan_registry.usecases import plans as plan_cases
 from plan_registry.usecases import reading
 from plan_registry.usecases.access import EDITORS
 from plan_registry.usecases.idempotency import run_idempotent
 from plan_registry.usecases.open_data import open_data_zip
-from plan_registry.usecases.preconditions import check_if_match
 from plan_registry.usecases.transfer import export_bytes, import_document
 from plan_registry.usecases.transfer_schema import PlanDocument
 
-router = APIRouter(prefix="/api/v1/plans", tags=["plans"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/plans", tags=["plans"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
 
 Viewer = Annotated[Principal | None, Depends(optional_principal)]
 Caller = Annotated[Principal, Depends(principal_from_request)]
@@ -42,8 +41,8 @@ async def create_plan(body: PlanCreate, request: Request, principal: Caller, ide
 
 @router.get("")
 async def list_plans(
-    request: Request, principal: Viewer, fiscal_year: int | None = None, status: str | None = None,
-    q: str | None = None, limit: int = 50, cursor: str | None = None,
+    request: Request, principal: Viewer, fiscal_year: FiscalYearQuery = None, status: str | None = None,
+    q: str | None = None, limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
     async with runtime_of(request).uow() as uow:
         return await reading.list_plans(uow, principal, fiscal_year=fiscal_year, status=status, q=q, limit=limit, cursor=cursor)
@@ -72,12 +71,9 @@ async def get_plan(plan_id: str, request: Request, principal: Viewer) -> JSONRes
 @router.patch("/{plan_id}")
 async def update_plan(plan_id: str, body: PlanPatch, request: Request, principal: Caller, if_match: IfMatch = None) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
-        # The ETag clients hold is that of the plan view; compare against the same shape.
-        current = await reading.plan_view(uow, principal, plan_id)
-        check_if_match(if_match, current)
-        await plan_cases.update_plan(uow, principal, plan_id, body.model_dump(mode="json", exclude_unset=True), "*")
+        result = await plan_cases.update_plan(uow, principal, plan_id, body.model_dump(mode="json", exclude_unset=True), if_match)
         await uow.commit()
-        return with_etag(await reading.plan_view(uow, principal, plan_id))
+    return with_etag(result)
 
 
 @router.get("/{plan_id}/completeness")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
-from plan_registry.api.deps import runtime_of, scope, with_etag
+from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.schemas import NodePatch, ProjectCreate
 from plan_registry.usecases import nodes as node_cases
 from plan_registry.usecases.projects import current_versions, locate_project, read_project
@@ -19,7 +19,7 @@ from plan_registry.usecases.idempotency import run_idempotent
 from plan_registry.usecases.preconditions import check_if_match
 from plan_registry.usecases.search import NodeFilters, list_nodes
 
-router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
 
 Viewer = Annotated[Principal | None, Depends(optional_principal)]
 Caller = Annotated[Principal, Depends(principal_from_request)]
@@ -31,13 +31,13 @@ IfMatch = Annotated[str | None, Header(alias="If-Match")]
 async def list_projects(
     request: Request, principal: Viewer, strategy: str | None = None, agency: str | None = None,
     role: str | None = None, focus_area: str | None = None, status: str | None = None,
-    fiscal_year: int | None = None, q: str | None = None, version: Literal["approved", "latest"] | None = None,
-    sort: str = "code", limit: int = 50, cursor: str | None = None,
+    fiscal_year: FiscalYearQuery = None, q: str | None = None, version: Literal["approved", "latest"] | None = None,
+    sort: str = "code", limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
     """``q`` is a case-insensitive substring of the Thai or English title (or the code)."""
     async with runtime_of(request).uow() as uow:
         version_ids = await current_versions(uow, principal, version)
-        only = principal.agency if principal and principal.agency and not is_privileged_reader(principal) and version != "approved" else None
+        only = principal.agency if principal and principal.agency and not is_privileged_reader(principal) and version == "latest" else None
         filters = NodeFilters("project", strategy, agency, role, focus_area, status, fiscal_year, q, only)
         return await list_nodes(uow.session, version_ids, filters, sort, limit, cursor)
 

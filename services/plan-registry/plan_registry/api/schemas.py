@@ -4,17 +4,42 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator, model_validator
 
 from plan_registry.domain.text import nfc, nfc_deep
 
 Money = Annotated[StrictStr, Field(pattern=r"^[0-9]{1,13}\.[0-9]{2}$", examples=["4879870000.00"])]
 Code = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-Year = StrictInt
+Year = Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]  # range checked (as BE) by the domain
+
+
+def nul_path(value: Any, path: str = "") -> str | None:
+    """Where a NUL character hides in a JSON value (PostgreSQL text cannot store it), if anywhere."""
+    if isinstance(value, str):
+        return path or "value" if "\x00" in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = nul_path(k, f"{path}.{k}".lstrip(".")) or nul_path(v, f"{path}.{k}".lstrip("."))
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            found = nul_path(v, f"{path}[{i}]")
+            if found:
+                return found
+    return None
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_path(data)
+        if where:
+            raise ValueError(f"{where} contains a NUL character")
+        return data
 
 
 class Bilingual(Strict):
@@ -31,9 +56,9 @@ class Bilingual(Strict):
 
 
 class Declared(Strict):
-    measures: StrictInt | None = Field(default=None, ge=0)
-    work_plans: StrictInt | None = Field(default=None, ge=0)
-    projects: StrictInt | None = Field(default=None, ge=0)
+    measures: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    work_plans: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    projects: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class RoleIn(Strict):
@@ -54,7 +79,7 @@ class NodeFields(Strict):
     roles: list[RoleIn] | None = None
     focus_area_ids: list[StrictStr] | None = None
     target_ids: list[StrictStr] | None = None
-    position: StrictInt | None = Field(default=None, ge=0)
+    position: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
 
     @field_validator("attributes")
     @classmethod
@@ -90,7 +115,7 @@ class PlanCreate(Strict):
     legal_basis: list[Bilingual] = []
     alignment: list[Bilingual] = []
     declared: Declared | None = None
-    declared_strategies: StrictInt | None = Field(default=None, ge=0)
+    declared_strategies: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
     budget_framework: Money | None = None
 
 

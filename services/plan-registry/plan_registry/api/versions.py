@@ -11,7 +11,7 @@ from dgplan_shared.identity import Principal, optional_principal, principal_from
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 
 from plan_registry import store
-from plan_registry.api.deps import runtime_of, scope, with_etag
+from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.schemas import NodeCreate, NodePatch, ReviseIn, RoleIn
 from plan_registry.usecases import nodes as node_cases
 from plan_registry.usecases import reading, versions
@@ -19,7 +19,7 @@ from plan_registry.usecases.access import is_privileged_reader, version_visibili
 from plan_registry.usecases.idempotency import run_idempotent
 from plan_registry.usecases.search import NodeFilters, list_nodes
 
-router = APIRouter(prefix="/api/v1/plans/{plan_id}", tags=["versions"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/plans/{plan_id}", tags=["versions"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
 
 Viewer = Annotated[Principal | None, Depends(optional_principal)]
 Caller = Annotated[Principal, Depends(principal_from_request)]
@@ -70,8 +70,8 @@ async def submit(plan_id: str, version_id: str, request: Request, principal: Cal
 async def nodes_of_version(
     plan_id: str, version_id: str, request: Request, principal: Viewer,
     node_type: str | None = None, strategy: str | None = None, agency: str | None = None, role: str | None = None,
-    focus_area: str | None = None, status: str | None = None, fiscal_year: int | None = None, q: str | None = None,
-    sort: str = "code", limit: int = 100, cursor: str | None = None,
+    focus_area: str | None = None, status: str | None = None, fiscal_year: FiscalYearQuery = None, q: str | None = None,
+    sort: str = "code", limit: Limit = 100, cursor: str | None = None,
 ) -> dict:
     async with runtime_of(request).uow() as uow:
         version = await reading.version_for_read(uow, principal, plan_id, version_id)

@@ -19,6 +19,7 @@ from plan_registry.events import PLAN_DRAFTED, STRUCTURE_PUBLISHED, VERSION_CREA
 from plan_registry.events.payloads import plan_drafted, structure_published, version_created
 from plan_registry.usecases.access import require_editor
 from plan_registry.usecases.preconditions import check_if_match
+from plan_registry.usecases.reading import plan_view
 
 
 def duplicate_plan_code(code: str) -> ProblemError:
@@ -92,7 +93,8 @@ async def update_plan(
     require_editor(principal)
     session = uow.session
     current = store.plan_dict(await store.get_plan_for_update(session, plan_id))
-    check_if_match(if_match, current)
+    # The ETag clients hold is that of the plan as GET shows it.
+    check_if_match(if_match, await plan_view(uow, principal, plan_id))
     merged = {**current, **patch}
     check_period(merged["start_fy"], merged["end_fy"])
     await check_plan_links(uow, plan_id, merged["predecessor_plan_id"], merged["successor_plan_id"])
@@ -103,4 +105,4 @@ async def update_plan(
             successor_plan_id=merged["successor_plan_id"],
         )
     )
-    return store.plan_dict(await store.get_plan(session, plan_id))
+    return await plan_view(uow, principal, plan_id)

@@ -16,10 +16,12 @@ from plan_registry.usecases.access import is_privileged_reader
 
 
 async def current_versions(uow: UnitOfWork, principal: Principal | None, which: str | None) -> list[str]:
-    """Per plan, the version a project list reads: 'approved' (the public's default) or 'latest'."""
-    privileged = is_privileged_reader(principal) or (principal is not None and principal.has(AGENCY))
+    """Per plan, the version a project list reads: 'approved' (the default for the public and for
+    agencies, who see all approved content) or 'latest' (an agency then sees only its own projects)."""
+    privileged = is_privileged_reader(principal)
+    may_see_latest = privileged or (principal is not None and principal.has(AGENCY))
     which = which or ("latest" if privileged else "approved")
-    column = plans.c.latest_version_id if which == "latest" and privileged else plans.c.approved_version_id
+    column = plans.c.latest_version_id if which == "latest" and may_see_latest else plans.c.approved_version_id
     return [v for v in (await uow.session.scalars(select(column))).all() if v]
 
 

@@ -34,7 +34,7 @@ class NodeDoc(Strict):
     node_type: Literal["plan", "focus_area", "objective", "target", "strategy", "measure", "work_plan", "project"]
     parent_id: StrictStr | None = None
     code: Code
-    position: StrictInt = Field(ge=0)
+    position: StrictInt = Field(ge=0, le=1_000_000)
     name: Bilingual
     budget_framework: Money | None = None
     start_fy: Year | None = None
@@ -49,7 +49,7 @@ class NodeDoc(Strict):
 
 class VersionDoc(Strict):
     id: StrictStr = Field(min_length=1, max_length=64)
-    number: StrictInt = Field(ge=1)
+    number: StrictInt = Field(ge=1, le=1_000_000)
     status: Literal["draft", "submitted", "under_review", "returned", "approved", "rejected"]
     based_on_version_id: StrictStr | None = None
     submitted_by: StrictStr | None = None
