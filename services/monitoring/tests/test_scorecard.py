@@ -48,6 +48,7 @@ async def test_seeded_plan_scorecard_for_fiscal_year_2565(client, seeded):
         "unregistered_projects": 31,
         "reporting_projects": 0,
         "not_reporting_projects": sorted(code for code, *_ in EXAMPLE_PROJECTS),
+        "not_reported_this_quarter": sorted(code for code, *_ in EXAMPLE_PROJECTS),
     }
     assert {p["status"] for p in card["projects"]} == {"not_reporting"}
     assert len(card["targets"]) == 4 and card["targets"][0]["project_count"] == 4
@@ -74,6 +75,8 @@ async def test_reports_and_money_change_the_scorecard(client, identity, runtime,
     assert s1["by_status"]["on_track"] == 1 and s1["status"] == "at_risk"  # 3 of 4 silent
     assert card["completeness"]["reporting_projects"] == 1
     assert "P-S1-01" not in card["completeness"]["not_reporting_projects"]
+    assert "P-S1-01" in card["completeness"]["not_reported_this_quarter"]  # Q3 (May) not reported yet
+    assert p["reported_this_quarter"] is False
     assert card["budget"]["allocated"] == "150000000.00" and card["budget"]["execution_rate"] == "40.00"
 
     by_strategy = (await client.get("/api/v1/monitoring/budget-execution",

@@ -87,9 +87,11 @@ async def build_scorecard(
     evaluations = {pid: evaluate_project(f, as_of, rules) for pid, f in facts.items()}
     money_by_project = await budget_totals(session, fiscal_year, [p["project_id"] for p in projects])
 
+    current = quarter_of(as_of)
     project_views = []
     for p in projects:
         ev = evaluations[p["project_id"]]
+        reported_now = any(r.period == current for r in facts[p["project_id"]].reports)
         latest = ev.latest_report
         project_views.append({
             "project_id": p["project_id"],
@@ -103,6 +105,7 @@ async def build_scorecard(
             "reason": ev.reason,
             "percent_complete": None if latest is None else str(latest.percent_complete),
             "latest_quarter": None if latest is None else latest.period.label(),
+            "reported_this_quarter": reported_now,
             "budget": budget_block(money_by_project.get(p["project_id"], {})),
         })
 
@@ -160,12 +163,14 @@ async def build_scorecard(
 
 def _completeness(declared: int | None, members: list[dict[str, Any]]) -> dict[str, Any]:
     silent = [m["code"] or m["project_id"] for m in members if m["status"] == NOT_REPORTING]
+    quiet_now = [m["code"] or m["project_id"] for m in members if not m["reported_this_quarter"]]
     return {
         "declared_projects": declared,
         "registered_projects": len(members),
         "unregistered_projects": None if declared is None else max(declared - len(members), 0),
         "reporting_projects": len(members) - len(silent),
-        "not_reporting_projects": silent,
+        "not_reporting_projects": silent,  # no report for the last quarter already due
+        "not_reported_this_quarter": quiet_now,  # the quarter containing the as-of date
     }
 
 
