@@ -16,7 +16,7 @@ from gateway.audit import log as audit
 from gateway.db.governance_tables import gov_bodies, gov_members
 from gateway.governance import idempotency, store
 from gateway.governance.rules import DecisionRule
-from gateway.governance.views import body_view, etag, member_view
+from gateway.governance.views import body_etag, body_view, etag, member_view
 
 OPERATOR_AS = "operator"
 
@@ -37,6 +37,11 @@ def check_if_match(if_match: str | None, current: str) -> None:
         raise ProblemError(428, "precondition-required", "If-Match required", "Send If-Match with the ETag you read.")
     if if_match.strip() not in (current, "*"):
         raise ProblemError(412, "precondition-failed", "Precondition failed", "The resource changed since you read it.")
+
+
+async def _members(session, code: str) -> list[dict[str, Any]]:
+    rows = await session.execute(select(gov_members).where(gov_members.c.body_code == code).order_by(gov_members.c.subject))
+    return [dict(r) for r in rows.mappings()]
 
 
 async def _parent_exists(session, parent: str | None) -> None:
@@ -89,7 +94,8 @@ async def update_body(
     async with runtime.uow() as uow:
         session = uow.session
         body = await store.get_body(session, code)
-        check_if_match(if_match, etag("body", code, body["version"]))
+        members = await _members(session, code)
+        check_if_match(if_match, body_etag(body, members))
         values: dict[str, Any] = {}
         if "name" in changes:
             values.update(name_th=_nfc(changes["name"]["th"]), name_en=_nfc(changes["name"]["en"]))
@@ -114,7 +120,7 @@ async def update_body(
             payload={k: v for k, v in changes.items()}, at=now,
         )
         await uow.commit()
-    return body_view(body), etag("body", code, body["version"])
+    return body_view(body, members), body_etag(body, members)
 
 
 async def add_member(

@@ -81,3 +81,9 @@ def member_view(member: dict[str, Any]) -> dict[str, Any]:
 
 def etag(kind: str, ident: str, revision: int) -> str:
     return '"' + sha256(canonical([kind, ident, revision]))[:32] + '"'
+
+
+def body_etag(body: dict[str, Any], members: list[dict[str, Any]]) -> str:
+    """Covers the body and its memberships: both are in the representation."""
+    state = ["body", body["code"], body["version"], sorted([m["subject"], m["version"]] for m in members)]
+    return '"' + sha256(canonical(state))[:32] + '"'

@@ -93,3 +93,14 @@ async def test_members_reach_the_identity_and_one_chair_per_body(client, auth, s
     assert off.status_code == 200 and off.json()["active"] is False
     assert await bodies_for_subject(gw.runtime, "new-member") == frozenset()
     assert (await client.get(f"{url}/nobody", headers=await auth("operator"))).status_code == 404
+
+
+async def test_a_membership_change_changes_the_bodys_etag(client, auth, seeded):
+    url = f"/api/v1/governance/bodies/{COMMITTEE}"
+    tag = (await client.get(url, headers=await auth("operator"))).headers["etag"]
+    await client.post(f"{url}/members", json={"subject": "late-joiner", "role": "member"},
+                      headers=await auth("operator", key="j"))
+    read = await client.get(url, headers=await auth("operator"))
+    assert read.headers["etag"] != tag and "late-joiner" in [m["subject"] for m in read.json()["members"]]
+    stale = await client.patch(url, json={"kind": "committee"}, headers={**await auth("operator"), "If-Match": tag})
+    assert stale.status_code == 412

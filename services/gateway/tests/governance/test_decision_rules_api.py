@@ -115,7 +115,16 @@ async def test_deactivated_members_neither_vote_nor_count(client, auth, as_membe
                                                       "cast": 2, "quorum": 1, "counts": None}
 
 
-async def test_instance_reads_carry_an_etag(client, auth, at_committee):
-    response = await client.get(f"/api/v1/governance/instances/{at_committee}", headers=await auth("secretariat"))
-    assert response.status_code == 200 and response.headers["etag"].startswith('"')
-    assert response.json()["stage"] == "committee"
+async def test_instance_reads_show_the_votes_so_far_with_an_etag(client, auth, as_member, at_committee):
+    url = f"/api/v1/governance/instances/{at_committee}"
+    before = await client.get(url, headers=await auth("secretariat"))
+    assert before.status_code == 200 and before.headers["etag"].startswith('"')
+    assert (before.json()["stage"], before.json()["votes"]) == ("committee", [])
+    await client.post(f"{url}/votes", json={"choice": "return", "reason": "ขาดตัวชี้วัด"},
+                      headers=await as_member("demo-dgc-member-2", "a"))
+    after = await client.get(url, headers=await auth("body_member", subject="demo-dgc-member-1"))
+    assert [(v["voter"], v["choice"], v["reason"]) for v in after.json()["votes"]] == [
+        ("demo-dgc-member-2", "return", "ขาดตัวชี้วัด")]
+    assert after.headers["etag"] != before.headers["etag"]
+    again = await client.get(url, headers=await auth("secretariat"))
+    assert again.headers["etag"] == after.headers["etag"]

@@ -12,7 +12,7 @@ from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from gateway.governance import admin_bodies, admin_workflows, idempotency, queries, store
 from gateway.governance.api.instances import Caller, Cursor, IdempotencyKey, Limit, RuntimeDep, authenticated
 from gateway.governance.api.schemas import BodyIn, BodyPatch, MemberIn, MemberPatch
-from gateway.governance.views import body_view, etag, member_view
+from gateway.governance.views import body_etag, body_view, etag, member_view
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES)
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
@@ -31,7 +31,7 @@ async def get_body(code: str, principal: Caller, runtime: RuntimeDep, response: 
     async with runtime.db.session() as session:
         body = await store.get_body(session, code)
         members = await queries.members_of(session, [code])
-    response.headers["ETag"] = etag("body", code, body["version"])
+    response.headers["ETag"] = body_etag(body, members.get(code, []))
     return body_view(body, members.get(code, []))
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from dgplan_shared.identity import PUBLIC, Principal, principal_from_request, require_role
+from dgplan_shared.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal, principal_from_request, unauthenticated
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import Runtime, get_runtime
 from gateway.governance import decide, idempotency, queries, store
 from gateway.governance.api.schemas import DecisionIn, VoteIn
-from gateway.governance.views import etag, instance_view
+from gateway.audit.chain import canonical, sha256
+from gateway.governance.views import instance_view, iso
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES)
 
@@ -26,9 +27,8 @@ Ident = Annotated[str | None, Query(max_length=64)]
 
 def authenticated(principal: Principal) -> None:
     """Any identified caller (not the anonymous public) may read governance records."""
-    if principal.roles - {PUBLIC}:
-        return
-    require_role(principal, "__never__")
+    if principal.subject == ANONYMOUS_SUBJECT or not principal.roles - {PUBLIC}:
+        raise unauthenticated("Governance records are for identified callers.")
 
 
 @router.get("/inbox", summary="What waits for the caller's bodies, soonest deadline first")
@@ -57,13 +57,23 @@ async def list_instances(
         return await queries.list_instances(session, filters, limit, cursor)
 
 
-@router.get("/instances/{instance_id}", summary="One instance (with ETag)")
+@router.get("/instances/{instance_id}", summary="One instance with the votes cast at its current stage (ETag)")
 async def get_instance(instance_id: str, principal: Caller, runtime: RuntimeDep, response: Response) -> dict:
     authenticated(principal)
     async with runtime.db.session() as session:
         instance = await store.get_instance(session, instance_id)
-    response.headers["ETag"] = etag("instance", instance_id, instance["lock_version"])
-    return instance_view(instance)
+        votes = await store.votes_for(session, instance_id, instance["stage_entry"])
+    view = {
+        **instance_view(instance),
+        "votes": [
+            {"voter": v["voter"], "choice": v["choice"], "reason": v["reason"], "observations": v["observations"],
+             "cast_at": iso(v["cast_at"])}
+            for v in votes
+        ],
+    }
+    # The tag covers the whole representation: a new vote changes it even though the stage stays.
+    response.headers["ETag"] = '"' + sha256(canonical(view))[:32] + '"'
+    return view
 
 
 @router.get("/instances/{instance_id}/history", summary="Everything that happened to one instance, in order")
