@@ -11,11 +11,11 @@ from budget_ledger.api.commands import execute_idempotent, json_response
 from budget_ledger.api.schemas import BatchIn, FrameworkImportIn, PostingIn, payload
 from budget_ledger.domain.stages import STAGES, ExpenseCategory
 from budget_ledger.ledger.queries import GROUP_LEVELS, balances, get_entry, list_entries
-from budget_ledger.use_cases.frameworks import PlanFramework, StrategyFramework, apply_frameworks
+from budget_ledger.use_cases.frameworks import PlanFramework, StrategyFramework, import_frameworks
 from budget_ledger.use_cases.post_budget_entries import EntryCommand, post_budget_entries
 from budget_ledger.use_cases.reconciliation import reconcile
 from dgplan_shared.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, principal_from_request, require_role
-from dgplan_shared.problems import PROBLEM_RESPONSES, ProblemError, invalid, not_found
+from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import Runtime, get_runtime
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -148,10 +148,8 @@ def router() -> APIRouter:
                 for s in body.strategies
             ],
         )
-        _require_balanced(framework)
-
         async def action(uow):  # type: ignore[no-untyped-def]
-            return await apply_frameworks(uow, framework, principal.subject, reference="import")
+            return await import_frameworks(uow, framework, principal.subject)
 
         return await execute_idempotent(request, principal, idempotency_key, payload(body), action)
 
@@ -171,44 +169,3 @@ def _scoped_agency(principal: Principal, requested: str | None) -> str | None:
     if requested is not None and requested != scope:
         raise forbidden("An agency sees only its own agency's money.")
     return scope
-
-
-def _require_balanced(f: PlanFramework) -> None:
-    from budget_ledger.domain.money import money_str
-
-    strategies_total = sum((s.amount for s in f.strategies), start=f.total * 0)
-    errors = []
-    if strategies_total != f.total:
-        errors.append(
-            {
-                "field": "strategies",
-                "message": f"strategies add up to {money_str(strategies_total)}, the plan total is {money_str(f.total)} "
-                f"(difference {money_str(f.total - strategies_total)})",
-            }
-        )
-    if f.start_fy and f.end_fy and f.start_fy > f.end_fy:
-        errors.append({"field": "end_fy", "message": "before start_fy"})
-    for i, s in enumerate(f.strategies):
-        if s.by_fiscal_year:
-            split = sum(s.by_fiscal_year.values(), start=s.amount * 0)
-            if split != s.amount:
-                errors.append(
-                    {
-                        "field": f"strategies.{i}.fiscal_years",
-                        "message": f"years add up to {money_str(split)}, the strategy is {money_str(s.amount)}",
-                    }
-                )
-            outside = [fy for fy in s.by_fiscal_year if f.start_fy and f.end_fy and not f.start_fy <= fy <= f.end_fy]
-            if outside:
-                errors.append({"field": f"strategies.{i}.fiscal_years", "message": f"outside the plan: {outside}"})
-    ids = [s.strategy_id for s in f.strategies]
-    if len(set(ids)) != len(ids):
-        errors.append({"field": "strategies", "message": "a strategy appears twice"})
-    if errors:
-        raise ProblemError(
-            422,
-            "framework-unbalanced",
-            "Request is not valid",
-            "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-            errors=errors,
-        )

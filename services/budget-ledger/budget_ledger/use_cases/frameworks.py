@@ -28,6 +28,7 @@ from budget_ledger.text import nfc
 from budget_ledger.use_cases.reconciliation import reconcile
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
+from dgplan_shared.problems import ProblemError
 
 
 @dataclass
@@ -147,3 +148,48 @@ def plan_framework_from_structure(data: dict[str, Any]) -> PlanFramework:
 
 def money_or_none(value: Decimal | None) -> str | None:
     return None if value is None else money_str(value)
+
+
+def require_balanced(f: PlanFramework) -> None:
+    """The import path's rule: figures that do not add up are refused with every difference named."""
+    strategies_total = sum((s.amount for s in f.strategies), start=f.total * 0)
+    errors = []
+    if strategies_total != f.total:
+        errors.append(
+            {
+                "field": "strategies",
+                "message": f"strategies add up to {money_str(strategies_total)}, the plan total is {money_str(f.total)} "
+                f"(difference {money_str(f.total - strategies_total)})",
+            }
+        )
+    if f.start_fy and f.end_fy and f.start_fy > f.end_fy:
+        errors.append({"field": "end_fy", "message": "before start_fy"})
+    for i, s in enumerate(f.strategies):
+        if s.by_fiscal_year:
+            split = sum(s.by_fiscal_year.values(), start=s.amount * 0)
+            if split != s.amount:
+                errors.append(
+                    {
+                        "field": f"strategies.{i}.fiscal_years",
+                        "message": f"years add up to {money_str(split)}, the strategy is {money_str(s.amount)}",
+                    }
+                )
+            outside = [fy for fy in s.by_fiscal_year if f.start_fy and f.end_fy and not f.start_fy <= fy <= f.end_fy]
+            if outside:
+                errors.append({"field": f"strategies.{i}.fiscal_years", "message": f"outside the plan: {outside}"})
+    ids = [s.strategy_id for s in f.strategies]
+    if len(set(ids)) != len(ids):
+        errors.append({"field": "strategies", "message": "a strategy appears twice"})
+    if errors:
+        raise ProblemError(
+            422,
+            "framework-unbalanced",
+            "Request is not valid",
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+            errors=errors,
+        )
+
+
+async def import_frameworks(uow: UnitOfWork, f: PlanFramework, posted_by: str) -> dict[str, Any]:
+    require_balanced(f)
+    return await apply_frameworks(uow, f, posted_by, reference="import")

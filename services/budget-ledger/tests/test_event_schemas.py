@@ -1,0 +1,57 @@
+"""Every event the ledger publishes validates against its checked-in JSON Schema."""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import jsonschema
+import orjson
+from sqlalchemy import select
+
+from budget_ledger.db.tables import outbox
+from budget_ledger.events.types import PACKAGE_APPROVED, PUBLISHED, schema_path
+
+S = "/api/v1/screening"
+
+
+def test_every_published_type_has_a_valid_schema():
+    for event_type in PUBLISHED:
+        schema = json.loads(schema_path(event_type).read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["properties"]["type"]["const"] == event_type
+
+
+async def _drive_every_event(client, who, h, feed):
+    now = datetime.now(timezone.utc)
+    rnd = (await client.post(f"{S}/rounds", json={"plan_id": "plan-dgdp", "fiscal_year": 2565, "ceiling": "1000000.00",
+           "submission_deadline": (now + timedelta(days=1)).isoformat(), "decision_deadline": (now + timedelta(days=2)).isoformat()},
+           headers={**who.secretariat(), **h.key("o")})).json()
+    req = (await client.post(f"{S}/rounds/{rnd['round_id']}/requests", json={"project_id": "p-mof", "amounts": {"investment": "500.00"},
+           "justification": "ทดสอบ"}, headers={**who.agency("MOF"), **h.key("r")})).json()
+    await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "return", "reason": "แก้ไข"},
+                      headers={**who.member(), **h.key("d1")})
+    etag = (await client.get(f"{S}/requests/{req['request_id']}", headers=who.agency("MOF"))).headers["etag"]
+    await client.post(f"{S}/requests/{req['request_id']}/revision", json={"project_id": "p-mof", "amounts": {"investment": "400.00"},
+                      "justification": "แก้แล้ว"}, headers={**who.agency("MOF"), **h.key("rv"), "If-Match": etag})
+    await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "recommend-full", "reason": "ดี", "rank": 1},
+                      headers={**who.member(), **h.key("d2")})
+    await client.post(f"{S}/rounds/{rnd['round_id']}/package", json={}, headers={**who.member(), **h.key("p")})
+    await feed(PACKAGE_APPROVED, rnd["round_id"], {"instance_id": "i", "round_id": rnd["round_id"], "fiscal_year": 2565,
+               "body": "digital-government-committee", "decided_at": now.isoformat(), "reason": "ok"}, "gateway")
+    for stage, amount in (("committed", "300.00"), ("disbursed", "100.00")):
+        r = await client.post("/api/v1/budget/postings", json={"project_id": "p-mof", "fiscal_year": 2565, "expense_category": "investment",
+                              "stage": stage, "amount": amount}, headers={**who.agency("MOF"), **h.key(stage)})
+        assert r.status_code == 201, r.text
+    await client.post(f"{S}/rounds/{rnd['round_id']}/close", json={}, headers={**who.secretariat(), **h.key("c")})
+
+
+async def test_published_events_validate_against_their_schemas(client, who, h, seeded, feed, db):
+    await _drive_every_event(client, who, h, feed)
+    async with db.session() as s:
+        rows = (await s.execute(select(outbox.c.event_type, outbox.c.envelope))).all()
+    seen = set()
+    checker = jsonschema.FormatChecker()
+    for event_type, envelope in rows:
+        schema = json.loads(schema_path(event_type).read_text())
+        jsonschema.validate(orjson.loads(envelope), schema, format_checker=checker)
+        seen.add(event_type)
+    assert seen == set(PUBLISHED)
