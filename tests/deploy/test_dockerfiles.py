@@ -92,3 +92,12 @@ def test_dockerignore_keeps_local_state_out_of_the_build_context():
     assert {"**/.venv", "**/.git", ".infra", "**/*.egg-info", "**/__pycache__"} <= ignored
     # ...but not what the Dockerfiles copy.
     assert not {"shared", "services", "requirements"} & ignored
+
+
+def test_the_four_dockerfiles_differ_only_in_the_service_name():
+    """One recipe: a fix made to one image must not be forgotten in the other three."""
+    normalised = {
+        service: (ROOT / "services" / service / "Dockerfile").read_text(encoding="utf-8").replace(service, "<service>")
+        for service in SERVICES
+    }
+    assert len(set(normalised.values())) == 1, "the Dockerfiles have drifted apart"
