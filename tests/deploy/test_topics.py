@@ -68,3 +68,20 @@ def test_the_operations_guide_documents_every_topic_for_production():
 def test_the_schemas_of_all_four_producers_are_found():
     producers = {topic.split(".")[0] for topic in produced_topics()}
     assert producers == {"plan-registry", "budget-ledger", "monitoring", "gateway"}
+
+
+def test_the_guide_names_exactly_the_consumer_groups_of_each_topic():
+    from dgplan_shared.registry import installed_services
+
+    subscribed: dict[str, set[str]] = {}
+    for name, definition in installed_services().items():
+        for topic in definition.subscriptions:
+            subscribed.setdefault(topic, set()).add(definition.consumer_group)
+    documented: dict[str, set[str]] = {}
+    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+        row = re.fullmatch(r"\| `([a-z.-]+\.events)` \| [a-z-]+ \| (.*) \|", line)
+        if row:
+            documented[row[1]] = set(re.findall(r"`([a-z-]+)`", row[2]))
+    assert set(documented) == set(manifest_topics()) - {t for t in manifest_topics() if t.endswith(".dlq")}
+    for topic in documented:
+        assert documented[topic] == subscribed.get(topic, set()), topic
