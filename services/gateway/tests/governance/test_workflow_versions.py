@@ -85,3 +85,13 @@ async def test_invalid_definitions_are_refused_naming_the_problem(client, auth, 
         assert fragment in response.text, (fragment, response.text)
     assert (await client.post(URL, json=faster_v2(), headers=await auth("secretariat", key="s"))).status_code == 403
     assert (await client.post(URL, json=faster_v2(), headers=await auth("operator"))).status_code == 428
+
+
+async def test_the_definition_schema_is_published_and_the_seeded_versions_satisfy_it(client, auth, seeded):
+    import jsonschema
+
+    schema = (await client.get("/api/v1/governance/workflows/schema", headers=await auth("operator"))).json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    listed = (await client.get("/api/v1/governance/workflows", headers=await auth("operator"))).json()
+    for workflow in listed["items"]:
+        jsonschema.validate(workflow["definition"], schema)

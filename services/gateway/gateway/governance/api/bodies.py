@@ -12,6 +12,7 @@ from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from gateway.governance import admin_bodies, admin_workflows, idempotency, queries, store
 from gateway.governance.api.instances import Caller, Cursor, IdempotencyKey, Limit, RuntimeDep, authenticated
 from gateway.governance.api.schemas import BodyIn, BodyPatch, MemberIn, MemberPatch
+from gateway.governance.definitions import WorkflowDefinition
 from gateway.governance.views import body_etag, body_view, etag, member_view
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES)
@@ -99,6 +100,12 @@ async def list_workflows(principal: Caller, runtime: RuntimeDep) -> dict:
     authenticated(principal)
     async with runtime.db.session() as session:
         return await queries.workflows(session)
+
+
+@router.get("/workflows/schema", summary="The JSON Schema every workflow definition version must satisfy")
+async def workflow_schema(principal: Caller) -> dict:
+    authenticated(principal)
+    return WorkflowDefinition.model_json_schema()
 
 
 @router.post("/workflows/{key}/versions", status_code=201, summary="Add a definition version (operator)")
