@@ -13,6 +13,7 @@ from dgplan_shared.problems import not_found
 
 from plan_registry.db.tables import agencies, node_links, node_roles, nodes, plan_versions, plans
 from plan_registry.domain.canonical import canonical_json
+from plan_registry.domain.hierarchy import NODE_TYPES
 
 LINK_FIELDS = {"focus_area": "focus_area_ids", "target": "target_ids"}
 
@@ -149,8 +150,6 @@ async def load_nodes(
         node_roles_sorted = sorted(roles.get(row.node_id, []), key=lambda x: (x["role"], x["agency"]))
         node_links_sorted = {k: sorted(v) for k, v in links.get(row.node_id, {}).items()}
         out.append(_node_from_row(row, node_roles_sorted, node_links_sorted, types))
-    from plan_registry.domain.hierarchy import NODE_TYPES
-
     rank = {t: i for i, t in enumerate(NODE_TYPES)}
     out.sort(key=lambda n: (rank.get(n["node_type"], 99), n["position"], n["code"]))
     return out

@@ -33,9 +33,10 @@ async def list_versions(plan_id: str, request: Request, principal: Viewer) -> di
         await reading.plan_view(uow, principal, plan_id)
         rows = await store.list_versions(uow.session, plan_id)
         items = [store.version_dict(r) for r in rows]
-        if not is_privileged_reader(principal):
-            items = [v for v in items if v["status"] == "approved"] if not (principal and principal.agency) else items
-        return {"items": items, "next_cursor": None}
+        # Version metadata (not content) is visible to anyone who may see unapproved content at all.
+        if not is_privileged_reader(principal) and not (principal and principal.agency):
+            items = [v for v in items if v["status"] == "approved"]
+        return {"items": items, "next_cursor": None}  # a plan has a handful of versions: one page
 
 
 @router.post("/versions", status_code=201)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.identity import Principal
+from dgplan_shared.problems import invalid
 
 from plan_registry import store
 from plan_registry.db.tables import plan_versions, plans
@@ -16,7 +17,6 @@ from plan_registry.domain.diff import diff_versions
 from plan_registry.domain.text import nfc
 from plan_registry.usecases.access import is_privileged_reader, version_visibility, visible_nodes
 from plan_registry.usecases.search import decode_cursor, encode_cursor
-from dgplan_shared.problems import invalid
 
 
 async def plan_view(uow: UnitOfWork, principal: Principal | None, plan_id: str) -> dict[str, Any]:
@@ -79,8 +79,6 @@ async def list_plans(
         query = query.where(latest.c.status == status)
     if q:
         needle = nfc(q).lower()
-        from sqlalchemy import func, or_
-
         query = query.where(or_(*(func.lower(c).contains(needle, autoescape=True) for c in (plans.c.code, plans.c.title_th, plans.c.title_en))))
     if cursor:
         code = decode_cursor(cursor)[0]
