@@ -2,14 +2,15 @@
 
 Three processes on loopback: a stand-in service (FastAPI with the shared request middleware; it
 verifies the forwarded identity like a real service), the gateway proxying to it over HTTP (as in
-the distributed topology), and this load generator. For each upstream client the gateway can use
-(aiohttp, httpx) it measures:
+the distributed topology), and this load generator (aiohttp). For each upstream client the gateway
+can use (lean, the default; aiohttp; httpx) it measures:
 
 - latency: sequential requests, direct and proxied interleaved, p50 and p99 of each and of the
   difference (the gateway's added latency);
-- throughput: 32 concurrent connections for a few seconds, direct and proxied.
+- throughput: 32 concurrent connections for a few seconds, direct and proxied;
+- CPU time per request of the service and of the gateway (from /proc: not skewed by other load).
 
-Run: .venv/bin/python bench/gateway_bench.py [--requests 2000] [--seconds 4] [--clients aiohttp,httpx]
+Run: .venv/bin/python bench/gateway_bench.py [--requests 2000] [--seconds 4] [--clients lean,aiohttp,httpx]
 Bounded (well under two minutes), loopback only; prints a table, writes bench/results/gateway.json.
 """
 
@@ -164,7 +165,7 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
 
-def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = ("aiohttp", "httpx")) -> list[dict[str, object]]:
+def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = ("lean", "aiohttp", "httpx")) -> list[dict[str, object]]:
     from dgplan_shared.db.migrations import upgrade
     from dgplan_shared.identity import IDENTITY_HEADER, Principal, sign_identity
 
@@ -197,7 +198,7 @@ def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = (
                 added_p50 = percentile(lat["proxied"], 50) - percentile(lat["direct"], 50)
                 added_p99 = percentile(lat["proxied"], 99) - percentile(lat["direct"], 99)
                 ratio = proxied_rps / direct_rps
-                chosen = " (default)" if client == "aiohttp" else ""
+                chosen = " (default)" if client == "lean" else ""
                 rows += [
                     {"metric": f"[{client}{chosen}] direct GET p50 / p99, ms",
                      "value": f"{ms(percentile(lat['direct'], 50))} / {ms(percentile(lat['direct'], 99))}",
@@ -230,7 +231,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="sequential requests per path for latency")
     parser.add_argument("--seconds", type=float, default=4.0, help="seconds of load per throughput run")
-    parser.add_argument("--clients", default="aiohttp,httpx", help="upstream clients to measure")
+    parser.add_argument("--clients", default="lean,aiohttp,httpx", help="upstream clients to measure")
     parser.add_argument("--serve", choices=["upstream", "gateway"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--upstream-port", type=int, default=0, help=argparse.SUPPRESS)

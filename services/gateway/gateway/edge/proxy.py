@@ -110,7 +110,7 @@ class HttpUpstream:
         url = self.base_url + target.decode("latin-1")
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode("latin-1")
-        out = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers if k != b"content-length"]
+        out = [(k, v) for k, v in headers if k != b"content-length"]
         attempts = 1 + (self.retries if is_retryable(method, headers) else 0)
         instance = scope["path"]
         failure = (503, f"{self.name} is unavailable.")

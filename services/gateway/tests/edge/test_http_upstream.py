@@ -18,9 +18,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from dgplan_shared.identity import IDENTITY_HEADER, verify_identity
 
-pytestmark = pytest.mark.parametrize("upstream_client", ["aiohttp", "httpx"])
+pytestmark = pytest.mark.parametrize("upstream_client", ["lean", "aiohttp", "httpx"])
 
 TIMEOUT = 0.3
+KEEP_ALIVE = 0.3  # the service drops idle connections quickly: pooled connections go stale
 
 
 def service_app(secret: str) -> FastAPI:
@@ -49,6 +50,12 @@ def service_app(secret: str) -> FastAPI:
         await asyncio.sleep(TIMEOUT * 3)
         return JSONResponse({})
 
+    @app.api_route("/api/v1/plans/count", methods=["GET", "HEAD", "POST"])
+    async def count(request: Request) -> JSONResponse:
+        hits["count"] += 1
+        close = {"connection": "close"} if request.query_params.get("close") else {}
+        return JSONResponse({"hits": hits["count"]}, headers=close)
+
     @app.get("/api/v1/plans/stall")
     async def stall() -> StreamingResponse:
         async def chunks() -> AsyncIterator[bytes]:
@@ -73,7 +80,9 @@ def service_app(secret: str) -> FastAPI:
 async def serving(app: FastAPI) -> AsyncIterator[int]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, lifespan="off", access_log=False, log_config=None, timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        app, lifespan="off", access_log=False, log_config=None, timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
@@ -93,6 +102,8 @@ def free_port() -> int:
 
 @pytest.fixture
 async def over_http(gateway, settings, upstream_client):  # type: ignore[no-untyped-def]
+    if upstream_client == "aiohttp":
+        pytest.importorskip("aiohttp")  # the optional alternative client
     secret = settings.internal_auth_secret.get_secret_value()
     app = service_app(secret)
     dead = f"http://127.0.0.1:{free_port()}"
@@ -170,3 +181,18 @@ async def test_a_refused_connection_is_502_then_the_circuit_opens_with_503(over_
     assert opened.headers["retry-after"] == "5"
     # Other services are unaffected.
     assert (await client.get("/api/v1/plans/echo")).status_code == 200
+
+
+async def test_pooled_connections_survive_heads_closes_and_the_service_dropping_idle_ones(over_http, bearer):
+    client, runtime, hits = over_http
+    secretariat = await bearer(runtime, "secretariat", subject="dga")
+    head = await client.head("/api/v1/plans/count")
+    assert head.status_code == 200 and head.content == b""
+    assert (await client.get("/api/v1/plans/count?close=1")).json() == {"hits": 2}
+    assert (await client.get("/api/v1/plans/count")).json() == {"hits": 3}
+    await asyncio.sleep(KEEP_ALIVE * 3)  # the service has closed the idle connection meanwhile
+    # A plain POST is never retried after a failure, so it must not meet the stale connection.
+    posted = await client.post("/api/v1/plans/count", headers=secretariat)
+    assert (posted.status_code, posted.json()) == (200, {"hits": 4})
+    answers = await asyncio.gather(*(client.get("/api/v1/plans/count") for _ in range(20)))
+    assert sorted(a.json()["hits"] for a in answers) == list(range(5, 25))
