@@ -126,7 +126,7 @@ def router() -> APIRouter:
             return json_response(await balances(session, levels, filters, limit, cursor))
 
     @r.post("/frameworks/import", status_code=201, summary="Import a plan's budget framework (plan total and strategies)")
-    async def import_frameworks(
+    async def import_framework_route(
         body: FrameworkImportIn, request: Request, principal: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response:
         require_role(principal, SECRETARIAT, SERVICE)
