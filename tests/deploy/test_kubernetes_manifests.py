@@ -32,7 +32,10 @@ def test_every_service_runs_api_relay_consumer_and_its_daemons_from_its_own_imag
     for name, daemons in service_daemons().items():
         for role in (*ROLES, *daemons):
             deployment = deployments.get(f"{name}-{role}")
-            assert deployment is not None, f"{overlay}: no Deployment {name}-{role}"
+            assert deployment is not None, (
+                f"{overlay}: no Deployment {name}-{role}"
+                + (" (enable components/gateway-governance in deploy/k8s/base)" if role == "scheduler" else "")
+            )
             (container,) = deployment["spec"]["template"]["spec"]["containers"]
             assert dgplan_service(container["image"]) == name
             assert container["args"][0] == role
