@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 GENESIS = "0" * 64
+MOVE_WINDOW = 1000
 HASHED_FIELDS = ("seq", "at", "actor", "acting_as", "action", "target", "decision", "reason", "payload_hash", "prev_hash")
 
 
@@ -71,44 +72,73 @@ class Verification:
         }
 
 
-def verify_chain(entries: Sequence[Mapping[str, Any]], head_seq: int, head_hash: str) -> Verification:
-    """Walk ``entries`` (ordered by seq) from the genesis; report the first break and its kind."""
-    stored_hashes = {e["hash"] for e in entries}
-    last_seq = len(entries) and int(entries[-1]["seq"])
+class ChainWalk:
+    """Walks entries in seq order (fed in pages, so a long log never sits in memory whole) and
+    stops at the first break. ``stored_hashes`` is every hash in the table: it tells a moved
+    entry (its predecessor exists elsewhere) from a removed one."""
 
-    def broken(seq: int, problem: str, detail: str, checked: int) -> Verification:
-        return Verification(False, checked, head_seq, seq, problem, detail)
+    def __init__(self, stored_hashes: set[str], head_seq: int) -> None:
+        self.stored_hashes = stored_hashes
+        self.head_seq = head_seq
+        self.prev = GENESIS
+        self.expected = 1
+        self.checked = 0
+        self.last_seq = 0
+        self.result: Verification | None = None
 
-    prev = GENESIS
-    expected = 1
-    for index, entry in enumerate(entries):
+    def _broken(self, seq: int, problem: str, detail: str) -> bool:
+        self.result = Verification(False, self.checked, self.head_seq, seq, problem, detail)
+        return False
+
+    def _origins(self, seq: int) -> list[int]:
+        """Where a moved entry may have come from: nearby positions (a move farther than
+        ``MOVE_WINDOW`` is still detected, but reported as an alteration)."""
+        return [s for s in range(max(1, seq - MOVE_WINDOW), seq + MOVE_WINDOW + 1) if s != seq]
+
+    def feed(self, entry: Mapping[str, Any]) -> bool:
+        """False once the chain is broken (``result`` says where and why)."""
         seq = int(entry["seq"])
-        if seq != expected:
-            return broken(expected, "missing", f"entry {expected} is missing (the next one is {seq})", index)
+        if seq != self.expected:
+            return self._broken(self.expected, "missing", f"entry {self.expected} is missing (the next one is {seq})")
         payload_ok = payload_hash(entry["payload"]) == entry["payload_hash"]
         if not payload_ok or entry_hash(entry) != entry["hash"]:
             # An intact entry written under another seq has been moved here.
-            origin = next(
-                (s for s in range(1, max(last_seq, head_seq) + 2) if s != seq and entry_hash(entry, s) == entry["hash"]),
-                None,
-            )
+            origin = next((s for s in self._origins(seq) if entry_hash(entry, s) == entry["hash"]), None)
             if payload_ok and origin is not None:
-                if entry["prev_hash"] != GENESIS and entry["prev_hash"] not in stored_hashes:
-                    return broken(seq, "missing", f"entry {origin} was renumbered to {seq} after a removal", index)
-                return broken(seq, "reordered", f"entry {seq} holds the entry written as {origin}", index)
+                if entry["prev_hash"] != GENESIS and entry["prev_hash"] not in self.stored_hashes:
+                    return self._broken(seq, "missing", f"entry {origin} was renumbered to {seq} after a removal")
+                return self._broken(seq, "reordered", f"entry {seq} holds the entry written as {origin}")
             what = "payload" if not payload_ok else "fields"
-            return broken(seq, "altered", f"entry {seq}: its {what} no longer match its hash", index)
-        if entry["prev_hash"] != prev:
-            if entry["prev_hash"] in stored_hashes:
-                return broken(seq, "reordered", f"entry {seq} does not follow entry {seq - 1}", index)
-            return broken(
-                seq - 1, "altered", f"entry {seq - 1} was rewritten: entry {seq} recorded another hash for it", index
+            return self._broken(seq, "altered", f"entry {seq}: its {what} no longer match its hash")
+        if entry["prev_hash"] != self.prev:
+            if entry["prev_hash"] in self.stored_hashes:
+                return self._broken(seq, "reordered", f"entry {seq} does not follow entry {seq - 1}")
+            return self._broken(
+                seq - 1, "altered", f"entry {seq - 1} was rewritten: entry {seq} recorded another hash for it"
             )
-        prev = entry["hash"]
-        expected += 1
-    checked = len(entries)
-    if head_seq > last_seq:
-        return broken(last_seq + 1, "missing", f"the chain ends at {last_seq} but its head records {head_seq}", checked)
-    if head_seq < last_seq or head_hash != prev:
-        return broken(last_seq, "altered", "the chain's head does not match its last entry", checked)
-    return Verification(True, checked, head_seq)
+        self.prev = entry["hash"]
+        self.expected += 1
+        self.checked += 1
+        self.last_seq = seq
+        return True
+
+    def finish(self, head_hash: str) -> Verification:
+        if self.result is not None:
+            return self.result
+        if self.head_seq > self.last_seq:
+            self._broken(self.last_seq + 1, "missing", f"the chain ends at {self.last_seq} but its head records {self.head_seq}")
+        elif self.head_seq < self.last_seq or head_hash != self.prev:
+            self._broken(self.last_seq, "altered", "the chain's head does not match its last entry")
+        else:
+            self.result = Verification(True, self.checked, self.head_seq)
+        assert self.result is not None
+        return self.result
+
+
+def verify_chain(entries: Sequence[Mapping[str, Any]], head_seq: int, head_hash: str) -> Verification:
+    """Walk ``entries`` (ordered by seq) from the genesis; report the first break and its kind."""
+    walk = ChainWalk({e["hash"] for e in entries}, head_seq)
+    for entry in entries:
+        if not walk.feed(entry):
+            break
+    return walk.finish(head_hash)

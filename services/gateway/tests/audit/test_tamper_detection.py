@@ -145,3 +145,16 @@ async def test_concurrent_appends_form_one_chain_and_the_command_checks_it(fresh
         assert (report["first_broken_seq"], report["problem"]) == (7, "missing")
     finally:
         await database.dispose()
+
+
+async def test_verification_reads_the_log_page_by_page(db, monkeypatch):
+    from gateway.audit import verify as verify_module
+
+    monkeypatch.setattr(verify_module, "PAGE", 2)
+    await write_entries(db)
+    assert (await verify(db)).checked == ENTRIES
+    async with db.session() as session:
+        await session.execute(update(audit_log).where(audit_log.c.seq == 5).values(actor="someone else"))
+        await session.commit()
+    result = await verify(db)
+    assert (result.first_broken_seq, result.problem, result.checked) == (5, "altered", 4)
