@@ -1,6 +1,11 @@
 """The plan registry as the shared kit sees it: settings, tables, routes, handlers, commands."""
 
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
 from dgplan_shared.consumer import EventHandlers
+from dgplan_shared.problems import problem_body, problem_response
 from dgplan_shared.service import Runtime, ServiceDefinition
 
 from plan_registry.db.tables import inbox, metadata, outbox
@@ -13,6 +18,16 @@ def _routers():  # type: ignore[no-untyped-def]
     from plan_registry.api import agencies, observations, plans, projects, versions
 
     return (plans.router, versions.router, projects.router, agencies.router, observations.router)
+
+
+def _configure_app(app: FastAPI) -> None:
+    """A write that loses a race on a unique key (two requests, same code) is a 409, not a 500."""
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        return problem_response(problem_body(
+            409, "conflict", "Conflict", "The change conflicts with a concurrent one; read again and retry.", request.url.path
+        ))
 
 
 async def _embedded_setup(runtime: Runtime) -> None:
@@ -42,4 +57,5 @@ def definition() -> ServiceDefinition:
         subscriptions=(GOVERNANCE_TOPIC,),
         commands={"seed": seed_command},
         embedded_setup=_embedded_setup,
+        configure_app=_configure_app,
     )

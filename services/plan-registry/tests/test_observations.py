@@ -61,3 +61,16 @@ async def test_observations_on_drafts_are_not_public(client, seeded, v2, secreta
     assert (await client.get(f"/api/v1/observations/{oid}")).status_code == 401
     public = (await client.get("/api/v1/observations")).json()["items"]
     assert oid not in [o["id"] for o in public] and len(public) == 3  # the seeded NESDC ones
+
+
+async def test_an_agency_sees_draft_observations_only_on_its_own_nodes(client, seeded, v2, secretariat, idem, identity):
+    nodes = (await client.get(f"/api/v1/plans/{seeded['id']}/versions/{v2['id']}/nodes", params={"node_type": "strategy"}, headers=secretariat)).json()["items"]
+    s1, s3 = nodes[0], nodes[2]
+    path = f"/api/v1/plans/{seeded['id']}/versions/{v2['id']}/observations"
+    on_s1 = (await client.post(path, json={"raised_by_body": "nesdc", "text": {"th": "ก", "en": "x"}, "node_id": s1["id"]}, headers=secretariat | idem())).json()
+    on_s3 = (await client.post(path, json={"raised_by_body": "nesdc", "text": {"th": "ข", "en": "y"}, "node_id": s3["id"]}, headers=secretariat | idem())).json()
+    mof = identity("agency", agency="MOF")  # responsible on S1 only
+    seen = [o["id"] for o in (await client.get("/api/v1/observations", params={"version_id": v2["id"]}, headers=mof)).json()["items"]]
+    assert seen == [on_s1["id"]]
+    assert (await client.get(f"/api/v1/observations/{on_s1['id']}", headers=mof)).status_code == 200
+    assert (await client.get(f"/api/v1/observations/{on_s3['id']}", headers=mof)).status_code == 404

@@ -6,16 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
-from dgplan_shared.problems import PROBLEM_RESPONSES, invalid
+from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 
 from plan_registry.api.deps import Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.schemas import ObservationCreate, ObservationResolution, ObservationResponse
-from plan_registry.db.tables import observations, plan_versions
+from plan_registry.db.tables import node_roles, observations, plan_versions
 from plan_registry.usecases import observations as cases
-from plan_registry.usecases.access import version_visibility
+from plan_registry.usecases.access import is_privileged_reader, version_visibility
 from plan_registry.usecases.idempotency import run_idempotent
 from plan_registry.usecases.search import decode_cursor, encode_cursor
 
@@ -55,10 +55,16 @@ async def list_observations(
                           (observations.c.raised_by_body, raised_by_body)):
         if value is not None:
             query = query.where(column == value)
-    try:
-        version_visibility(principal, "draft")
-    except Exception:  # noqa: BLE001 - the public sees observations on approved versions only
-        query = query.where(plan_versions.c.status == "approved")
+    if not is_privileged_reader(principal):
+        # The public sees observations on approved versions; an agency also those on nodes it
+        # holds a role on — never another agency's.
+        visible = plan_versions.c.status == "approved"
+        if principal is not None and principal.agency:
+            visible = or_(visible, exists(select(node_roles.c.node_id).where(
+                node_roles.c.version_id == observations.c.version_id, node_roles.c.node_id == observations.c.node_id,
+                node_roles.c.agency_code == principal.agency,
+            )))
+        query = query.where(visible)
     if cursor:
         query = query.where(observations.c.id > decode_cursor(cursor)[0])
     async with runtime_of(request).uow() as uow:
@@ -72,7 +78,13 @@ async def get_observation(observation_id: str, request: Request, principal: View
     async with runtime_of(request).uow() as uow:
         obs = await cases.get_observation(uow, observation_id)
         status = await uow.session.scalar(select(plan_versions.c.status).where(plan_versions.c.id == obs["version_id"]))
-        version_visibility(principal, status or "draft")
+        if version_visibility(principal, status or "draft") == "own":
+            node = await uow.session.scalar(select(node_roles.c.node_id).where(
+                node_roles.c.version_id == obs["version_id"], node_roles.c.node_id == obs["node_id"],
+                node_roles.c.agency_code == principal.agency,
+            ))
+            if node is None:
+                raise not_found("observation", observation_id)
         return with_etag(obs)
 
 

@@ -63,7 +63,18 @@ async def run_idempotent(
         replay = await _replay(uow, scope, key, request_hash)
         if replay is not None:
             return replay
-        status, body = await action(uow)
+        try:
+            status, body = await action(uow)
+        except ProblemError as problem:
+            if problem.status != 409:
+                raise
+            # Perhaps a concurrent request with this key committed while we waited for a lock:
+            # then this is a retry and gets the first answer, not the conflict it caused.
+            await uow.rollback()
+            replay = await _replay(uow, scope, key, request_hash)
+            if replay is not None:
+                return replay
+            raise
         await uow.session.execute(
             insert(idempotency_keys).values(
                 scope=scope, key=key, request_hash=request_hash, status_code=status,
