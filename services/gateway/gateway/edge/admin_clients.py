@@ -13,6 +13,7 @@ from dgplan_shared.identity import OPERATOR, Principal, principal_from_request, 
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import get_runtime
 from gateway.edge import idempotency
+from gateway.edge.client_rules import plausible_client_id
 from gateway.edge.clients_repository import Client, get_client, list_clients
 from gateway.edge.manage_clients import NewClient, change_client, create_client, etag, rotate_secret
 
@@ -72,9 +73,12 @@ def _after(cursor: str | None) -> str | None:
     if cursor is None:
         return None
     try:
-        return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
+        after = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise invalid("cursor", "not a cursor returned by this list.") from exc
+    if not plausible_client_id(after):
+        raise invalid("cursor", "not a cursor returned by this list.")
+    return after
 
 
 def _out(client: Client) -> ClientOut:
@@ -106,7 +110,7 @@ async def create(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> ClientWithSecret:
     key = idempotency.require_key(idempotency_key)
-    new = NewClient(body.client_id, body.name.strip(), body.roles, body.agency)
+    new = NewClient(body.client_id, body.name, body.roles, body.agency)
     client, secret, created = await create_client(get_runtime(request).db, _server_key(request), principal.subject, key, new)
     response.status_code = 201 if created else 200
     response.headers["ETag"] = etag(client)

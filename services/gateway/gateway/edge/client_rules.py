@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from dgplan_shared.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE
 from dgplan_shared.problems import invalid
@@ -30,3 +31,18 @@ def check_roles_and_agency(roles: list[str], agency: str | None) -> tuple[str, .
     if AGENCY not in roles and agency is not None:
         raise invalid("agency", "only clients with the agency role carry an agency.")
     return tuple(dict.fromkeys(roles))
+
+
+def clean_name(name: str) -> str:
+    """NFC (Thai text compares and round-trips intact), trimmed, without control characters."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name:
+        raise invalid("name", "may not be blank.")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise invalid("name", "may not contain control characters.")
+    return name
+
+
+def plausible_client_id(client_id: str) -> bool:
+    """Whether a client with this id could exist (guards lookups against ids no client can have)."""
+    return bool(CLIENT_ID.match(client_id))

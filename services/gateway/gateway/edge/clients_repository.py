@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
 from gateway.db.edge_tables import oauth_clients
+from gateway.edge.client_rules import plausible_client_id
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def _client(row: Any) -> Client:
 
 
 async def get_client(session: AsyncSession, client_id: str) -> Client | None:
+    if not plausible_client_id(client_id):
+        return None  # never reaches the database (a NUL byte would make PostgreSQL fail)
     row = (await session.execute(select(oauth_clients).where(oauth_clients.c.client_id == client_id))).first()
     return _client(row) if row else None
 

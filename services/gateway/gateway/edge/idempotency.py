@@ -32,8 +32,10 @@ def require_key(key: str | None) -> str:
         raise ProblemError(
             428, "idempotency-key-required", "Idempotency-Key required", "Send an Idempotency-Key header with this POST."
         )
-    if len(key) > 200:
-        raise ProblemError(422, "validation-error", "Request is not valid", "Idempotency-Key: at most 200 characters.")
+    if len(key) > 200 or not key.isprintable():
+        raise ProblemError(
+            422, "validation-error", "Request is not valid", "Idempotency-Key: at most 200 printable characters."
+        )
     return key
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from dgplan_shared.db.engine import Database
 from dgplan_shared.problems import ProblemError, conflict, not_found
 from gateway.edge import idempotency
-from gateway.edge.client_rules import check_client_id, check_roles_and_agency
+from gateway.edge.client_rules import check_client_id, check_roles_and_agency, clean_name
 from gateway.edge.clients_repository import Client, get_client, insert_client, update_client
 from gateway.edge.secrets_hashing import derive_secret, hash_secret
 
@@ -30,6 +30,7 @@ class NewClient:
 async def create_client(db: Database, server_key: str, actor: str, key: str, new: NewClient) -> tuple[Client, str, bool]:
     """(client, plain secret, created now?)."""
     check_client_id(new.client_id)
+    new = NewClient(new.client_id, clean_name(new.name), new.roles, new.agency)
     roles = check_roles_and_agency(new.roles, new.agency)
     operation = "create-client"
     print_ = idempotency.fingerprint(operation, new.__dict__)
@@ -100,6 +101,8 @@ async def change_client(db: Database, client_id: str, if_match: str | None, chan
             raise ProblemError(428, "precondition-required", "If-Match required", "Send the client's ETag in If-Match.")
         if if_match.strip() not in (etag(client), "W/" + etag(client)):
             raise ProblemError(412, "precondition-failed", "Precondition failed", "The client changed since you read it.")
+        if "name" in changes:
+            changes["name"] = clean_name(changes["name"])
         roles = changes.get("roles", list(client.roles))
         agency = changes["agency"] if "agency" in changes else client.agency
         changes["roles"] = check_roles_and_agency(roles, agency)
