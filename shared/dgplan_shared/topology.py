@@ -98,6 +98,7 @@ class Topology:
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).resolve()
         (self.base_dir / "logs").mkdir(parents=True, exist_ok=True)
+        (self.base_dir / "data").mkdir(parents=True, exist_ok=True)
         found = {ep.name: ep for ep in entry_points(group="dgplan.services")}
         for name in sorted(found, key=lambda n: ORDER.index(n) if n in ORDER else 99):
             definition = found[name].load()()
@@ -110,6 +111,10 @@ class Topology:
                 daemons=tuple(definition.daemons),
                 port=API_PORTS.get(name, 0) if self.fixed_ports else free_port(),
             )
+
+    @property
+    def data_dir(self) -> Path:
+        return self.base_dir / "data"
 
     @property
     def gateway_url(self) -> str:
@@ -129,6 +134,8 @@ class Topology:
             f"{p}INTERNAL_AUTH_SECRET": self.internal_secret,
             f"{p}LOG_LEVEL": self.log_level,
             f"{p}CONSUMER_SESSION_TIMEOUT_MS": "6000",
+            # Files a service keeps beside its database (the gateway's demo client secrets).
+            "DGPLAN_DATA_DIR": str(self.data_dir),
         }
         if svc.name == "gateway":
             for upstream in ("plan-registry", "budget-ledger", "monitoring"):
