@@ -329,3 +329,13 @@ def test_every_referenced_secret_is_listed_in_the_operations_guide(rendered, ove
     rows = [line for line in guide.splitlines() if line.startswith("| `")]
     for name, key in sorted(secrets):
         assert any(f"`{name}`" in row and f"`{key}`" in row for row in rows), f"Secret {name} key {key} undocumented"
+
+
+def test_prod_consumers_never_outnumber_the_partitions(rendered, settings_types):
+    config_maps = by_kind(rendered["prod"], "ConfigMap")
+    deployments = by_kind(rendered["prod"], "Deployment")
+    for name, st in settings_types.items():
+        prefix = str(st.model_config["env_prefix"])
+        (data,) = [c["data"] for n, c in config_maps.items() if n.startswith(f"{name}-config")]
+        partitions = int(data.get(f"{prefix}KAFKA_TOPIC_PARTITIONS", st.model_fields["kafka_topic_partitions"].default))
+        assert deployments[f"{name}-consumer"]["spec"]["replicas"] <= partitions, name
