@@ -31,7 +31,9 @@ ANONYMOUS = Principal(subject=ANONYMOUS_SUBJECT, roles=frozenset({PUBLIC}))
 _IDENTITY = IDENTITY_HEADER.encode()
 _UNLIMITED = frozenset({"/healthz", "/readyz", "/metrics"})
 # Replaced or meaningless on the way to a service.
-_NOT_FORWARDED = HOP_BY_HOP | {_IDENTITY, b"authorization", b"x-request-id", b"traceparent", b"host", b"cookie"}
+_NOT_FORWARDED = HOP_BY_HOP | {
+    _IDENTITY, b"authorization", b"x-request-id", b"traceparent", b"host", b"cookie", b"expect"
+}
 
 
 class _RouteLabel:
@@ -56,6 +58,11 @@ class EdgeMiddleware:
             return
         edge: EdgeState = scope["app"].state.runtime.extras[EDGE_KEY]
         path: str = scope["path"]
+        if "/." in path and _has_dot_segment(path):
+            # "/api/v1/plans/../admin" would be judged as one area here and may mean another to
+            # whatever normalizes paths downstream: refuse rather than guess.
+            await send_problem(send, 400, "Paths may not contain '.' or '..' segments.", path)
+            return
 
         authorization = b""
         headers: list[tuple[bytes, bytes]] = []
@@ -114,7 +121,8 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
 
-        forwarded = [(k, v) for k, v in headers if k not in _NOT_FORWARDED]
+        named = _connection_named(headers)
+        forwarded = [(k, v) for k, v in headers if k not in _NOT_FORWARDED and k not in named]
         forwarded.append((_IDENTITY, identity))
         forwarded.append((b"x-request-id", (request_id_var.get() or new_request_id()).encode()))
         forwarded.append((b"traceparent", child_traceparent(traceparent_var.get()).encode()))
@@ -127,3 +135,15 @@ class EdgeMiddleware:
             label = _ROUTE_LABELS[service] = _RouteLabel(f"proxy:{service}")
         scope["route"] = label
         await edge.upstreams[service].forward(scope, receive, send, forwarded)
+
+
+def _has_dot_segment(path: str) -> bool:
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
+def _connection_named(headers: list[tuple[bytes, bytes]]) -> frozenset[bytes]:
+    """Headers the caller declared hop-by-hop in its Connection header (RFC 9110 §7.6.1)."""
+    for name, value in headers:
+        if name == b"connection":
+            return frozenset(v.strip().lower() for v in value.split(b","))
+    return frozenset()

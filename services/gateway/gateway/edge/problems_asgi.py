@@ -8,6 +8,7 @@ from starlette.types import Send
 from dgplan_shared.problems import PROBLEM_JSON, problem_body
 
 _TITLES = {
+    400: ("bad-request", "Bad request"),
     401: ("unauthenticated", "Authentication required"),
     403: ("forbidden", "Not allowed"),
     429: ("rate-limited", "Too many requests"),

@@ -20,7 +20,9 @@ from gateway.edge.bearer_tokens import ClientGrant, issue_token
 from gateway.edge.state import edge_state
 from gateway.edge.upstreams import SERVICES
 
-ECHO_HEADERS = ("x-request-id", "traceparent", "idempotency-key", "x-forwarded-for", "authorization", "host")
+ECHO_HEADERS = (
+    "x-request-id", "traceparent", "idempotency-key", "x-forwarded-for", "authorization", "host", "x-private", "cookie"
+)
 
 
 def echo_app(service: str, secret: str) -> FastAPI:

@@ -101,3 +101,31 @@ async def test_bad_tokens_are_refused_with_401_and_www_authenticate(gateway):
             assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token"'), name
         good = _token(own.private_key, own.kid)
         assert (await client.get("/api/v1/admin/clients", headers={"Authorization": f"Bearer {good}"})).status_code == 200
+
+
+async def test_dot_segments_are_refused_and_connection_named_headers_not_forwarded(gateway):
+    async with gateway() as (client, _):
+        # httpx normalizes "..": speak ASGI directly, as a server passes on what a client sent.
+        app = client._transport.app  # type: ignore[attr-defined]
+        sent_messages: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent_messages.append(message)
+
+        path = "/api/v1/plans/../admin/clients"
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+        await app(scope, receive, send)
+        assert sent_messages[0]["status"] == 400
+        assert (b"content-type", b"application/problem+json") in sent_messages[0]["headers"]
+        sent = await client.get(
+            "/api/v1/plans", headers={"Connection": "keep-alive, x-private", "X-Private": "1", "Idempotency-Key": "k"}
+        )
+        plain = await client.get("/api/v1/plans", headers={"X-Private": "1"})
+    assert sent.json()["headers"]["idempotency-key"] == "k"
+    assert sent.json()["headers"]["x-private"] is None  # declared hop-by-hop by the caller
+    assert plain.json()["headers"]["x-private"] == "1"  # otherwise an ordinary header, passed on
