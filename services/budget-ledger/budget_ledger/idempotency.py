@@ -1,9 +1,10 @@
 """Idempotency keys: (scope, key) → request hash and the stored response.
 
-The row is inserted at the start of the transaction that does the work and completed with the
-response before commit. A concurrent duplicate blocks on the unique key until the first
-transaction ends: if it committed, the duplicate returns the stored response; if it rolled back,
-the duplicate does the work itself. Either way there is exactly one effect.
+The row is inserted, with the response, at the end of the transaction that did the work (one
+statement on the hot path). If the key is already there — a retry, or a concurrent duplicate that
+committed first (PostgreSQL makes the insert wait for it) — the work is rolled back and the stored
+response returned instead. If the work itself is refused, the stored response (if any) is still
+what a retry gets. Either way there is exactly one effect.
 """
 
 from __future__ import annotations
@@ -48,23 +49,17 @@ def _where(scope: str, key: str):  # type: ignore[no-untyped-def]
     return and_(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
 
 
-async def claim(session: AsyncSession, scope: str, key: str, digest: str) -> StoredResponse | None:
-    """None when this transaction owns the key; otherwise the earlier response to replay."""
-    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    result = await session.execute(
-        dialect_insert(idempotency_keys)
-        .values(scope=scope, key=key, request_hash=digest, created_at=utcnow())
-        .on_conflict_do_nothing()
-    )
-    if result.rowcount == 1:
-        return None
+async def stored_response(session: AsyncSession, scope: str, key: str, digest: str) -> StoredResponse | None:
+    """The response an earlier request with this key got; 422 if that request had another body."""
     row = (
         await session.execute(
             select(idempotency_keys.c.request_hash, idempotency_keys.c.status_code, idempotency_keys.c.response).where(
                 _where(scope, key)
             )
         )
-    ).one()
+    ).first()
+    if row is None:
+        return None
     if row.request_hash != digest:
         raise ProblemError(
             422,
@@ -73,12 +68,26 @@ async def claim(session: AsyncSession, scope: str, key: str, digest: str) -> Sto
             "This Idempotency-Key was already used with a different request body; use a new key for a new request.",
             errors=[{"field": "Idempotency-Key", "message": "already used with a different body"}],
         )
-    if row.status_code is None:  # cannot happen once the first transaction committed; be explicit
-        raise ProblemError(409, "idempotency-key-in-flight", "Conflict", "The same request is still being processed.")
     return StoredResponse(row.status_code, orjson.loads(row.response))
 
 
-async def complete(session: AsyncSession, scope: str, key: str, status: int, body: Any) -> None:
-    await session.execute(
-        update(idempotency_keys).where(_where(scope, key)).values(status_code=status, response=dumps(body).decode())
+async def record(session: AsyncSession, scope: str, key: str, digest: str, status: int, body: Any) -> bool:
+    """Store the response in the transaction that did the work; False if the key is already taken.
+
+    On PostgreSQL a concurrent transaction inserting the same key makes this wait until that one
+    ends, so a False here means: roll back, and answer with the stored response.
+    """
+    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    result = await session.execute(
+        dialect_insert(idempotency_keys)
+        .values(
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            status_code=status,
+            response=dumps(body).decode(),
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
     )
+    return result.rowcount == 1

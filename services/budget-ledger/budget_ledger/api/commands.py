@@ -8,11 +8,16 @@ from typing import Any
 import orjson
 from fastapi import Request, Response
 
-from budget_ledger.idempotency import claim, complete, request_hash, validate_key
+from budget_ledger.idempotency import record, request_hash, stored_response, validate_key
 from budget_ledger.retry import with_retries
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.identity import Principal
+from dgplan_shared.problems import ProblemError
 from dgplan_shared.service import Runtime
+
+
+class _TryAgain(Exception):
+    pass
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -36,15 +41,33 @@ async def execute_idempotent(
 
     async def attempt() -> tuple[int, Any, bool]:
         async with runtime.uow() as uow:
-            stored = await claim(uow.session, scope, key, digest)
-            if stored is not None:
+            try:
+                body = await action(uow)
+            except ProblemError:
+                # A retry of a request that succeeded earlier gets its first answer, even if
+                # doing it again now would be refused (say, the balance has since been used).
+                await uow.rollback()
+                stored = await stored_response(uow.session, scope, key, digest)
+                if stored is None:
+                    raise
                 return stored.status, stored.body, True
-            body = await action(uow)
-            await complete(uow.session, scope, key, status, body)
+            if not await record(uow.session, scope, key, digest, status, body):
+                await uow.rollback()
+                stored = await stored_response(uow.session, scope, key, digest)
+                if stored is None:  # the other transaction rolled back after all: do the work again
+                    raise _TryAgain()
+                return stored.status, stored.body, True
             await uow.commit()
             return status, body, False
 
-    code, body, replayed = await with_retries(attempt)
+    for _ in range(5):
+        try:
+            code, body, replayed = await with_retries(attempt)
+            break
+        except _TryAgain:
+            continue
+    else:
+        raise ProblemError(409, "idempotency-key-in-flight", "Conflict", "The same request is being processed; retry.")
     out = dict(headers(body)) if headers else {}
     if replayed:
         out["Idempotent-Replayed"] = "true"
