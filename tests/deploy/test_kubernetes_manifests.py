@@ -144,6 +144,12 @@ def test_every_container_is_hardened_and_runs_as_a_numeric_non_root_user(rendere
         pod_context = pod.get("securityContext", {})
         assert pod_context.get("seccompProfile", {}).get("type") == "RuntimeDefault", workload["metadata"]["name"]
         assert pod.get("automountServiceAccountToken") is False, workload["metadata"]["name"]
+        # What Pod Security "restricted" (enforced on the namespaces) refuses outright.
+        assert not any(pod.get(k) for k in ("hostNetwork", "hostPID", "hostIPC")), workload["metadata"]["name"]
+        allowed_volumes = {"name", "configMap", "emptyDir", "persistentVolumeClaim", "secret", "projected",
+                           "downwardAPI", "csi", "ephemeral"}
+        for volume in pod.get("volumes", []):
+            assert set(volume) <= allowed_volumes, f"{workload['metadata']['name']}: volume {volume}"
         for container in containers(pod):
             where = f"{overlay}: {workload['metadata']['name']}/{container['name']}"
             context = {**pod_context, **container.get("securityContext", {})}
@@ -154,6 +160,7 @@ def test_every_container_is_hardened_and_runs_as_a_numeric_non_root_user(rendere
             assert context.get("privileged", False) is False, where
             assert context.get("capabilities", {}).get("drop") == ["ALL"], where
             assert not context.get("capabilities", {}).get("add"), where
+            assert not any(p.get("hostPort") for p in container.get("ports", [])), where
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
