@@ -244,8 +244,11 @@ async def delete_node_row(session: AsyncSession, version_id: str, node_id: str) 
 
 
 async def copy_version_content(session: AsyncSession, from_version: str, to_version: str) -> None:
-    """Three bulk inserts: a revision of a large plan stays one quick transaction."""
-    content = await load_nodes(session, from_version)
+    await bulk_insert_nodes(session, to_version, await load_nodes(session, from_version))
+
+
+async def bulk_insert_nodes(session: AsyncSession, to_version: str, content: list[dict[str, Any]]) -> None:
+    """Three bulk inserts: a revision or an import of a large plan stays one quick transaction."""
     if not content:
         return
     await session.execute(insert(nodes), [node_row_values(to_version, n) for n in content])

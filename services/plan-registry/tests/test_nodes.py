@@ -118,4 +118,6 @@ async def test_role_assignment_publishes_an_event(client, draft, secretariat, id
     assert events[-1]["data"] == {"node_type": "strategy", "node_id": s["id"], "plan_id": events[-1]["data"]["plan_id"], "agency": "MDES", "role": "supporting"}
     validate_event(events[-1])
     unknown = await client.post(f"{base}/{s['id']}/roles", json={"agency": "XXX", "role": "lead"}, headers=secretariat | idem())
-    assert unknown.status_code == 422
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "agency"
+    bad_role = await client.post(f"{base}/{s['id']}/roles", json={"agency": "DGA", "role": "owner"}, headers=secretariat | idem())
+    assert bad_role.status_code == 422 and bad_role.json()["errors"][0]["field"] == "role"

@@ -143,3 +143,21 @@ async def test_drafts_are_not_public(client, seeded, secretariat, idem, identity
     assert [n["code"] for n in own] == ["S1"]  # an agency sees the nodes it holds a role on
     approved = f"/api/v1/plans/{seeded['id']}/versions/{seeded['approved_version_id']}/nodes"
     assert (await client.get(approved)).status_code == 200
+
+
+async def test_plan_level_content_and_title_changes_show_in_the_diff(client, seeded, secretariat, idem):
+    plan_id, v1 = seeded["id"], seeded["approved_version_id"]
+    v2 = await _revise(client, plan_id, secretariat, idem)
+    root = f"/api/v1/plans/{plan_id}/versions/{v2['id']}/nodes/{plan_id}"
+    current = await client.get(root, headers=secretariat)
+    attributes = {**current.json()["attributes"], "vision": {"th": current.json()["attributes"]["vision"]["th"], "en": "Open, connected digital government"}}
+    changed = await client.patch(root, json={"attributes": attributes}, headers=secretariat | {"If-Match": current.headers["etag"]})
+    assert changed.status_code == 200
+    recode = await client.patch(root, json={"code": "OTHER"}, headers=secretariat | {"If-Match": changed.headers["etag"]})
+    assert recode.status_code == 422 and recode.json()["errors"][0]["field"] == "code"
+    etag = (await client.get(f"/api/v1/plans/{plan_id}", headers=secretariat)).headers["etag"]
+    title = {"th": "แผนพัฒนารัฐบาลดิจิทัลของประเทศไทย พ.ศ. 2563 - 2565", "en": "Digital Government Development Plan 2020-2022"}
+    assert (await client.patch(f"/api/v1/plans/{plan_id}", json={"title": title}, headers=secretariat | {"If-Match": etag})).status_code == 200
+    diff = (await client.get(f"/api/v1/plans/{plan_id}/diff", params={"from": v1, "to": v2["id"]}, headers=secretariat)).json()
+    assert [(c["node_type"], sorted(c["fields"])) for c in diff["changed"]] == [("plan", ["attributes.vision.en", "name.en"])]
+    assert diff["changed"][0]["fields"]["attributes.vision.en"]["to"] == "Open, connected digital government"

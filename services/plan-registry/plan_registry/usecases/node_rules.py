@@ -31,23 +31,23 @@ def require_draft(version: Any) -> None:
         raise frozen(version)
 
 
-async def validate_node(session: AsyncSession, version_id: str, node: dict[str, Any]) -> None:
-    shape = await store.node_types(session, version_id)
+Shape = dict[str, tuple[str, str | None, str | None]]  # node id -> (type, parent id, strategy id)
+
+
+def check_node(node: dict[str, Any], shape: Shape, codes: dict[str, str], known_agencies: set[str]) -> None:
+    """Every rule a node must pass, against the rest of its version (``shape``, ``codes``)."""
     parent_id = node.get("parent_id")
     parent_type = None
     if parent_id is not None:
         if parent_id not in shape:
             raise invalid("parent_id", f"no node {parent_id} in this version")
         parent_type = shape[parent_id][0]
-    parent_of = {k: v[1] for k, v in shape.items()}
-    check_no_cycle(node["id"], parent_id, parent_of)
+    check_no_cycle(node["id"], parent_id, {k: v[1] for k, v in shape.items()})
     if node["node_type"] != "plan":
         check_parent(node["node_type"], parent_type)
 
-    clash = await session.scalar(
-        select(nodes.c.node_id).where(nodes.c.version_id == version_id, nodes.c.code == node["code"], nodes.c.node_id != node["id"])
-    )
-    if clash is not None:
+    clash = codes.get(node["code"])
+    if clash is not None and clash != node["id"]:
         raise ProblemError(
             409, "duplicate-code", "Duplicate code", f"code: {node['code']!r} is already used in this version by {clash}",
             errors=[{"field": "code", "message": "already used in this version"}],
@@ -65,15 +65,21 @@ async def validate_node(session: AsyncSession, version_id: str, node: dict[str, 
     roles = node.get("roles") or []
     for i, role in enumerate(roles):
         check_role(role["role"], f"roles[{i}].role")
-    known = await store.existing_agencies(session, {r["agency"] for r in roles})
     for i, role in enumerate(roles):
-        if role["agency"] not in known:
+        if role["agency"] not in known_agencies:
             raise invalid(f"roles[{i}].agency", f"unknown agency {role['agency']!r}")
 
     for field, kind in (("focus_area_ids", "focus_area"), ("target_ids", "target")):
         for i, target in enumerate(node.get(field) or []):
             if shape.get(target, ("",))[0] != kind:
                 raise invalid(f"{field}[{i}]", f"{target!r} is not a {kind.replace('_', ' ')} of this plan version")
+
+
+async def validate_node(session: AsyncSession, version_id: str, node: dict[str, Any]) -> None:
+    shape = await store.node_types(session, version_id)
+    codes = dict((await session.execute(select(nodes.c.code, nodes.c.node_id).where(nodes.c.version_id == version_id))).all())
+    known = await store.existing_agencies(session, {r["agency"] for r in node.get("roles") or []})
+    check_node(node, shape, codes, known)
 
 
 def strategy_of(node_id: str | None, shape: dict[str, tuple[str, str | None, str | None]]) -> str | None:

@@ -63,8 +63,11 @@ async def update_node(
     _authorize(principal, current)
     require_draft(version)
     check_if_match(if_match, current)
-    if current["node_type"] == "plan" and patch.get("parent_id") is not None:
-        raise invalid("parent_id", "the plan node has no parent")
+    if current["node_type"] == "plan":
+        if patch.get("parent_id") is not None:
+            raise invalid("parent_id", "the plan node has no parent")
+        if "code" in patch and patch["code"] != current["code"]:
+            raise invalid("code", "the plan node carries the plan's code; it cannot be changed here")
     merged = {**current, **patch}
     for key in ("attributes", "roles", "focus_area_ids", "target_ids"):
         if merged.get(key) is None:

@@ -13,7 +13,7 @@ from dgplan_shared.identity import Principal
 from dgplan_shared.problems import ProblemError, invalid
 
 from plan_registry import store
-from plan_registry.db.tables import plan_versions, plans
+from plan_registry.db.tables import nodes, plan_versions, plans
 from plan_registry.domain.hierarchy import check_period
 from plan_registry.events import PLAN_DRAFTED, STRUCTURE_PUBLISHED, VERSION_CREATED
 from plan_registry.events.payloads import plan_drafted, structure_published, version_created
@@ -105,4 +105,13 @@ async def update_plan(
             successor_plan_id=merged["successor_plan_id"],
         )
     )
+    if "title" in patch:
+        # The working draft's plan node carries the title too, so that diffs show a renaming.
+        latest = await store.get_version(session, plan_id, current["latest_version_id"])
+        if latest.status == "draft":
+            await session.execute(
+                update(nodes).where(nodes.c.version_id == latest.id, nodes.c.node_id == plan_id).values(
+                    name_th=merged["title"]["th"], name_en=merged["title"]["en"]
+                )
+            )
     return await plan_view(uow, principal, plan_id)

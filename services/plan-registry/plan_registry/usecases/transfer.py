@@ -20,7 +20,7 @@ from plan_registry.events import PLAN_DRAFTED, STRUCTURE_PUBLISHED, VERSION_CREA
 from plan_registry.events.payloads import plan_drafted, structure_published, version_created
 from plan_registry.usecases.node_events import project_event_data
 from plan_registry.events import PROJECT_REGISTERED
-from plan_registry.usecases.node_rules import validate_node
+from plan_registry.usecases.node_rules import Shape, check_node
 from plan_registry.usecases.observations import observation_dict
 from plan_registry.usecases.transfer_schema import FORMAT, PlanDocument
 
@@ -135,6 +135,7 @@ async def import_document(uow: UnitOfWork, doc: PlanDocument) -> tuple[str, dict
         raise conflict("node-exists", f"Node id {reused.node_id} belongs to another plan.",
                        errors=[{"field": "versions.nodes.id", "message": "used by another plan"}])
     known = {r.code: r for r in (await session.execute(select(agencies))).all()}
+    known_codes = set(known) | {a["code"] for a in data["agencies"]}
     for a in sorted(data["agencies"], key=lambda a: a["parent_code"] is not None):
         if a["code"] not in known:
             await session.execute(
@@ -165,6 +166,10 @@ async def import_document(uow: UnitOfWork, doc: PlanDocument) -> tuple[str, dict
         if len(roots) != 1 or roots[0]["id"] != plan["id"]:
             raise invalid(f"versions[{vi}].nodes", "needs exactly one node of type plan, with the plan's id")
         by_id = {n["id"]: n for n in v["nodes"]}
+        shape: Shape = {}
+        codes: dict[str, str] = {}
+        ready = []
+        # Parents before children (type rank), validated in memory, then inserted in bulk.
         for n in sorted(v["nodes"], key=lambda n: (rank[n["node_type"]], n["position"], n["code"])):
             node = dict(n)
             parent = by_id.get(node["parent_id"] or "")
@@ -173,12 +178,15 @@ async def import_document(uow: UnitOfWork, doc: PlanDocument) -> tuple[str, dict
             node["strategy_id"] = node["id"] if node["node_type"] == "strategy" else (parent or {}).get("id")
             try:
                 if node["node_type"] != "plan":
-                    await validate_node(session, v["id"], node)
+                    check_node(node, shape, codes, known_codes)
             except ProblemError as exc:
                 for e in exc.extensions.get("errors", []):
                     e["field"] = f"versions[{vi}].nodes[{node['code']}].{e['field']}"
                 raise
-            await store.insert_node(session, v["id"], node)
+            shape[node["id"]] = (node["node_type"], node["parent_id"], node["strategy_id"])
+            codes[node["code"]] = node["id"]
+            ready.append(node)
+        await store.bulk_insert_nodes(session, v["id"], ready)
     for oi, o in enumerate(data["observations"]):
         if o["version_id"] not in version_ids:
             raise invalid(f"observations[{oi}].version_id", "must name one of the document's versions")
