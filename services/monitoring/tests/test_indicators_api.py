@@ -146,3 +146,61 @@ async def test_updates_need_the_current_etag(client, identity, known):
     stale = await client.put(url, json=changed, headers={**identity("secretariat"), "If-Match": tag})
     assert stale.status_code == 412
     assert (await client.get(f"{BASE}/missing", headers=identity("operator"))).status_code == 404
+
+
+async def test_plan_level_indicator_actuals_revisions_and_scorecard(client, identity, known, settings):
+    from datetime import date
+
+    settings.fixed_today = date(2022, 4, 20)
+    secretariat = identity("secretariat")
+    created = (await client.post(BASE, json={**body(code="T1-KPI", link=("plan_target", f"{PLAN_ID}-T1")),
+                                             "formula": None},
+                                 headers={**secretariat, "Idempotency-Key": "t1"})).json()
+    url = f"{BASE}/{created['indicator_id']}/actuals"
+    first = await client.post(url, json={"fiscal_year": 2565, "quarter": 2, "value": "38", "note": "สำรวจ"},
+                              headers={**secretariat, "Idempotency-Key": "a1"})
+    assert first.status_code == 201, first.text
+    assert (await client.post(url, json={"fiscal_year": 2565, "quarter": 2, "value": "38", "note": "สำรวจ"},
+                              headers={**secretariat, "Idempotency-Key": "a1"})).json() == first.json()
+    duplicate = await client.post(url, json={"fiscal_year": 2565, "quarter": 2, "value": "40"},
+                                  headers={**secretariat, "Idempotency-Key": "a2"})
+    assert duplicate.status_code == 409
+    assert duplicate.json()["type"] == "urn:dgplan:problem:duplicate-indicator-actual"
+    out_of_range = await client.post(url, json={"fiscal_year": 2565, "quarter": 3, "value": "140"},
+                                     headers={**secretariat, "Idempotency-Key": "a3"})
+    assert out_of_range.status_code == 422 and out_of_range.json()["errors"][0]["field"] == "value"
+    agency = await client.post(url, json={"fiscal_year": 2565, "quarter": 3, "value": "1"},
+                               headers={**identity("agency", agency="MOF"), "Idempotency-Key": "a4"})
+    assert agency.status_code == 403
+
+    # Q2 actual 38, baseline 20, target 80: 30 % of the way with 50 % expected by Q2 -> lag 20: at risk.
+    card = (await client.get(f"/api/v1/monitoring/plans/{PLAN_ID}/scorecard", params={"fiscal_year": 2565},
+                             headers=secretariat)).json()
+    (kpi,) = card["indicators"]
+    assert (kpi["actual"], kpi["target"], kpi["actual_quarter"], kpi["achievement"]) == ("38", "80", 2, "30.00")
+    assert kpi["status"] == "at_risk"
+    assert card["targets"][0]["indicators"] == [{"code": "T1-KPI", "status": "at_risk", "actual": "38",
+                                                 "target": "80"}]
+
+    corrected = await client.post(url, json={"fiscal_year": 2565, "quarter": 2, "value": "50",
+                                             "revises_actual_id": first.json()["actual_id"],
+                                             "revision_reason": "แก้ไขตัวเลข"},
+                                  headers={**secretariat, "Idempotency-Key": "a5"})
+    assert corrected.status_code == 201 and corrected.json()["revision"] == 2
+    history = (await client.get(url, headers=identity("operator"))).json()["items"]
+    assert [(a["revision"], a["value"]) for a in history] == [(1, "38"), (2, "50")]
+    card = (await client.get(f"/api/v1/monitoring/plans/{PLAN_ID}/scorecard", params={"fiscal_year": 2565},
+                             headers=secretariat)).json()
+    assert card["indicators"][0]["status"] == "on_track"
+
+
+async def test_project_indicators_take_actuals_only_from_progress_reports(client, identity, known):
+    created = (await client.post(BASE, json=body(), headers={**identity("secretariat"), "Idempotency-Key": "p"})).json()
+    response = await client.post(f"{BASE}/{created['indicator_id']}/actuals",
+                                 json={"fiscal_year": 2565, "quarter": 1, "value": "10"},
+                                 headers={**identity("secretariat"), "Idempotency-Key": "p1"})
+    assert response.status_code == 422
+    assert response.json()["type"] == "urn:dgplan:problem:project-indicator"
+    missing = await client.post(f"{BASE}/nope/actuals", json={"fiscal_year": 2565, "quarter": 1, "value": "1"},
+                                headers={**identity("secretariat"), "Idempotency-Key": "p2"})
+    assert missing.status_code == 404

@@ -39,7 +39,7 @@ def _cases(openapi: dict, per_operation: int) -> list:
 async def test_no_operation_answers_generated_input_with_a_server_error(client, identity, runtime, settings):
     await feed(runtime, *seed_plan_events(), project("p1", lead="MOF"))
     openapi = (await client.get("/openapi.json")).json()
-    cases = _cases(openapi, per_operation=20)
+    cases = _cases(openapi, per_operation=12)
     assert len({(c.method, c.path) for c in cases}) >= 11
     callers = [identity("secretariat"), identity("agency", agency="MOF")]
     failures = []

@@ -20,9 +20,11 @@ from monitoring.api.common import (
     request_fingerprint,
     validate_idempotency_key,
 )
-from monitoring.api.schemas import IndicatorIn
-from monitoring.db.tables import indicator_targets, indicators
+from monitoring.api.schemas import IndicatorActualIn, IndicatorIn
+from monitoring.db.tables import indicator_actuals, indicator_targets, indicators
 from monitoring.usecases.idempotent import run_idempotent
+from monitoring.usecases.indicator_actuals import record_indicator_actual
+from monitoring.usecases.indicator_actuals import render as render_actual
 from monitoring.usecases.indicators import create_indicator, indicator_view, render, replace_indicator
 
 router = APIRouter(prefix="/api/v1/monitoring/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES,
@@ -118,3 +120,44 @@ async def put_indicator(
         await uow.commit()
     response.headers["ETag"] = etag(indicator_id, view["version"])
     return view
+
+
+@router.post("/{indicator_id}/actuals", status_code=201,
+             summary="Record an actual of a plan-target or strategy indicator (secretariat)")
+async def post_indicator_actual(
+    indicator_id: str,
+    body: IndicatorActualIn,
+    request: Request,
+    principal: Caller,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+) -> JSONResponse:
+    require_role(principal, SECRETARIAT)
+    key = validate_idempotency_key(idempotency_key)
+
+    async def operation(uow):  # type: ignore[no-untyped-def]
+        return 201, await record_indicator_actual(uow.session, indicator_id, body, principal.subject)
+
+    status, view = await run_idempotent(
+        get_runtime(request).uow, f"indicator-actuals.{indicator_id}", principal.subject, key,
+        request_fingerprint(body.model_dump(mode="json")), operation,
+    )
+    return JSONResponse(view, status_code=status)
+
+
+@router.get("/{indicator_id}/actuals", summary="Every actual of a plan-level indicator, every revision")
+async def list_indicator_actuals(
+    indicator_id: str,
+    request: Request,
+    principal: Caller,
+    fiscal_year: int | None = Query(default=None, ge=2400, le=2800),
+) -> dict:
+    async with get_runtime(request).db.session() as session:
+        await indicator_view(session, indicator_id)  # 404 for an unknown indicator
+        query = select(indicator_actuals).where(indicator_actuals.c.indicator_id == indicator_id)
+        if fiscal_year is not None:
+            query = query.where(indicator_actuals.c.fiscal_year == fiscal_year)
+        query = query.order_by(indicator_actuals.c.fiscal_year, indicator_actuals.c.quarter,
+                               indicator_actuals.c.revision)
+        rows = (await session.execute(query)).mappings().all()
+    # One indicator's actuals are a few per year: the whole history is one page.
+    return {"items": [render_actual(dict(r)) for r in rows], "next_cursor": None}

@@ -136,3 +136,22 @@ class ProgressReportIn(Strict):
         description="Set to the current report of the quarter to submit a correction (a new revision).",
     )
     revision_reason: str | None = Field(default=None, max_length=2000)
+
+
+class IndicatorActualIn(Strict):
+    """An actual of a plan-level indicator (linked to a plan target or a strategy)."""
+
+    fiscal_year: FiscalYear
+    quarter: int = Field(ge=1, le=4)
+    value: Number | None = None
+    numerator: Number | None = None
+    denominator: Number | None = None
+    note: str | None = Field(default=None, max_length=2000)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=100)
+    revises_actual_id: str | None = Field(default=None, max_length=64)
+    revision_reason: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("note", "revision_reason")
+    @classmethod
+    def normalize(cls, value: str | None) -> str | None:
+        return _nfc(value)

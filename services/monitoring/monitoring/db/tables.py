@@ -163,6 +163,27 @@ indicator_targets = Table(
     Column("target", String(40), nullable=False),
 )
 
+# Actuals of plan-level indicators (linked to a plan target or a strategy), posted by the
+# secretariat; project indicators get theirs from progress reports. Corrections are new revisions.
+indicator_actuals = Table(
+    "indicator_actuals",
+    metadata,
+    Column("actual_id", String(_ID), primary_key=True),
+    Column("indicator_id", String(_ID), ForeignKey("indicators.indicator_id", ondelete="CASCADE"), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("quarter", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("revision_reason", Text, nullable=True),
+    Column("value", String(40), nullable=True),
+    Column("numerator", String(40), nullable=True),
+    Column("denominator", String(40), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("evidence", JSON, nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=False),
+    UniqueConstraint("indicator_id", "fiscal_year", "quarter", "revision", name="uq_indicator_actuals_revision"),
+)
+
 progress_reports = Table(
     "progress_reports",
     metadata,

@@ -250,30 +250,42 @@ def _budget_check(facts: ProjectFacts, fiscal_year: int, as_of: date, rules: Thr
     )
 
 
+def indicator_check(
+    indicator: IndicatorFacts, fiscal_year: int, actual: Decimal | None, quarter: int | None, rules: Thresholds
+) -> Check | None:
+    """One indicator's latest actual in a fiscal year against that year's target (None: not scored)."""
+    target = indicator.targets.get(fiscal_year)
+    if indicator.measure_type == "qualitative" or target is None:
+        return None
+    name = f"indicator:{indicator.code}"
+    if actual is None or quarter is None:
+        return Check(name, "no_actual", None, target, None, f"no actual reported in FY{fiscal_year}")
+    achieved = achievement(actual, target, indicator.direction, indicator.baseline)
+    expected = Decimal(quarter * 25)  # targets are year-end targets: a quarter's share of the year
+    lag = expected - achieved
+    status = _level(lag, rules.indicator_at_risk_lag, rules.indicator_off_track_lag)
+    return Check(
+        name, status, achieved, expected, lag,
+        f"actual {actual} against FY{fiscal_year} target {target} ({indicator.direction.replace('_', ' ')})"
+        f" is {_s(achieved)} percent achieved, {expected} expected by Q{quarter}",
+    )
+
+
 def _indicator_checks(
     facts: ProjectFacts, reports: list[ReportFacts], fiscal_year: int, rules: Thresholds
 ) -> list[Check]:
     in_year = sorted((r for r in reports if r.fiscal_year == fiscal_year), key=lambda r: r.period, reverse=True)
     checks = []
     for indicator in facts.indicators:
-        target = indicator.targets.get(fiscal_year)
-        if indicator.measure_type == "qualitative" or target is None:
-            continue
         source = next((r for r in in_year if indicator.indicator_id in r.actuals), None)
-        if source is None:
-            checks.append(Check(f"indicator:{indicator.code}", "no_actual", None, target, None,
-                                f"no actual reported in FY{fiscal_year}"))
-            continue
-        actual = source.actuals[indicator.indicator_id]
-        achieved = achievement(actual, target, indicator.direction, indicator.baseline)
-        expected = Decimal(source.quarter * 25)
-        lag = expected - achieved
-        status = _level(lag, rules.indicator_at_risk_lag, rules.indicator_off_track_lag)
-        checks.append(Check(
-            f"indicator:{indicator.code}", status, achieved, expected, lag,
-            f"actual {actual} against FY{fiscal_year} target {target} ({indicator.direction.replace('_', ' ')})"
-            f" is {_s(achieved)} percent achieved, {expected} expected by Q{source.quarter}",
-        ))
+        check = indicator_check(
+            indicator, fiscal_year,
+            source.actuals[indicator.indicator_id] if source else None,
+            source.quarter if source else None,
+            rules,
+        )
+        if check is not None:
+            checks.append(check)
     return checks
 
 

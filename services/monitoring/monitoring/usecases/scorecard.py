@@ -13,8 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dgplan_shared.problems import invalid, not_found
 from monitoring.db.queries import budget_totals, project_facts, targets_by_indicator
 from monitoring.db.tables import indicators, rm_plan_targets, rm_plans, rm_projects, rm_strategies
-from monitoring.domain.evaluation import NOT_REPORTING, Thresholds, evaluate_project, roll_up
+from monitoring.domain.evaluation import (
+    NOT_REPORTING,
+    IndicatorFacts,
+    Thresholds,
+    evaluate_project,
+    indicator_check,
+    roll_up,
+)
 from monitoring.domain.fiscal import fiscal_year_end, fiscal_year_range, fiscal_year_start, quarter_of
+from monitoring.usecases.indicator_actuals import latest_actuals
 
 ZERO = Decimal("0.00")
 KINDS = ("allocation", "commitment", "disbursement")
@@ -136,6 +144,11 @@ async def build_scorecard(
             "budget": budget_block(totals),
         })
     plan_rolled, plan_totals = group(project_views)
+    plan_indicators = await _plan_level_indicators(session, strategies, targets, fiscal_year, as_of, rules)
+    for view in strategy_views:
+        view["indicators"] = _linked(plan_indicators, "strategy", view["strategy_id"])
+    for view in target_views:
+        view["indicators"] = _linked(plan_indicators, "plan_target", view["target_id"])
     due = next((ev.last_due_quarter for ev in evaluations.values() if ev.last_due_quarter), None)
     return {
         "plan": {
@@ -156,9 +169,17 @@ async def build_scorecard(
         "budget": budget_block(plan_totals, framework=plan["budget_framework"], show_framework=True),
         "strategies": strategy_views,
         "targets": target_views,
-        "indicators": await _plan_level_indicators(session, strategies, targets, fiscal_year),
+        "indicators": plan_indicators,
         "projects": project_views,
     }
+
+
+def _linked(plan_indicators: list[dict[str, Any]], link_type: str, link_id: str) -> list[dict[str, Any]]:
+    return [
+        {"code": i["code"], "status": i["status"], "actual": i["actual"], "target": i["target"]}
+        for i in plan_indicators
+        if i["link"] == {"type": link_type, "id": link_id}
+    ]
 
 
 def _completeness(declared: int | None, members: list[dict[str, Any]]) -> dict[str, Any]:
@@ -175,7 +196,8 @@ def _completeness(declared: int | None, members: list[dict[str, Any]]) -> dict[s
 
 
 async def _plan_level_indicators(
-    session: AsyncSession, strategies: list[dict], targets: list[dict], fiscal_year: int
+    session: AsyncSession, strategies: list[dict], targets: list[dict], fiscal_year: int, as_of: date,
+    rules: Thresholds,
 ) -> list[dict[str, Any]]:
     strategy_ids = [s["strategy_id"] for s in strategies]
     target_ids = [t["target_id"] for t in targets]
@@ -184,15 +206,34 @@ async def _plan_level_indicators(
             (indicators.c.link_type == "strategy") & indicators.c.link_id.in_(strategy_ids or [""]),
             (indicators.c.link_type == "plan_target") & indicators.c.link_id.in_(target_ids or [""]),
         )).order_by(indicators.c.code))).mappings()]
-    by_indicator = await targets_by_indicator(session, [r["indicator_id"] for r in rows])
-    return [{
-        "indicator_id": r["indicator_id"],
-        "code": r["code"],
-        "name": {"th": r["name_th"], "en": r["name_en"]},
-        "unit": r["unit"],
-        "direction": r["direction"],
-        "link": {"type": r["link_type"], "id": r["link_id"]},
-        "baseline": r["baseline"],
-        "target": None if fiscal_year not in by_indicator.get(r["indicator_id"], {})
-        else format(by_indicator[r["indicator_id"]][fiscal_year].normalize(), "f"),
-    } for r in rows]
+    ids = [r["indicator_id"] for r in rows]
+    by_indicator = await targets_by_indicator(session, ids)
+    actuals = await latest_actuals(session, ids, fiscal_year, quarter_of(as_of).quarter)
+    views = []
+    for r in rows:
+        facts = IndicatorFacts(
+            indicator_id=r["indicator_id"], code=r["code"], measure_type=r["measure_type"],
+            direction=r["direction"], baseline=Decimal(r["baseline"]) if r["baseline"] is not None else None,
+            targets=by_indicator.get(r["indicator_id"], {}),
+        )
+        value, quarter, actual_row = actuals.get(r["indicator_id"], (None, None, None))
+        check = indicator_check(facts, fiscal_year, value, quarter, rules)
+        target = facts.targets.get(fiscal_year)
+        views.append({
+            "indicator_id": r["indicator_id"],
+            "code": r["code"],
+            "name": {"th": r["name_th"], "en": r["name_en"]},
+            "unit": r["unit"],
+            "measure_type": r["measure_type"],
+            "direction": r["direction"],
+            "link": {"type": r["link_type"], "id": r["link_id"]},
+            "baseline": r["baseline"],
+            "target": None if target is None else format(target.normalize(), "f"),
+            "actual": None if actual_row is None else actual_row["value"],
+            "actual_note": None if actual_row is None else actual_row["note"],
+            "actual_quarter": quarter,
+            "status": None if check is None else check.status,
+            "achievement": None if check is None or check.measured is None else str(check.measured.quantize(
+                Decimal("0.01"))),
+        })
+    return views

@@ -21,13 +21,9 @@ from monitoring.api.schemas import ProgressReportIn
 from monitoring.db.queries import project_row
 from monitoring.db.tables import indicators, progress_reports
 from monitoring.domain.evaluation import Thresholds
-from monitoring.domain.indicators import Formula
 from monitoring.events.types import REPORT_SUBMITTED
+from monitoring.usecases.actual_values import resolve_actual
 from monitoring.usecases.announce_status import evaluate_and_announce
-
-
-def _text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 async def _actuals(uow: UnitOfWork, body: ProgressReportIn) -> list[dict[str, Any]]:
@@ -48,36 +44,8 @@ async def _actuals(uow: UnitOfWork, body: ProgressReportIn) -> list[dict[str, An
         if actual.indicator_id in seen:
             raise invalid(f"{field}.indicator_id", "one actual per indicator and report")
         seen.add(actual.indicator_id)
-        value = actual.value
-        formula = indicator["formula"]
-        if formula and actual.numerator is not None and actual.denominator is not None:
-            if actual.denominator == 0:
-                raise invalid(f"{field}.denominator", "must not be zero")
-            computed = Formula(formula["numerator"], formula["denominator"], Decimal(formula["factor"])).apply(
-                actual.numerator, actual.denominator
-            ).quantize(Decimal("0.000001"))
-            if value is not None and abs(value - computed) > Decimal("0.01"):
-                raise invalid(f"{field}.value", f"does not match numerator / denominator x factor = {computed}")
-            value = computed
-        elif actual.numerator is not None or actual.denominator is not None:
-            raise invalid(field, "numerator and denominator go together, for an indicator with a formula")
-        if indicator["measure_type"] == "qualitative":
-            if value is not None:
-                raise invalid(f"{field}.value", "a qualitative indicator takes a note, not a number")
-            if not actual.note:
-                raise invalid(f"{field}.note", "a qualitative indicator's actual is described in the note")
-        elif value is None:
-            raise invalid(f"{field}.value", "required (or numerator and denominator for a formula indicator)")
-        if indicator["measure_type"] == "percent" and value is not None and not 0 <= value <= 100:
-            raise invalid(f"{field}.value", "a percentage must be between 0 and 100")
-        out.append({
-            "indicator_id": actual.indicator_id,
-            "code": indicator["code"],
-            "value": None if value is None else _text(value),
-            "numerator": None if actual.numerator is None else _text(actual.numerator),
-            "denominator": None if actual.denominator is None else _text(actual.denominator),
-            "note": actual.note,
-        })
+        resolved = resolve_actual(indicator, field, actual.value, actual.numerator, actual.denominator, actual.note)
+        out.append({"indicator_id": actual.indicator_id, "code": indicator["code"], **resolved})
     return out
 
 
