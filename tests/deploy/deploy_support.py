@@ -7,6 +7,7 @@ FAIL under ``CI=true`` (a skipped validation must never pass as a green build).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -16,8 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
+import kubernetes_validate.utils
 import pytest
 import yaml
+
+# kubernetes-validate re-reads and re-parses its multi-megabyte definitions file for every object it
+# checks; the files never change during a run, so parse each once (the validator does not mutate it).
+kubernetes_validate.utils.schema_contents = functools.lru_cache(maxsize=None)(kubernetes_validate.utils.schema_contents)
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
