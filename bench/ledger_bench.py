@@ -120,8 +120,11 @@ async def seed(url: str) -> dict:
 
 
 async def seed_round(runtime, projects) -> str:  # type: ignore[no-untyped-def]
-    """A FY 2565 round with 10,000 requests in every state (bulk rows; status reads only these)."""
-    from budget_ledger.db.tables import screening_requests
+    """A FY 2565 round with 10,000 requests in every state, written in bulk with their running totals
+    (as the use cases would keep them)."""
+    import sqlalchemy
+
+    from budget_ledger.db.tables import screening_requests, screening_tallies
     from budget_ledger.use_cases.open_round import OpenRound, open_round
     from dgplan_shared.db.types import utcnow
 
@@ -147,11 +150,21 @@ async def seed_round(runtime, projects) -> str:  # type: ignore[no-untyped-def]
             "amounts": f'{{"investment":"{requested}.00"}}', "recommended_amounts": None, "version": 1,
             "submitted_by": "bench", "submitted_at": now, "decided_at": now if decision else None,
         })
+    tallies: dict[tuple, list] = {}
+    for row in rows:
+        t = tallies.setdefault((row["strategy_id"], row["agency"], row["decision"] or "unscreened"), [0, Decimal(0), Decimal(0)])
+        t[0] += 1
+        t[1] += row["requested_total"]
+        t[2] += row["recommended_total"]
     async with runtime.uow() as uow:
         for start in range(0, len(rows), 1000):
             await uow.session.execute(screening_requests.insert(), rows[start:start + 1000])
+        await uow.session.execute(screening_tallies.insert(), [
+            {"round_id": rnd["round_id"], "strategy_id": k[0], "agency": k[1], "decision": k[2], "request_count": v[0],
+             "requested": v[1], "recommended": v[2], "approved": Decimal(0)} for k, v in tallies.items()])
         await uow.commit()
-        await uow.session.execute(__import__("sqlalchemy").text("ANALYZE screening_requests"))
+    async with runtime.db.engine.connect() as conn:  # fresh statistics, as autovacuum would keep them
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(sqlalchemy.text("ANALYZE"))
     return rnd["round_id"]
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from budget_ledger.db.tables import appropriations, ledger_entries, screening_requests, screening_rounds
+from budget_ledger.db.tables import appropriations, ledger_entries, screening_requests, screening_rounds, screening_tallies
 from budget_ledger.domain.screening import Decision
 from budget_ledger.domain.stages import STAGES, InvariantViolation, check_balances
 from budget_ledger.ledger.posting import AppropriationKey
@@ -226,6 +226,15 @@ class World:
                 (row["requested"] for row in rows), Decimal(0))
             assert sum((q["recommended_total"] for q in requests), Decimal(0)) == sum(
                 (row["recommended"] for row in rows), Decimal(0))
+            # the status API's running totals equal a recount of the requests
+            tallies = {(t["strategy_id"], t["agency"], t["decision"]): (t["request_count"], t["requested"], t["recommended"], t["approved"])
+                       for t in (await s.execute(select(screening_tallies).where(screening_tallies.c.round_id == self.round_id))).mappings()}
+            recount = defaultdict(lambda: (0, Decimal(0), Decimal(0), Decimal(0)))
+            for q in requests:
+                k = (q["strategy_id"], q["agency"], q["decision"] or "unscreened")
+                c, a, b, d = recount[k]
+                recount[k] = (c + 1, a + q["requested_total"], b + q["recommended_total"], d + q["approved_total"])
+            assert {k: v for k, v in tallies.items() if v != (0, 0, 0, 0)} == dict(recount)
             plan_total = next(r["framework"] for r in rows if r["strategy_id"] == "")
             strategies_total = sum((r["framework"] for r in rows if r["strategy_id"] and r["project_id"] == ""), Decimal(0))
             assert (plan_total == strategies_total) is self.framework_balanced

@@ -14,13 +14,14 @@ from budget_ledger.ledger.queries import GROUP_LEVELS, balances, get_entry, list
 from budget_ledger.use_cases.frameworks import PlanFramework, StrategyFramework, import_frameworks
 from budget_ledger.use_cases.post_budget_entries import EntryCommand, post_budget_entries
 from budget_ledger.use_cases.reconciliation import reconcile
-from dgplan_shared.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, principal_from_request, require_role
+from dgplan_shared.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
-from dgplan_shared.service import Runtime, get_runtime
+from dgplan_shared.service import Runtime
+from budget_ledger.api.deps import caller, maybe_caller, runtime_of
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-Caller = Annotated[Principal, Depends(principal_from_request)]
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Caller = Annotated[Principal, Depends(caller)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 
 def _command(p: PostingIn) -> EntryCommand:

@@ -24,18 +24,17 @@ from dgplan_shared.identity import (
     AGENCY,
     SECRETARIAT,
     Principal,
-    optional_principal,
-    principal_from_request,
     require_body_member,
     require_role,
 )
 from dgplan_shared.problems import PROBLEM_RESPONSES, ProblemError, not_found
-from dgplan_shared.service import Runtime, get_runtime
+from dgplan_shared.service import Runtime
+from budget_ledger.api.deps import caller, maybe_caller, runtime_of
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=100)]
-Caller = Annotated[Principal, Depends(principal_from_request)]
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Caller = Annotated[Principal, Depends(caller)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Cursor = Annotated[str | None, Query(max_length=100)]
 
@@ -269,7 +268,7 @@ def router() -> APIRouter:
     async def results(
         round_id: str,
         runtime: RuntimeDep,
-        principal: Annotated[Principal | None, Depends(optional_principal)],
+        principal: Annotated[Principal | None, Depends(maybe_caller)],
         limit: Limit = 100,
         cursor: Cursor = None,
     ) -> Response:

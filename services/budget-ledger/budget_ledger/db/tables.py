@@ -235,3 +235,19 @@ request_history = Table(
     Column("at", UtcDateTime(), nullable=False),
 )
 Index("ix_request_history_request", request_history.c.request_id, request_history.c.seq)
+
+# Running totals per (round, strategy, agency, decision), kept in the same transaction as every
+# request and decision, so screening status costs O(groups), not O(requests), however big the
+# round. "unscreened" stands for "no decision yet" (a key column cannot be NULL).
+screening_tallies = Table(
+    "screening_tallies",
+    metadata,
+    Column("round_id", String(36), ForeignKey("screening_rounds.round_id"), primary_key=True),
+    Column("strategy_id", String(64), primary_key=True),
+    Column("agency", String(50), primary_key=True),
+    Column("decision", String(30), primary_key=True),
+    Column("request_count", Integer, nullable=False),
+    Column("requested", Satang(), nullable=False),
+    Column("recommended", Satang(), nullable=False),
+    Column("approved", Satang(), nullable=False),
+)

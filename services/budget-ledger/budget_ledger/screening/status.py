@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from budget_ledger.db.tables import screening_requests
+from budget_ledger.db.tables import screening_requests, screening_tallies
 from budget_ledger.domain.money import money_str
 from budget_ledger.domain.screening import DECISIONS
 from budget_ledger.ledger.queries import decode_cursor, encode_cursor
@@ -33,6 +33,7 @@ def _fold(rows: list[Any]) -> dict[str, Any]:
     per = {d: _empty() for d in (*DECISIONS, UNSCREENED)}
     for decision, count, requested, recommended, approved in rows:
         bucket = per[decision or UNSCREENED]
+        count, requested, recommended, approved = int(count), Decimal(requested), Decimal(recommended), Decimal(approved)
         bucket["count"] += count
         bucket["requested"] += requested
         bucket["recommended"] += recommended
@@ -59,7 +60,7 @@ def _fold(rows: list[Any]) -> dict[str, Any]:
     }
 
 
-def _aggregates():  # type: ignore[no-untyped-def]
+def _request_aggregates():  # type: ignore[no-untyped-def]
     r = screening_requests.c
     return (
         r.decision,
@@ -67,6 +68,17 @@ def _aggregates():  # type: ignore[no-untyped-def]
         func.coalesce(func.sum(r.requested_total), 0).cast(Satang()),
         func.coalesce(func.sum(r.recommended_total), 0).cast(Satang()),
         func.coalesce(func.sum(r.approved_total), 0).cast(Satang()),
+    )
+
+
+def _tally_aggregates():  # type: ignore[no-untyped-def]
+    t = screening_tallies.c
+    return (
+        t.decision,
+        func.coalesce(func.sum(t.request_count), 0),
+        func.coalesce(func.sum(t.requested), 0).cast(Satang()),
+        func.coalesce(func.sum(t.recommended), 0).cast(Satang()),
+        func.coalesce(func.sum(t.approved), 0).cast(Satang()),
     )
 
 
@@ -78,11 +90,18 @@ def _deadline(at: datetime, now: datetime) -> dict[str, Any]:
 async def round_status(
     session: AsyncSession, round_row: Any, now: datetime, filters: dict[str, str | None]
 ) -> dict[str, Any]:
-    r = screening_requests.c
-    query = select(*_aggregates()).where(r.round_id == round_row["round_id"]).group_by(r.decision)
-    for column, value in filters.items():
-        if value is not None:
-            query = query.where(getattr(r, column) == value)
+    if filters.get("project_id") is not None:  # one project: its request(s), read directly
+        r = screening_requests.c
+        query = select(*_request_aggregates()).where(r.round_id == round_row["round_id"]).group_by(r.decision)
+        for column, value in filters.items():
+            if value is not None:
+                query = query.where(getattr(r, column) == value)
+    else:  # the running totals: a few rows per strategy and agency, whatever the round's size
+        t = screening_tallies.c
+        query = select(*_tally_aggregates()).where(t.round_id == round_row["round_id"]).group_by(t.decision)
+        for column in ("strategy_id", "agency"):
+            if filters.get(column) is not None:
+                query = query.where(getattr(t, column) == filters[column])
     summary = _fold((await session.execute(query)).all())
     recommended = summary.pop("_recommended")
     return {
@@ -104,23 +123,21 @@ async def round_status(
 async def grouped_status(
     session: AsyncSession, round_id: str, dimension: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    r = screening_requests.c
-    column = getattr(r, DIMENSIONS[dimension])
+    if dimension == "projects":
+        return await _per_project(session, round_id, limit, cursor)
+    t = screening_tallies.c
+    column = getattr(t, DIMENSIONS[dimension])
     offset = decode_cursor(cursor) or 0
-    keys = (
-        await session.execute(
-            select(column).where(r.round_id == round_id).group_by(column).order_by(column).offset(offset).limit(limit + 1)
-        )
-    ).scalars().all()
-    page = list(keys[:limit])
     rows = (
         await session.execute(
-            select(column, *_aggregates()).where(r.round_id == round_id, column.in_(page)).group_by(column, r.decision)
+            select(column, *_tally_aggregates()).where(t.round_id == round_id).group_by(column, t.decision).order_by(column)
         )
-    ).all() if page else []
-    by_key: dict[str, list[Any]] = {k: [] for k in page}
+    ).all()
+    by_key: dict[str, list[Any]] = {}
     for row in rows:
-        by_key[row[0]].append(tuple(row[1:]))
+        by_key.setdefault(row[0], []).append(tuple(row[1:]))
+    keys = [k for k in sorted(by_key) if any(r[1] for r in by_key[k])]  # groups that hold requests
+    page = keys[offset : offset + limit]
     items = []
     for key in page:
         summary = _fold(by_key[key])
@@ -130,5 +147,32 @@ async def grouped_status(
         "round_id": round_id,
         "dimension": dimension,
         "items": items,
-        "next_cursor": encode_cursor(offset + limit) if len(keys) > limit else None,
+        "next_cursor": encode_cursor(offset + limit) if len(keys) > offset + limit else None,
+    }
+
+
+async def _per_project(session: AsyncSession, round_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """One request per project and round: the project view is the requests themselves, in pages."""
+    r = screening_requests.c
+    offset = decode_cursor(cursor) or 0
+    rows = (
+        await session.execute(
+            select(*_request_aggregates(), r.project_id)
+            .where(r.round_id == round_id)
+            .group_by(r.project_id, r.decision)
+            .order_by(r.project_id)
+            .offset(offset)
+            .limit(limit + 1)
+        )
+    ).all()
+    items = []
+    for row in rows[:limit]:
+        summary = _fold([tuple(row[:5])])
+        summary.pop("_recommended")
+        items.append({"project_id": row[5], **summary})
+    return {
+        "round_id": round_id,
+        "dimension": "projects",
+        "items": items,
+        "next_cursor": encode_cursor(offset + limit) if len(rows) > limit else None,
     }

@@ -21,6 +21,7 @@ from budget_ledger.domain.screening import RoundStatus
 from budget_ledger.events.payloads import publish_stage_events
 from budget_ledger.events.types import ROUND_APPROVED
 from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+from budget_ledger.screening import tallies
 from budget_ledger.screening.repository import add_history, amounts_from_json, load_round
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
@@ -65,6 +66,12 @@ async def approve_round(
                 postings.append(Posting(key, "allocated", amount, note="allocated on approval", **common))
     entries = await post(session, postings, actor)
     now = utcnow()
+    approved_by_bucket: dict[tallies.Bucket, Decimal] = {}
+    for q in requests:
+        bucket = tallies.Bucket(round_id, q["strategy_id"], q["agency"], q["decision"])
+        approved_by_bucket[bucket] = approved_by_bucket.get(bucket, Decimal(0)) + q["recommended_total"]
+    for bucket, amount in sorted(approved_by_bucket.items(), key=lambda item: (item[0].strategy_id, item[0].agency, item[0].decision or "")):
+        await tallies.add(session, bucket, 0, approved=amount)
     for q in requests:
         await session.execute(
             update(screening_requests)

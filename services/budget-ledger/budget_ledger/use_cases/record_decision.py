@@ -17,6 +17,7 @@ from budget_ledger.domain.money import money_str
 from budget_ledger.domain.screening import DECISION_STAGE, Decision, RoundStatus, decision_amounts
 from budget_ledger.events.types import DECISION_RECORDED
 from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+from budget_ledger.screening import tallies
 from budget_ledger.screening.repository import add_history, amounts_from_json, amounts_to_json, load_request, load_round, request_json
 from budget_ledger.text import nfc
 from dgplan_shared.db.types import utcnow
@@ -93,6 +94,15 @@ async def record_decision(uow: UnitOfWork, command: RecordDecision, actor: str) 
             decided_at=utcnow(),
             version=screening_requests.c.version + 1,
         )
+    )
+    await tallies.move(
+        session,
+        tallies.Bucket(request["round_id"], request["strategy_id"], request["agency"], request["decision"]),
+        tallies.Bucket(request["round_id"], request["strategy_id"], request["agency"], command.decision.value),
+        request["requested_total"],
+        request["recommended_total"],
+        request["requested_total"],
+        recommended_total,
     )
     reason = nfc(command.reason)
     await add_history(

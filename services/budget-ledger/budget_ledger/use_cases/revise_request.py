@@ -17,6 +17,7 @@ from budget_ledger.domain.money import money_str
 from budget_ledger.domain.screening import Decision, RoundStatus
 from budget_ledger.events.types import REQUEST_REVISED
 from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+from budget_ledger.screening import tallies
 from budget_ledger.screening.repository import add_history, amounts_from_json, amounts_to_json, load_request, load_round, request_json
 from budget_ledger.text import nfc
 from dgplan_shared.db.uow import UnitOfWork
@@ -70,6 +71,15 @@ async def revise_request(uow: UnitOfWork, command: ReviseRequest, principal: Pri
             decided_at=None,
             version=screening_requests.c.version + 1,
         )
+    )
+    await tallies.move(
+        session,
+        tallies.Bucket(request["round_id"], request["strategy_id"], request["agency"], request["decision"]),
+        tallies.Bucket(request["round_id"], request["strategy_id"], request["agency"], None),
+        request["requested_total"],
+        request["recommended_total"],
+        total,
+        Decimal(0),
     )
     await add_history(session, command.request_id, "revised", principal.subject, amount=total, reason=nfc(command.justification))
     await uow.publish(

@@ -15,6 +15,7 @@ from budget_ledger.domain.money import money_str
 from budget_ledger.domain.screening import RoundStatus
 from budget_ledger.events.types import REQUEST_SUBMITTED
 from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+from budget_ledger.screening import tallies
 from budget_ledger.screening.repository import add_history, amounts_to_json, load_request, load_round, request_json
 from budget_ledger.text import nfc
 from budget_ledger.use_cases.project_snapshot import get_project
@@ -101,6 +102,7 @@ async def submit_request(uow: UnitOfWork, command: SubmitRequest, principal: Pri
         ],
         principal.subject,
     )
+    await tallies.add(session, tallies.Bucket(command.round_id, project["strategy_id"], project["lead_agency"], None), 1, total)
     await add_history(session, request_id, "submitted", principal.subject, amount=total, reason=nfc(command.justification))
     await uow.publish(
         REQUEST_SUBMITTED,
