@@ -161,3 +161,25 @@ async def test_plan_level_content_and_title_changes_show_in_the_diff(client, see
     diff = (await client.get(f"/api/v1/plans/{plan_id}/diff", params={"from": v1, "to": v2["id"]}, headers=secretariat)).json()
     assert [(c["node_type"], sorted(c["fields"])) for c in diff["changed"]] == [("plan", ["attributes.vision.en", "name.en"])]
     assert diff["changed"][0]["fields"]["attributes.vision.en"]["to"] == "Open, connected digital government"
+
+
+async def test_endorsed_with_observations_then_revised_version_carries_on_to_approval(client, seeded, secretariat, idem, runtime):
+    """The seed document's own path: NESDC endorses with observations, DGA revises, Cabinet approves."""
+    plan_id = seeded["id"]
+    consumer = runtime.consumer()
+    v2 = await _revise(client, plan_id, secretariat, idem)
+    await client.post(f"/api/v1/plans/{plan_id}/versions/{v2['id']}/submit", headers=secretariat)
+    await consumer.handle_record(governance_record(STAGE, plan_id, {
+        "instance_id": "i", "version_id": v2["id"], "stage": "committee", "body": "digital-government-committee",
+        "decision": "propose", "reason": "ok", "observations": [], "next_stage": "nesdc"}))
+    await consumer.handle_record(governance_record(STAGE, plan_id, {
+        "instance_id": "i", "version_id": v2["id"], "stage": "nesdc", "body": "nesdc", "decision": "endorse_with_observations",
+        "reason": "see observations", "next_stage": "revision",
+        "observations": [{"observation_ref": "n-1", "text": {"th": "ควรเริ่มยกร่างแผนฉบับต่อไป", "en": "Start the next plan"}, "node_id": None}]}, 1))
+    v3 = await _revise(client, plan_id, secretariat, idem)
+    [obs] = (await client.get("/api/v1/observations", params={"version_id": v2["id"]}, headers=secretariat)).json()["items"]
+    await client.post(f"/api/v1/observations/{obs['id']}/responses", json={"text": {"th": "ดำเนินการแล้ว", "en": "Done"}}, headers=secretariat | idem())
+    assert (await client.post(f"/api/v1/plans/{plan_id}/versions/{v3['id']}/submit", headers=secretariat)).status_code == 200
+    assert (await client.get(f"/api/v1/plans/{plan_id}/versions/{v2['id']}", headers=secretariat)).json()["status"] == "superseded"
+    await consumer.handle_record(governance_record(APPROVED, plan_id, {"instance_id": "i", "version_id": v3["id"], "body": "cabinet"}, 2))
+    assert (await client.get(f"/api/v1/plans/{plan_id}")).json()["approved_version_id"] == v3["id"]

@@ -54,7 +54,7 @@ plan_versions = Table(
     Column("id", String(64), primary_key=True),
     Column("plan_id", String(64), ForeignKey("plans.id"), nullable=False),
     Column("number", Integer, nullable=False),
-    # draft -> submitted -> under_review -> returned | approved | rejected
+    # draft -> submitted -> under_review -> returned | approved | rejected | superseded
     Column("status", String(20), nullable=False),
     Column("based_on_version_id", String(64), nullable=True),
     Column("submitted_by", String(200), nullable=True),

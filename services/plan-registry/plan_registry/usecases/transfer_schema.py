@@ -50,7 +50,7 @@ class NodeDoc(Strict):
 class VersionDoc(Strict):
     id: StrictStr = Field(min_length=1, max_length=64)
     number: StrictInt = Field(ge=1, le=1_000_000)
-    status: Literal["draft", "submitted", "under_review", "returned", "approved", "rejected"]
+    status: Literal["draft", "submitted", "under_review", "returned", "approved", "rejected", "superseded"]
     based_on_version_id: StrictStr | None = None
     submitted_by: StrictStr | None = None
     submitted_at: StrictStr | None = None

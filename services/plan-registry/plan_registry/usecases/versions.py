@@ -1,6 +1,7 @@
 """Revise a plan into a new draft version; submit a draft for governance (which freezes it).
 
-Submission is refused while any observation on the version being revised is still ``open``:
+Submitting a revision of a version still under governance (a body endorsed it with observations
+and waits for the revision) marks that version ``superseded``. Submission is refused while any observation on the version being revised is still ``open``:
 an observation counts as answered once the secretariat responded to it (``responded``) or the
 body settled it (``accepted``, ``rejected``, ``closed``).
 """
@@ -77,6 +78,14 @@ async def submit(uow: UnitOfWork, principal: Principal, plan_id: str, version_id
             status="submitted", submitted_by=principal.subject, submitted_at=utcnow()
         )
     )
+    if version.based_on_version_id:
+        # A body that endorsed with observations waits for the revision: the version it reviewed
+        # is now replaced by this one and will never be decided itself.
+        await session.execute(
+            update(plan_versions).where(
+                plan_versions.c.id == version.based_on_version_id, plan_versions.c.status.in_(("submitted", "under_review"))
+            ).values(status="superseded")
+        )
     updated = store.version_dict(await store.get_version(session, plan_id, version_id))
     await uow.publish(VERSION_SUBMITTED, plan_id, version_submitted(updated))
     return updated
