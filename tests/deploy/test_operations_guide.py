@@ -73,3 +73,11 @@ def test_every_referenced_repository_path_exists():
     for path in re.findall(r"`((?:deploy|services|scripts|docs)/[\w./-]+)`", GUIDE.read_text(encoding="utf-8")):
         if "<" not in path:
             assert (root / path).exists(), path
+
+
+def test_the_deploy_readme_points_at_things_that_exist():
+    readme = (GUIDE.parent.parent / "deploy" / "README.md").read_text(encoding="utf-8")
+    root = GUIDE.parent.parent / "deploy"
+    for path in re.findall(r"`((?:\.\./|k8s/|overlays/|components/|base/)[\w./-]*)`", readme):
+        candidates = [root / path, root / "k8s" / path]
+        assert any(c.exists() for c in candidates), path
