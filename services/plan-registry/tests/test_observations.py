@@ -74,3 +74,19 @@ async def test_an_agency_sees_draft_observations_only_on_its_own_nodes(client, s
     assert seen == [on_s1["id"]]
     assert (await client.get(f"/api/v1/observations/{on_s1['id']}", headers=mof)).status_code == 200
     assert (await client.get(f"/api/v1/observations/{on_s3['id']}", headers=mof)).status_code == 404
+
+
+async def test_observations_page_oldest_first(client, seeded, v2, secretariat, idem):
+    path = f"/api/v1/plans/{seeded['id']}/versions/{v2['id']}/observations"
+    raised = []
+    for i in range(3):
+        raised.append((await client.post(path, json={"raised_by_body": "nesdc", "text": {"th": f"ข้อ {i}", "en": f"No {i}"}}, headers=secretariat | idem())).json()["id"])
+    seen, cursor = [], None
+    while True:
+        params = {"version_id": v2["id"], "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/api/v1/observations", params=params, headers=secretariat)).json()
+        seen += [o["id"] for o in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == raised

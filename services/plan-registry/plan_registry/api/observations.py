@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
@@ -65,12 +66,19 @@ async def list_observations(
                 node_roles.c.agency_code == principal.agency,
             )))
         query = query.where(visible)
+    # Oldest first, as raised; (created_at, id) is the keyset.
     if cursor:
-        query = query.where(observations.c.id > decode_cursor(cursor)[0])
+        created, oid, _ = decode_cursor(cursor)
+        try:
+            when = datetime.fromisoformat(created)
+        except ValueError as exc:
+            raise invalid("cursor", "not a cursor this API returned") from exc
+        query = query.where(or_(observations.c.created_at > when, and_(observations.c.created_at == when, observations.c.id > oid)))
     async with runtime_of(request).uow() as uow:
-        rows = (await uow.session.execute(query.order_by(observations.c.id).limit(limit + 1))).all()
+        rows = (await uow.session.execute(query.order_by(observations.c.created_at, observations.c.id).limit(limit + 1))).all()
     items = [cases.observation_dict(r) for r in rows[:limit]]
-    return {"items": items, "next_cursor": encode_cursor([items[-1]["id"], "", ""]) if len(rows) > limit else None}
+    more = len(rows) > limit
+    return {"items": items, "next_cursor": encode_cursor([items[-1]["created_at"], items[-1]["id"], ""]) if more else None}
 
 
 @router.get("/api/v1/observations/{observation_id}")
