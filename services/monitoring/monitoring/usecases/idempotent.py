@@ -21,12 +21,13 @@ async def run_idempotent(
             prior = await replayed(uow.session, scope, subject, key, fingerprint)
             if prior is not None:
                 return prior
-            status, body = await operation(uow)
-            await remember(uow.session, scope, subject, key, fingerprint, status, body)
             try:
+                status, body = await operation(uow)
+                await remember(uow.session, scope, subject, key, fingerprint, status, body)
                 await uow.commit()
             except IntegrityError:
-                # A concurrent request with the same key (or for the same slot) won: answer as it did.
+                # A concurrent request with the same key, or for the same slot, committed first: run
+                # again, to replay its answer or to refuse the duplicate the way a late request is.
                 if attempt == 2:
                     raise
                 continue
