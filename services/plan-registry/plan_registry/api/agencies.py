@@ -12,6 +12,7 @@ from dgplan_shared.identity import Principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid
 
 from plan_registry.api.deps import Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.responses import AgencyOut, Page, ok
 from plan_registry.api.schemas import AgencyCreate, AgencyPatch
 from plan_registry.db.tables import agencies
 from plan_registry.domain.text import nfc
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api/v1/agencies", tags=["agencies"], responses=PROBL
 Caller = Annotated[Principal, Depends(principal_from_request)]
 
 
-@router.get("")
+@router.get("", responses=ok(Page[AgencyOut]), response_model=None)
 async def list_agencies(request: Request, q: str | None = None, parent_code: str | None = None, limit: Limit = 100, cursor: str | None = None) -> dict:
     if limit < 1 or limit > 200:
         raise invalid("limit", "between 1 and 200")
@@ -43,7 +44,7 @@ async def list_agencies(request: Request, q: str | None = None, parent_code: str
     return {"items": items, "next_cursor": encode_cursor([items[-1]["code"], "", ""]) if len(rows) > limit else None}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=ok(AgencyOut, 201))
 async def create_agency(
     body: AgencyCreate, request: Request, principal: Caller, idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None
 ) -> JSONResponse:
@@ -56,13 +57,13 @@ async def create_agency(
     return with_etag(result, status)
 
 
-@router.get("/{code}")
+@router.get("/{code}", responses=ok(AgencyOut))
 async def get_agency(code: str, request: Request) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         return with_etag(await cases.get_agency(uow, code))
 
 
-@router.patch("/{code}")
+@router.patch("/{code}", responses=ok(AgencyOut))
 async def update_agency(
     code: str, body: AgencyPatch, request: Request, principal: Caller, if_match: Annotated[str | None, Header(alias="If-Match")] = None
 ) -> JSONResponse:

@@ -13,6 +13,7 @@ from dgplan_shared.identity import Principal, optional_principal, principal_from
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 
 from plan_registry.api.deps import Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.responses import ObservationOut, Page, ok
 from plan_registry.api.schemas import ObservationCreate, ObservationResolution, ObservationResponse
 from plan_registry.db.tables import node_roles, observations, plan_versions
 from plan_registry.usecases import observations as cases
@@ -27,7 +28,7 @@ Caller = Annotated[Principal, Depends(principal_from_request)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-@router.post("/api/v1/plans/{plan_id}/versions/{version_id}/observations", status_code=201)
+@router.post("/api/v1/plans/{plan_id}/versions/{version_id}/observations", status_code=201, responses=ok(ObservationOut, 201))
 async def raise_observation(
     plan_id: str, version_id: str, body: ObservationCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None
 ) -> JSONResponse:
@@ -40,7 +41,7 @@ async def raise_observation(
     return with_etag(result, status)
 
 
-@router.get("/api/v1/observations")
+@router.get("/api/v1/observations", responses=ok(Page[ObservationOut]), response_model=None)
 async def list_observations(
     request: Request, principal: Viewer, plan_id: str | None = None, version_id: str | None = None,
     node_id: str | None = None, status: str | None = None, raised_by_body: str | None = None,
@@ -81,7 +82,7 @@ async def list_observations(
     return {"items": items, "next_cursor": encode_cursor([items[-1]["created_at"], items[-1]["id"], ""]) if more else None}
 
 
-@router.get("/api/v1/observations/{observation_id}")
+@router.get("/api/v1/observations/{observation_id}", responses=ok(ObservationOut))
 async def get_observation(observation_id: str, request: Request, principal: Viewer) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         obs = await cases.get_observation(uow, observation_id)
@@ -96,7 +97,7 @@ async def get_observation(observation_id: str, request: Request, principal: View
         return with_etag(obs)
 
 
-@router.post("/api/v1/observations/{observation_id}/responses", status_code=201)
+@router.post("/api/v1/observations/{observation_id}/responses", status_code=201, responses=ok(ObservationOut, 201))
 async def respond(
     observation_id: str, body: ObservationResponse, request: Request, principal: Caller, idempotency_key: IdemKey = None
 ) -> JSONResponse:
@@ -110,7 +111,7 @@ async def respond(
     return with_etag(result, status)
 
 
-@router.post("/api/v1/observations/{observation_id}/resolution")
+@router.post("/api/v1/observations/{observation_id}/resolution", responses=ok(ObservationOut))
 async def resolve(observation_id: str, body: ObservationResolution, request: Request, principal: Caller) -> JSONResponse:
     """The raising body accepts or rejects the response (responded -> accepted | rejected)."""
     async with runtime_of(request).uow() as uow:
@@ -119,7 +120,7 @@ async def resolve(observation_id: str, body: ObservationResolution, request: Req
     return with_etag(result)
 
 
-@router.post("/api/v1/observations/{observation_id}/close")
+@router.post("/api/v1/observations/{observation_id}/close", responses=ok(ObservationOut))
 async def close(observation_id: str, request: Request, principal: Caller) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         result = await cases.close(uow, principal, observation_id)

@@ -11,6 +11,7 @@ from dgplan_shared.identity import Principal, optional_principal, principal_from
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
 from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.responses import DiffOut, CompletenessOut, ImportOut, Page, PlanOut, ok
 from plan_registry.api.schemas import PlanCreate, PlanPatch
 from plan_registry.usecases import plans as plan_cases
 from plan_registry.usecases import reading
@@ -28,7 +29,7 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=ok(PlanOut, 201))
 async def create_plan(body: PlanCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
     payload = body.model_dump(mode="json")
 
@@ -39,7 +40,7 @@ async def create_plan(body: PlanCreate, request: Request, principal: Caller, ide
     return with_etag(result, status)
 
 
-@router.get("")
+@router.get("", responses=ok(Page[PlanOut]), response_model=None)
 async def list_plans(
     request: Request, principal: Viewer, fiscal_year: FiscalYearQuery = None, status: str | None = None,
     q: str | None = None, limit: Limit = 50, cursor: str | None = None,
@@ -48,7 +49,7 @@ async def list_plans(
         return await reading.list_plans(uow, principal, fiscal_year=fiscal_year, status=status, q=q, limit=limit, cursor=cursor)
 
 
-@router.post("/import", status_code=201)
+@router.post("/import", status_code=201, responses=ok(ImportOut, 201))
 async def import_plan(body: PlanDocument, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
     """Idempotent by content: the same document again answers 200 'unchanged' and changes nothing."""
     require_role(principal, *EDITORS)
@@ -62,13 +63,13 @@ async def import_plan(body: PlanDocument, request: Request, principal: Caller, i
     return JSONResponse(result, status_code=status)
 
 
-@router.get("/{plan_id}")
+@router.get("/{plan_id}", responses=ok(PlanOut))
 async def get_plan(plan_id: str, request: Request, principal: Viewer) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         return with_etag(await reading.plan_view(uow, principal, plan_id))
 
 
-@router.patch("/{plan_id}")
+@router.patch("/{plan_id}", responses=ok(PlanOut))
 async def update_plan(plan_id: str, body: PlanPatch, request: Request, principal: Caller, if_match: IfMatch = None) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         result = await plan_cases.update_plan(uow, principal, plan_id, body.model_dump(mode="json", exclude_unset=True), if_match)
@@ -76,14 +77,14 @@ async def update_plan(plan_id: str, body: PlanPatch, request: Request, principal
     return with_etag(result)
 
 
-@router.get("/{plan_id}/completeness")
+@router.get("/{plan_id}/completeness", responses=ok(CompletenessOut), response_model=None)
 async def completeness(plan_id: str, request: Request, principal: Viewer, version_id: str | None = None) -> dict:
     """Declared counts (measures, work plans, projects; strategies) against registered ones."""
     async with runtime_of(request).uow() as uow:
         return await reading.completeness_report(uow, principal, plan_id, version_id)
 
 
-@router.get("/{plan_id}/diff")
+@router.get("/{plan_id}/diff", responses=ok(DiffOut), response_model=None)
 async def diff(
     plan_id: str, request: Request, principal: Viewer,
     from_version: Annotated[str, Query(alias="from")], to_version: Annotated[str, Query(alias="to")],

@@ -11,6 +11,7 @@ from dgplan_shared.identity import Principal, optional_principal, principal_from
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
 from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.responses import NodeOut, Page, ok
 from plan_registry.api.schemas import NodePatch, ProjectCreate
 from plan_registry.usecases import nodes as node_cases
 from plan_registry.usecases.projects import current_versions, locate_project, read_project
@@ -27,7 +28,7 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
-@router.get("")
+@router.get("", responses=ok(Page[NodeOut]), response_model=None)
 async def list_projects(
     request: Request, principal: Viewer, strategy: str | None = None, agency: str | None = None,
     role: str | None = None, focus_area: str | None = None, status: str | None = None,
@@ -42,7 +43,7 @@ async def list_projects(
         return await list_nodes(uow.session, version_ids, filters, sort, limit, cursor)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=ok(NodeOut, 201))
 async def register_project(body: ProjectCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
     """Into the plan's latest version, which must be a draft; an agency must name itself lead."""
     payload = body.model_dump(mode="json")
@@ -56,13 +57,13 @@ async def register_project(body: ProjectCreate, request: Request, principal: Cal
     return with_etag(result, status)
 
 
-@router.get("/{project_id}")
+@router.get("/{project_id}", responses=ok(NodeOut))
 async def get_project(project_id: str, request: Request, principal: Viewer) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         return with_etag(await read_project(uow, principal, project_id))
 
 
-@router.patch("/{project_id}")
+@router.patch("/{project_id}", responses=ok(NodeOut))
 async def change_project(project_id: str, body: NodePatch, request: Request, principal: Caller, if_match: IfMatch = None) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         plan_id, version_id = await locate_project(uow, project_id)

@@ -12,6 +12,7 @@ from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 
 from plan_registry import store
 from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.responses import NodeOut, Page, VersionOut, ok
 from plan_registry.api.schemas import NodeCreate, NodePatch, ReviseIn, RoleIn
 from plan_registry.domain.hierarchy import check_role
 from plan_registry.usecases import nodes as node_cases
@@ -28,7 +29,7 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
-@router.get("/versions")
+@router.get("/versions", responses=ok(Page[VersionOut]), response_model=None)
 async def list_versions(plan_id: str, request: Request, principal: Viewer) -> dict:
     async with runtime_of(request).uow() as uow:
         await reading.plan_view(uow, principal, plan_id)
@@ -40,7 +41,7 @@ async def list_versions(plan_id: str, request: Request, principal: Viewer) -> di
         return {"items": items, "next_cursor": None}  # a plan has a handful of versions: one page
 
 
-@router.post("/versions", status_code=201)
+@router.post("/versions", status_code=201, responses=ok(VersionOut, 201))
 async def revise(plan_id: str, body: ReviseIn, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
     """A new draft version copied from the latest (or the given) version."""
     payload = body.model_dump(mode="json")
@@ -52,14 +53,14 @@ async def revise(plan_id: str, body: ReviseIn, request: Request, principal: Call
     return with_etag(result, status)
 
 
-@router.get("/versions/{version_id}")
+@router.get("/versions/{version_id}", responses=ok(VersionOut))
 async def get_version(plan_id: str, version_id: str, request: Request, principal: Viewer) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         version = await reading.version_for_read(uow, principal, plan_id, version_id)
         return with_etag(store.version_dict(version))
 
 
-@router.post("/versions/{version_id}/submit")
+@router.post("/versions/{version_id}/submit", responses=ok(VersionOut))
 async def submit(plan_id: str, version_id: str, request: Request, principal: Caller) -> JSONResponse:
     """Secretariat: freeze the draft and hand it to governance (plan.version-submitted)."""
     async with runtime_of(request).uow() as uow:
@@ -68,7 +69,7 @@ async def submit(plan_id: str, version_id: str, request: Request, principal: Cal
     return with_etag(result)
 
 
-@router.get("/versions/{version_id}/nodes")
+@router.get("/versions/{version_id}/nodes", responses=ok(Page[NodeOut]), response_model=None)
 async def nodes_of_version(
     plan_id: str, version_id: str, request: Request, principal: Viewer,
     node_type: str | None = None, strategy: str | None = None, agency: str | None = None, role: str | None = None,
@@ -82,7 +83,7 @@ async def nodes_of_version(
         return await list_nodes(uow.session, [version.id], filters, sort, limit, cursor)
 
 
-@router.post("/versions/{version_id}/nodes", status_code=201)
+@router.post("/versions/{version_id}/nodes", status_code=201, responses=ok(NodeOut, 201))
 async def create_node(
     plan_id: str, version_id: str, body: NodeCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None
 ) -> JSONResponse:
@@ -95,7 +96,7 @@ async def create_node(
     return with_etag(result, status)
 
 
-@router.get("/versions/{version_id}/nodes/{node_id}")
+@router.get("/versions/{version_id}/nodes/{node_id}", responses=ok(NodeOut))
 async def get_node(plan_id: str, version_id: str, node_id: str, request: Request, principal: Viewer) -> JSONResponse:
     async with runtime_of(request).uow() as uow:
         version = await reading.version_for_read(uow, principal, plan_id, version_id)
@@ -105,7 +106,7 @@ async def get_node(plan_id: str, version_id: str, node_id: str, request: Request
         return with_etag(node)
 
 
-@router.patch("/versions/{version_id}/nodes/{node_id}")
+@router.patch("/versions/{version_id}/nodes/{node_id}", responses=ok(NodeOut))
 async def update_node(
     plan_id: str, version_id: str, node_id: str, body: NodePatch, request: Request, principal: Caller, if_match: IfMatch = None
 ) -> JSONResponse:
@@ -125,7 +126,7 @@ async def delete_node(plan_id: str, version_id: str, node_id: str, request: Requ
     return Response(status_code=204)
 
 
-@router.post("/versions/{version_id}/nodes/{node_id}/roles", status_code=201)
+@router.post("/versions/{version_id}/nodes/{node_id}/roles", status_code=201, responses=ok(NodeOut, 201))
 async def assign_role(
     plan_id: str, version_id: str, node_id: str, body: RoleIn, request: Request, principal: Caller, idempotency_key: IdemKey = None
 ) -> JSONResponse:
