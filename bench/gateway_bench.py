@@ -89,7 +89,9 @@ def serve(role: str, port: int, upstream_port: int, client: str, database_url: s
             log_level="WARNING",
         )
         app = create_service_app(definition(), settings)
-    uvicorn.run(app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", access_log=False, log_level="warning")
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", access_log=False, log_level="warning"
+    )
 
 
 # --- the load generator ---------------------------------------------------------------------------
@@ -138,9 +140,23 @@ async def throughput(url: str, headers: dict[str, str], seconds: float) -> tuple
     return len(samples) / elapsed, samples
 
 
-def _spawn(role: str, port: int, upstream_port: int = 0, client: str = "aiohttp", database_url: str = "") -> subprocess.Popen:
-    args = [sys.executable, __file__, "--serve", role, "--port", str(port), "--upstream-port", str(upstream_port),
-            "--client", client, "--database-url", database_url]
+def _spawn(
+    role: str, port: int, upstream_port: int = 0, client: str = "aiohttp", database_url: str = ""
+) -> subprocess.Popen:
+    args = [
+        sys.executable,
+        __file__,
+        "--serve",
+        role,
+        "--port",
+        str(port),
+        "--upstream-port",
+        str(upstream_port),
+        "--client",
+        client,
+        "--database-url",
+        database_url,
+    ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_for_port(port, 30, process)
     return process
@@ -165,14 +181,21 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
 
-def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = ("lean", "aiohttp", "httpx")) -> list[dict[str, object]]:
+def run(
+    requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = ("lean", "aiohttp", "httpx")
+) -> list[dict[str, object]]:
     from dgplan_shared.db.migrations import upgrade
     from dgplan_shared.identity import IDENTITY_HEADER, Principal, sign_identity
 
     identity = {IDENTITY_HEADER: sign_identity(Principal("anonymous", frozenset({"public"})), SECRET, ttl_seconds=3600)}
     rows: list[dict[str, object]] = [
-        {"metric": "machine load average (1 min) at start; other work skews all figures", "value": round(os.getloadavg()[0], 2),
-         "unit": "", "target": "-", "meets": None}
+        {
+            "metric": "machine load average (1 min) at start; other work skews all figures",
+            "value": round(os.getloadavg()[0], 2),
+            "unit": "",
+            "target": "-",
+            "meets": None,
+        }
     ]
     upstream_port = free_port()
     upstream = _spawn("upstream", upstream_port)
@@ -200,27 +223,69 @@ def run(requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = (
                 ratio = proxied_rps / direct_rps
                 chosen = " (default)" if client == "lean" else ""
                 rows += [
-                    {"metric": f"[{client}{chosen}] direct GET p50 / p99, ms",
-                     "value": f"{ms(percentile(lat['direct'], 50))} / {ms(percentile(lat['direct'], 99))}",
-                     "unit": "ms", "target": "-", "meets": None},
-                    {"metric": f"[{client}{chosen}] proxied GET p50 / p99, ms",
-                     "value": f"{ms(percentile(lat['proxied'], 50))} / {ms(percentile(lat['proxied'], 99))}",
-                     "unit": "ms", "target": "-", "meets": None},
-                    {"metric": f"[{client}{chosen}] gateway adds, p50", "value": ms(added_p50), "unit": "ms",
-                     "target": "<= 1.5 ms", "meets": added_p50 <= 0.0015},
-                    {"metric": f"[{client}{chosen}] gateway adds, p99", "value": ms(added_p99), "unit": "ms",
-                     "target": "<= 5 ms", "meets": added_p99 <= 0.005},
-                    {"metric": f"[{client}{chosen}] direct throughput, {CONNECTIONS} connections",
-                     "value": round(direct_rps, 1), "unit": "req/s", "target": "-", "meets": None},
-                    {"metric": f"[{client}{chosen}] proxied throughput, {CONNECTIONS} connections",
-                     "value": round(proxied_rps, 1), "unit": "req/s", "target": ">= 1,500 req/s",
-                     "meets": proxied_rps >= 1500},
-                    {"metric": f"[{client}{chosen}] proxied / direct throughput", "value": round(ratio * 100, 1),
-                     "unit": "%", "target": ">= 50 %", "meets": ratio >= 0.5},
-                    {"metric": f"[{client}{chosen}] CPU per request: service / gateway", "unit": "us",
-                     "value": f"{round(upstream_cpu * 1e6)} / {round(gateway_cpu * 1e6)}", "target": "-", "meets": None},
-                    {"metric": f"[{client}{chosen}] proxied p99 at {CONNECTIONS} connections",
-                     "value": ms(percentile(proxied_samples, 99)), "unit": "ms", "target": "-", "meets": None},
+                    {
+                        "metric": f"[{client}{chosen}] direct GET p50 / p99, ms",
+                        "value": f"{ms(percentile(lat['direct'], 50))} / {ms(percentile(lat['direct'], 99))}",
+                        "unit": "ms",
+                        "target": "-",
+                        "meets": None,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] proxied GET p50 / p99, ms",
+                        "value": f"{ms(percentile(lat['proxied'], 50))} / {ms(percentile(lat['proxied'], 99))}",
+                        "unit": "ms",
+                        "target": "-",
+                        "meets": None,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] gateway adds, p50",
+                        "value": ms(added_p50),
+                        "unit": "ms",
+                        "target": "<= 1.5 ms",
+                        "meets": added_p50 <= 0.0015,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] gateway adds, p99",
+                        "value": ms(added_p99),
+                        "unit": "ms",
+                        "target": "<= 5 ms",
+                        "meets": added_p99 <= 0.005,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] direct throughput, {CONNECTIONS} connections",
+                        "value": round(direct_rps, 1),
+                        "unit": "req/s",
+                        "target": "-",
+                        "meets": None,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] proxied throughput, {CONNECTIONS} connections",
+                        "value": round(proxied_rps, 1),
+                        "unit": "req/s",
+                        "target": ">= 1,500 req/s",
+                        "meets": proxied_rps >= 1500,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] proxied / direct throughput",
+                        "value": round(ratio * 100, 1),
+                        "unit": "%",
+                        "target": ">= 50 %",
+                        "meets": ratio >= 0.5,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] CPU per request: service / gateway",
+                        "unit": "us",
+                        "value": f"{round(upstream_cpu * 1e6)} / {round(gateway_cpu * 1e6)}",
+                        "target": "-",
+                        "meets": None,
+                    },
+                    {
+                        "metric": f"[{client}{chosen}] proxied p99 at {CONNECTIONS} connections",
+                        "value": ms(percentile(proxied_samples, 99)),
+                        "unit": "ms",
+                        "target": "-",
+                        "meets": None,
+                    },
                 ]
     finally:
         _stop(upstream)

@@ -47,7 +47,12 @@ def _roles(*roles: str) -> frozenset[str]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("/api/v1/plans", EVERYONE, _roles(SECRETARIAT, SERVICE), "the public reads approved plans; the secretariat drafts and submits"),
+    Rule(
+        "/api/v1/plans",
+        EVERYONE,
+        _roles(SECRETARIAT, SERVICE),
+        "the public reads approved plans; the secretariat drafts and submits",
+    ),
     Rule("/api/v1/agencies", EVERYONE, _roles(SECRETARIAT, SERVICE), "agency roles are public facts of the plan"),
     Rule("/api/v1/projects", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "agencies register their own projects"),
     Rule(
@@ -68,7 +73,9 @@ RULES: tuple[Rule, ...] = (
         _roles(SECRETARIAT, AGENCY, BODY_MEMBER, SERVICE),
         "the secretariat opens rounds, agencies submit requests, the subcommittee decides",
     ),
-    Rule("/api/v1/monitoring", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "scorecards are public; agencies report"),
+    Rule(
+        "/api/v1/monitoring", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "scorecards are public; agencies report"
+    ),
     Rule(
         "/api/v1/governance",
         SIGNED_IN,

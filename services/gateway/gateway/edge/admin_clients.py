@@ -98,7 +98,9 @@ async def list_(
     async with get_runtime(request).db.session() as session:
         rows = await list_clients(session, after=after, limit=limit + 1, role=role, active=active)
     page = rows[:limit]
-    return ClientPage(items=[_out(c) for c in page], next_cursor=_cursor(page[-1].client_id) if len(rows) > limit else None)
+    return ClientPage(
+        items=[_out(c) for c in page], next_cursor=_cursor(page[-1].client_id) if len(rows) > limit else None
+    )
 
 
 @router.post("", summary="Create a client (its secret is shown once)", status_code=201, response_model=ClientWithSecret)
@@ -111,7 +113,9 @@ async def create(
 ) -> ClientWithSecret:
     key = idempotency.require_key(idempotency_key)
     new = NewClient(body.client_id, body.name, body.roles, body.agency)
-    client, secret, created = await create_client(get_runtime(request).db, _server_key(request), principal.subject, key, new)
+    client, secret, created = await create_client(
+        get_runtime(request).db, _server_key(request), principal.subject, key, new
+    )
     response.status_code = 201 if created else 200
     response.headers["ETag"] = etag(client)
     response.headers["Location"] = f"/api/v1/admin/clients/{client.client_id}"
@@ -120,7 +124,9 @@ async def create(
 
 
 @router.get("/{client_id}", summary="One client", response_model=ClientOut)
-async def get(request: Request, response: Response, client_id: str, _: Annotated[Principal, Depends(operator)]) -> ClientOut:
+async def get(
+    request: Request, response: Response, client_id: str, _: Annotated[Principal, Depends(operator)]
+) -> ClientOut:
     async with get_runtime(request).db.session() as session:
         client = await get_client(session, client_id)
     if client is None:
@@ -156,7 +162,9 @@ async def rotate(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> ClientWithSecret:
     key = idempotency.require_key(idempotency_key)
-    client, secret = await rotate_secret(get_runtime(request).db, _server_key(request), principal.subject, key, client_id)
+    client, secret = await rotate_secret(
+        get_runtime(request).db, _server_key(request), principal.subject, key, client_id
+    )
     response.headers["ETag"] = etag(client)
     response.headers["Cache-Control"] = "no-store"
     return ClientWithSecret(**client.public(), client_secret=secret)

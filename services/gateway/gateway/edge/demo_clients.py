@@ -32,12 +32,39 @@ DEMO_CLIENTS: tuple[DemoClient, ...] = (
     DemoClient("demo-operator", "Demo: operator", OPERATOR),
     DemoClient("demo-agency-mof", "Demo: Ministry of Finance system", AGENCY, agency="MOF"),
     DemoClient("demo-agency-opdc", "Demo: OPDC system", AGENCY, agency="OPDC"),
-    DemoClient("demo-dgc-chair", "Demo: digital government committee chair", BODY_MEMBER, body="digital-government-committee"),
-    DemoClient("demo-dgc-member-1", "Demo: digital government committee member 1", BODY_MEMBER, body="digital-government-committee"),
-    DemoClient("demo-dgc-member-2", "Demo: digital government committee member 2", BODY_MEMBER, body="digital-government-committee"),
-    DemoClient("demo-obs-chair", "Demo: operations and budget subcommittee chair", BODY_MEMBER, body="operations-budget-subcommittee"),
-    DemoClient("demo-obs-member-1", "Demo: operations and budget subcommittee member 1", BODY_MEMBER, body="operations-budget-subcommittee"),
-    DemoClient("demo-obs-member-2", "Demo: operations and budget subcommittee member 2", BODY_MEMBER, body="operations-budget-subcommittee"),
+    DemoClient(
+        "demo-dgc-chair", "Demo: digital government committee chair", BODY_MEMBER, body="digital-government-committee"
+    ),
+    DemoClient(
+        "demo-dgc-member-1",
+        "Demo: digital government committee member 1",
+        BODY_MEMBER,
+        body="digital-government-committee",
+    ),
+    DemoClient(
+        "demo-dgc-member-2",
+        "Demo: digital government committee member 2",
+        BODY_MEMBER,
+        body="digital-government-committee",
+    ),
+    DemoClient(
+        "demo-obs-chair",
+        "Demo: operations and budget subcommittee chair",
+        BODY_MEMBER,
+        body="operations-budget-subcommittee",
+    ),
+    DemoClient(
+        "demo-obs-member-1",
+        "Demo: operations and budget subcommittee member 1",
+        BODY_MEMBER,
+        body="operations-budget-subcommittee",
+    ),
+    DemoClient(
+        "demo-obs-member-2",
+        "Demo: operations and budget subcommittee member 2",
+        BODY_MEMBER,
+        body="operations-budget-subcommittee",
+    ),
     DemoClient("demo-nesdc", "Demo: NESDC", BODY_MEMBER, body="nesdc"),
     DemoClient("demo-cabinet", "Demo: Cabinet", BODY_MEMBER, body="cabinet"),
 )
@@ -109,9 +136,7 @@ def banner(base_url: str, secrets_by_client: dict[str, str], path: Path) -> str:
         rows.append(f"  {demo.client_id:<{width}}  {secrets_by_client[demo.client_id]}  {demo.role} {scope}".rstrip())
     first = DEMO_CLIENTS[0].client_id
     return (
-        f"\nDemo clients (secrets also in {path}):\n"
-        + "\n".join(rows)
-        + "\n\nGet a token and call the API:\n"
+        f"\nDemo clients (secrets also in {path}):\n" + "\n".join(rows) + "\n\nGet a token and call the API:\n"
         f"  TOKEN=$(curl -s -u {first}:{secrets_by_client[first]} -d grant_type=client_credentials \\\n"
         f"      {base_url}/oauth2/token | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')\n"
         f'  curl -H "Authorization: Bearer $TOKEN" {base_url}/api/v1/plans\n'

@@ -35,9 +35,11 @@ def _schema_name(schema: dict[str, Any] | None) -> str:
 def _operation(path: str, method: str, op: dict[str, Any]) -> str:
     parts = [
         f'<section class="op" id="{escape(op.get("operationId", method + path), quote=True)}">',
-        f'<details><summary><span class="m {method}">{method}</span> <code>{escape(path)}</code> '
-        f"— {escape(op.get('summary', ''))} <span class=\"svc\">{escape(op.get('x-dgplan-service', 'gateway'))}</span>"
-        "</summary>",
+        (
+            f'<details><summary><span class="m {method}">{method}</span> <code>{escape(path)}</code> '
+            f'— {escape(op.get("summary", ""))} '
+            f'<span class="svc">{escape(op.get("x-dgplan-service", "gateway"))}</span></summary>'
+        ),
     ]
     if op.get("description"):
         parts.append(f"<p>{escape(op['description'])}</p>")
@@ -56,9 +58,7 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> str:
         parts.append(f"<p>Body <code>{escape(media)}</code>: {escape(_schema_name(content.get('schema')))}</p>")
     parts.append("<table><tr><th>status</th><th>meaning</th><th>body</th></tr>")
     for status, response in op.get("responses", {}).items():
-        media = ", ".join(
-            f"{m}: {_schema_name(c.get('schema'))}" for m, c in (response.get("content") or {}).items()
-        )
+        media = ", ".join(f"{m}: {_schema_name(c.get('schema'))}" for m, c in (response.get("content") or {}).items())
         parts.append(
             f"<tr><td>{escape(str(status))}</td><td>{escape(response.get('description', ''))}</td>"
             f"<td>{escape(media)}</td></tr>"
@@ -83,7 +83,7 @@ def render(document: dict[str, Any]) -> str:
     missing = document.get("x-dgplan-unavailable")
     warning = f"<p><strong>Not reachable now:</strong> {escape(', '.join(missing))}</p>" if missing else ""
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(info.get('title', 'API'))}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(info.get('title', 'API'))} <small>{escape(str(info.get('version', '')))}</small></h1>"
         f"<p>{escape(info.get('description', ''))}</p>"

@@ -30,7 +30,10 @@ def fingerprint(operation: str, payload: Any) -> str:
 def require_key(key: str | None) -> str:
     if not key:
         raise ProblemError(
-            428, "idempotency-key-required", "Idempotency-Key required", "Send an Idempotency-Key header with this POST."
+            428,
+            "idempotency-key-required",
+            "Idempotency-Key required",
+            "Send an Idempotency-Key header with this POST.",
         )
     if len(key) > 200 or not key.isprintable():
         raise ProblemError(

@@ -150,7 +150,7 @@ class LeanHttpClient:
             port = parts.port or 80
             cached = ((parts.hostname, port), parts.netloc.encode(), b"")
             self._targets[base] = cached
-        path = url[len(base):] or "/"
+        path = url[len(base) :] or "/"
         return cached[0], cached[1], path.encode("latin-1")
 
     async def _connect(self, key: tuple[str, int]) -> _Connection:

@@ -27,7 +27,9 @@ class NewClient:
     agency: str | None
 
 
-async def create_client(db: Database, server_key: str, actor: str, key: str, new: NewClient) -> tuple[Client, str, bool]:
+async def create_client(
+    db: Database, server_key: str, actor: str, key: str, new: NewClient
+) -> tuple[Client, str, bool]:
     """(client, plain secret, created now?)."""
     check_client_id(new.client_id)
     new = NewClient(new.client_id, clean_name(new.name), new.roles, new.agency)
@@ -100,14 +102,18 @@ async def change_client(db: Database, client_id: str, if_match: str | None, chan
         if not if_match:
             raise ProblemError(428, "precondition-required", "If-Match required", "Send the client's ETag in If-Match.")
         if if_match.strip() not in (etag(client), "W/" + etag(client)):
-            raise ProblemError(412, "precondition-failed", "Precondition failed", "The client changed since you read it.")
+            raise ProblemError(
+                412, "precondition-failed", "Precondition failed", "The client changed since you read it."
+            )
         if "name" in changes:
             changes["name"] = clean_name(changes["name"])
         roles = changes.get("roles", list(client.roles))
-        agency = changes["agency"] if "agency" in changes else client.agency
+        agency = changes.get("agency", client.agency)
         changes["roles"] = check_roles_and_agency(roles, agency)
         if not await update_client(session, client, **changes):
-            raise ProblemError(412, "precondition-failed", "Precondition failed", "The client changed since you read it.")
+            raise ProblemError(
+                412, "precondition-failed", "Precondition failed", "The client changed since you read it."
+            )
         await session.commit()
         updated = await get_client(session, client_id)
         assert updated is not None

@@ -32,7 +32,13 @@ _IDENTITY = IDENTITY_HEADER.encode()
 _UNLIMITED = frozenset({"/healthz", "/readyz", "/metrics"})
 # Replaced or meaningless on the way to a service.
 _NOT_FORWARDED = HOP_BY_HOP | {
-    _IDENTITY, b"authorization", b"x-request-id", b"traceparent", b"host", b"cookie", b"expect"
+    _IDENTITY,
+    b"authorization",
+    b"x-request-id",
+    b"traceparent",
+    b"host",
+    b"cookie",
+    b"expect",
 }
 
 
@@ -80,7 +86,10 @@ class EdgeMiddleware:
             except TokenRejected as exc:
                 description = str(exc).replace('"', "'")
                 await send_problem(
-                    send, 401, f"Bearer token rejected: {exc}.", path,
+                    send,
+                    401,
+                    f"Bearer token rejected: {exc}.",
+                    path,
                     headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{description}"'},
                 )
                 return
@@ -97,7 +106,10 @@ class EdgeMiddleware:
             wait = edge.buckets.take(key)
             if wait:
                 await send_problem(
-                    send, 429, "Rate limit exceeded; retry later.", path,
+                    send,
+                    429,
+                    "Rate limit exceeded; retry later.",
+                    path,
                     headers={"Retry-After": retry_after_header(wait)},
                 )
                 return
@@ -105,7 +117,10 @@ class EdgeMiddleware:
         verdict = access_policy.decide(scope["method"], path, principal)
         if verdict == 401:
             await send_problem(
-                send, 401, "This operation needs an authenticated caller (Authorization: Bearer <token>).", path,
+                send,
+                401,
+                "This operation needs an authenticated caller (Authorization: Bearer <token>).",
+                path,
                 headers={"WWW-Authenticate": 'Bearer realm="dgplan"'},
             )
             return

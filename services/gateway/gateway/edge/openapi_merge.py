@@ -20,7 +20,7 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(REF_PREFIX):
-                name = value[len(REF_PREFIX):]
+                name = value[len(REF_PREFIX) :]
                 out[key] = REF_PREFIX + renames.get(name, name)
             else:
                 out[key] = _rewrite_refs(value, renames)
@@ -55,7 +55,11 @@ def merge(own: dict[str, Any], services: dict[str, dict[str, Any]], unavailable:
     }
     for service, document in sorted(services.items()):
         theirs = document.get("components", {}).get("schemas", {})
-        renames = {name: f"{_slug(service)}{name}" for name, schema in theirs.items() if name in schemas and schemas[name] != schema}
+        renames = {
+            name: f"{_slug(service)}{name}"
+            for name, schema in theirs.items()
+            if name in schemas and schemas[name] != schema
+        }
         for name, schema in theirs.items():
             schemas[renames.get(name, name)] = _rewrite_refs(schema, renames)
         for path, item in document.get("paths", {}).items():

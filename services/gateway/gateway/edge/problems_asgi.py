@@ -19,7 +19,12 @@ _TITLES = {
 
 
 async def send_problem(
-    send: Send, status: int, detail: str, instance: str | None = None, headers: dict[str, str] | None = None, **ext: object
+    send: Send,
+    status: int,
+    detail: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **ext: object,
 ) -> None:
     slug, title = _TITLES.get(status, ("http-error", "Error"))
     body = orjson.dumps(problem_body(status, slug, title, detail, instance, **ext))

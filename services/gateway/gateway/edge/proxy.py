@@ -119,8 +119,12 @@ class HttpUpstream:
                 await asyncio.sleep(self.backoff * (2 ** (attempt - 1)))
             if not self.circuit.allows():
                 await send_problem(
-                    send, 503, f"{self.name} is unavailable (circuit open).", instance,
-                    headers={"Retry-After": str(max(1, int(self.circuit.open_seconds)))}, upstream=self.name,
+                    send,
+                    503,
+                    f"{self.name} is unavailable (circuit open).",
+                    instance,
+                    headers={"Retry-After": str(max(1, int(self.circuit.open_seconds)))},
+                    upstream=self.name,
                 )
                 return
             try:
@@ -162,7 +166,9 @@ async def _relay(response: Any, send: Send, name: str, instance: str) -> None:
             try:
                 body = await response.read_all()
             except TimedOut as exc:
-                await send_problem(send, 504, f"{name} did not finish its answer in time ({exc}).", instance, upstream=name)
+                await send_problem(
+                    send, 504, f"{name} did not finish its answer in time ({exc}).", instance, upstream=name
+                )
                 return
             except BadAnswer as exc:
                 await send_problem(send, 502, f"{name} gave an invalid answer ({exc}).", instance, upstream=name)

@@ -57,7 +57,9 @@ async def token(request: Request) -> JSONResponse:
     runtime = get_runtime(request)
     edge = edge_state(runtime)
     if edge.keys is None:
-        return _oauth_error(400, "unsupported_grant_type", "The built-in issuer is turned off; use the identity provider.")
+        return _oauth_error(
+            400, "unsupported_grant_type", "The built-in issuer is turned off; use the identity provider."
+        )
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         return _oauth_error(400, "invalid_request", "Send the request as application/x-www-form-urlencoded.")
@@ -83,7 +85,9 @@ async def token(request: Request) -> JSONResponse:
     # scrypt is deliberately slow: keep it off the event loop.
     valid = client is not None and client.active and await asyncio.to_thread(verify_secret, secret, client.secret_hash)
     if not valid or client is None:
-        return _oauth_error(401, "invalid_client", "Unknown client, wrong secret or inactive client.", basic=basic is not None)
+        return _oauth_error(
+            401, "invalid_client", "Unknown client, wrong secret or inactive client.", basic=basic is not None
+        )
 
     roles = client.roles
     if fields.get("scope"):

@@ -21,7 +21,14 @@ from gateway.edge.state import edge_state
 from gateway.edge.upstreams import SERVICES
 
 ECHO_HEADERS = (
-    "x-request-id", "traceparent", "idempotency-key", "x-forwarded-for", "authorization", "host", "x-private", "cookie"
+    "x-request-id",
+    "traceparent",
+    "idempotency-key",
+    "x-forwarded-for",
+    "authorization",
+    "host",
+    "x-private",
+    "cookie",
 )
 
 

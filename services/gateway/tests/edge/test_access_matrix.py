@@ -37,8 +37,13 @@ UPSTREAM = {
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
 }
-OPEN_ROUTES = [("GET", "/healthz"), ("GET", "/.well-known/jwks.json"), ("GET", "/.well-known/openid-configuration"),
-               ("GET", "/openapi.json"), ("GET", "/docs")]
+OPEN_ROUTES = [
+    ("GET", "/healthz"),
+    ("GET", "/.well-known/jwks.json"),
+    ("GET", "/.well-known/openid-configuration"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+]
 
 
 def test_the_matrix_covers_every_prefix_of_the_policy():
@@ -60,7 +65,9 @@ async def test_every_prefix_against_every_role(gateway, bearer):
         for prefix, (readers, writers) in EXPECTED.items():
             for method, allowed in (("GET", readers), ("POST", writers), ("PATCH", writers), ("DELETE", writers)):
                 for role in ROLES:
-                    response = await client.request(method, f"{prefix}/x", headers=headers[role], json={} if method != "GET" else None)
+                    response = await client.request(
+                        method, f"{prefix}/x", headers=headers[role], json={} if method != "GET" else None
+                    )
                     want = expected_status(role, allowed)
                     got = response.status_code
                     if want is not None:
@@ -129,7 +136,9 @@ async def test_every_gateway_route_turns_away_roles_without_business_there(gatew
                 want = expected_status(role, allowed)
                 if want is None:
                     continue
-                response = await client.request(method, concrete, headers=tokens[role], json=None if method == "GET" else {})
+                response = await client.request(
+                    method, concrete, headers=tokens[role], json=None if method == "GET" else {}
+                )
                 checked += 1
                 if response.status_code != want:
                     failures.append((method, path, role, want, response.status_code))

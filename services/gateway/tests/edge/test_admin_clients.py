@@ -95,7 +95,11 @@ async def test_a_deactivated_client_gets_no_token_and_rotation_replaces_the_secr
 async def test_pages_filters_and_bad_cursors(admin):
     client, _ = admin
     for i in range(5):
-        body = {**NEW, "client_id": f"client-{i}"} if i % 2 else {"client_id": f"client-{i}", "name": "x", "roles": ["secretariat"]}
+        body = (
+            {**NEW, "client_id": f"client-{i}"}
+            if i % 2
+            else {"client_id": f"client-{i}", "name": "x", "roles": ["secretariat"]}
+        )
         await client.post("/api/v1/admin/clients", json=body, headers={"Idempotency-Key": f"k{i}"})
     seen, cursor = [], None
     while True:
@@ -114,6 +118,11 @@ async def test_pages_filters_and_bad_cursors(admin):
 async def test_only_operators_manage_clients(gateway, bearer):
     async with gateway() as (client, runtime):
         for role in ("secretariat", "agency", "body_member", "service"):
-            headers = {**await bearer(runtime, role, agency="MOF" if role == "agency" else None), "Idempotency-Key": "k"}
+            headers = {
+                **await bearer(runtime, role, agency="MOF" if role == "agency" else None),
+                "Idempotency-Key": "k",
+            }
             assert (await client.post("/api/v1/admin/clients", json=NEW, headers=headers)).status_code == 403
-        assert (await client.post("/api/v1/admin/clients", json=NEW, headers={"Idempotency-Key": "k"})).status_code == 401
+        assert (
+            await client.post("/api/v1/admin/clients", json=NEW, headers={"Idempotency-Key": "k"})
+        ).status_code == 401

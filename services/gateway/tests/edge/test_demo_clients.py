@@ -16,8 +16,14 @@ EXPECTED = {
     **{
         cid: (["body_member"], None)
         for cid in (
-            "demo-dgc-chair", "demo-dgc-member-1", "demo-dgc-member-2", "demo-obs-chair", "demo-obs-member-1",
-            "demo-obs-member-2", "demo-nesdc", "demo-cabinet",
+            "demo-dgc-chair",
+            "demo-dgc-member-1",
+            "demo-dgc-member-2",
+            "demo-obs-chair",
+            "demo-obs-member-1",
+            "demo-obs-member-2",
+            "demo-nesdc",
+            "demo-cabinet",
         )
     },
 }
@@ -39,7 +45,11 @@ async def test_demo_clients_are_made_once_and_printed(gateway, bearer, tmp_path,
         operator = await bearer(runtime, "operator")
         listed = (await client.get("/api/v1/admin/clients", params={"limit": 50}, headers=operator)).json()["items"]
         assert {c["client_id"]: (c["roles"], c["agency"]) for c in listed} == EXPECTED
-        form = {"grant_type": "client_credentials", "client_id": "demo-agency-mof", "client_secret": secrets["demo-agency-mof"]}
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": "demo-agency-mof",
+            "client_secret": secrets["demo-agency-mof"],
+        }
         token = (await client.post("/oauth2/token", data=form)).json()["access_token"]
         seen = (await client.get("/api/v1/projects", headers={"Authorization": f"Bearer {token}"})).json()["identity"]
         assert seen["sub"] == "demo-agency-mof" and seen["agency"] == "MOF"

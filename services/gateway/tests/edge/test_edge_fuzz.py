@@ -25,7 +25,9 @@ def _cases(openapi: dict, per_operation: int) -> list:
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @hypothesis_settings(max_examples=per_operation, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+        @hypothesis_settings(
+            max_examples=per_operation, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+        )
         @given(case=operation.as_strategy())
         def collect(case) -> None:  # type: ignore[no-untyped-def]
             _GENERATED.append(case)
@@ -47,7 +49,9 @@ async def test_no_edge_operation_answers_generated_input_with_a_server_error(gat
             kwargs.pop("cookies", None)
             response = await client.request(**kwargs)
             if response.status_code >= 500:
-                failures.append((case.method, case.formatted_path, kwargs.get("params"), kwargs.get("json"), response.text[:300]))
+                failures.append(
+                    (case.method, case.formatted_path, kwargs.get("params"), kwargs.get("json"), response.text[:300])
+                )
             elif response.status_code >= 400 and case.path != "/oauth2/token":
                 assert response.headers["content-type"] == "application/problem+json", (case.method, case.path)
     assert failures == []
@@ -57,7 +61,9 @@ async def test_nul_bytes_and_control_characters_are_refused_not_stored(gateway, 
     async with gateway() as (client, runtime):
         headers = await bearer(runtime, "operator", subject="ops")
         assert (await client.get("/api/v1/admin/clients/a%00b", headers=headers)).status_code == 404
-        assert (await client.get("/api/v1/admin/clients", params={"cursor": "YQBi"}, headers=headers)).status_code == 422
+        assert (
+            await client.get("/api/v1/admin/clients", params={"cursor": "YQBi"}, headers=headers)
+        ).status_code == 422
         body = {"client_id": "nul-test", "name": "ก\x00ข", "roles": ["secretariat"]}
         response = await client.post("/api/v1/admin/clients", json=body, headers={**headers, "Idempotency-Key": "n"})
         assert response.status_code == 422 and "name" in response.json()["detail"]

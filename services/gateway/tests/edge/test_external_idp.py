@@ -43,8 +43,15 @@ async def jwks_server(keys: dict[str, rsa.RSAPrivateKey]) -> AsyncIterator[str]:
 
 def token(key: rsa.RSAPrivateKey, kid: str, **claims: object) -> dict[str, str]:
     now = int(time.time())
-    base = {"iss": ISSUER, "aud": "dgplan-api", "sub": "user-42", "iat": now, "exp": now + 300,
-            "dgplan_roles": ["agency"], "agency_code": "OPDC"}
+    base = {
+        "iss": ISSUER,
+        "aud": "dgplan-api",
+        "sub": "user-42",
+        "iat": now,
+        "exp": now + 300,
+        "dgplan_roles": ["agency"],
+        "agency_code": "OPDC",
+    }
     encoded = jwt.encode({**base, **claims}, key, algorithm="RS256", headers={"kid": kid})
     return {"Authorization": f"Bearer {encoded}"}
 
@@ -58,7 +65,12 @@ async def test_tokens_of_the_identity_provider_are_accepted_and_others_refused(g
         ) as (client, _):
             accepted = await client.get("/api/v1/projects", headers=token(idp_key, "idp-1"))
             assert accepted.status_code == 200
-            assert accepted.json()["identity"] == {"sub": "user-42", "roles": ["agency"], "agency": "OPDC", "bodies": []}
+            assert accepted.json()["identity"] == {
+                "sub": "user-42",
+                "roles": ["agency"],
+                "agency": "OPDC",
+                "bodies": [],
+            }
             refused = {
                 "other issuer": token(idp_key, "idp-1", iss="https://elsewhere.example"),
                 "other audience": token(idp_key, "idp-1", aud="not-dgplan"),

@@ -36,8 +36,13 @@ def service_app(secret: str) -> FastAPI:
     async def echo(request: Request) -> JSONResponse:
         p = verify_identity(request.headers[IDENTITY_HEADER], secret)
         return JSONResponse(
-            {"sub": p.subject, "query": request.url.query, "body": (await request.body()).decode(),
-             "request_id": request.headers.get("x-request-id"), "host": request.headers.get("host")},
+            {
+                "sub": p.subject,
+                "query": request.url.query,
+                "body": (await request.body()).decode(),
+                "request_id": request.headers.get("x-request-id"),
+                "host": request.headers.get("host"),
+            },
             headers={"connection": "x-hop", "x-hop": "1", "x-kept": "yes"},
         )
 
@@ -84,7 +89,12 @@ async def serving(app: FastAPI) -> AsyncIterator[int]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
-        app, lifespan="off", access_log=False, log_config=None, timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE
+        app,
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=KEEP_ALIVE,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))

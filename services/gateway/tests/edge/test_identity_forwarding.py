@@ -14,7 +14,9 @@ TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 async def test_a_forged_identity_header_is_dropped(gateway, settings):
-    forged = sign_identity(Principal("intruder", frozenset({"operator"})), "a-guessed-secret-that-is-long-enough-to-sign")
+    forged = sign_identity(
+        Principal("intruder", frozenset({"operator"})), "a-guessed-secret-that-is-long-enough-to-sign"
+    )
     real_secret_forgery = sign_identity(
         Principal("intruder", frozenset({"operator"})), settings.internal_auth_secret.get_secret_value()
     )
@@ -29,7 +31,9 @@ async def test_a_forged_identity_header_is_dropped(gateway, settings):
 async def test_a_bearer_token_becomes_the_forwarded_identity(gateway, bearer):
     async with gateway() as (client, runtime):
         headers = await bearer(runtime, "agency", agency="MOF", subject="mof-erp")
-        body = (await client.post("/api/v1/projects?dry=1", headers=headers, content=b'{"title":"\xe0\xb8\x81"}')).json()
+        body = (
+            await client.post("/api/v1/projects?dry=1", headers=headers, content=b'{"title":"\xe0\xb8\x81"}')
+        ).json()
     assert body["identity"] == {"sub": "mof-erp", "roles": ["agency"], "agency": "MOF", "bodies": []}
     assert body["headers"]["authorization"] is None  # the bearer token stays at the edge
     assert body["query"] == "dry=1"
@@ -76,7 +80,14 @@ async def test_hop_by_hop_headers_of_the_answer_are_stripped(gateway):
 
 def _token(key, kid: str, **claims):  # type: ignore[no-untyped-def]
     now = int(time.time())
-    base = {"iss": "http://127.0.0.1:8000", "aud": "dgplan-api", "sub": "x", "iat": now, "exp": now + 60, "roles": ["operator"]}
+    base = {
+        "iss": "http://127.0.0.1:8000",
+        "aud": "dgplan-api",
+        "sub": "x",
+        "iat": now,
+        "exp": now + 60,
+        "roles": ["operator"],
+    }
     return jwt.encode({**base, **claims}, key, algorithm="RS256", headers={"kid": kid})
 
 
@@ -100,7 +111,9 @@ async def test_bad_tokens_are_refused_with_401_and_www_authenticate(gateway):
             assert response.headers["content-type"] == "application/problem+json", name
             assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token"'), name
         good = _token(own.private_key, own.kid)
-        assert (await client.get("/api/v1/admin/clients", headers={"Authorization": f"Bearer {good}"})).status_code == 200
+        assert (
+            await client.get("/api/v1/admin/clients", headers={"Authorization": f"Bearer {good}"})
+        ).status_code == 200
 
 
 async def test_dot_segments_are_refused_and_connection_named_headers_not_forwarded(gateway):
@@ -116,9 +129,20 @@ async def test_dot_segments_are_refused_and_connection_named_headers_not_forward
             sent_messages.append(message)
 
         path = "/api/v1/plans/../admin/clients"
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-                 "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-                 "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"testserver")],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+        }
         await app(scope, receive, send)
         assert sent_messages[0]["status"] == 400
         assert (b"content-type", b"application/problem+json") in sent_messages[0]["headers"]

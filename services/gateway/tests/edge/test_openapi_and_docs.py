@@ -22,11 +22,15 @@ async def test_the_document_merges_every_service_with_the_gateway(gateway):
     things = {name: s["title"] for name, s in schemas.items() if name.endswith("Thing")}
     assert sorted(things.values()) == ["budget-ledger thing", "monitoring thing", "plan-registry thing"]
     for service in ("plan-registry", "budget-ledger", "monitoring"):
-        ref = paths[f"/api/v1/{service}-thing"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        ref = paths[f"/api/v1/{service}-thing"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+            "$ref"
+        ]
         assert things[ref.rsplit("/", 1)[1]] == f"{service} thing"
     operation_ids = [op["operationId"] for item in paths.values() for op in item.values() if "operationId" in op]
     assert len(operation_ids) == len(set(operation_ids))
-    assert document["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"] == "/oauth2/token"
+    assert (
+        document["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"] == "/oauth2/token"
+    )
     assert "x-dgplan-unavailable" not in document
 
 
@@ -48,7 +52,7 @@ async def test_the_docs_page_lists_every_operation_without_external_assets(gatew
         page = await client.get("/docs")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
-    assert not re.search(r"<script|<link|src=|@import|url\(", html, re.I)
+    assert not re.search(r"<script|<link|src=|@import|url\(", html, re.IGNORECASE)
     assert not re.search(r"https?://(?!127\.0\.0\.1)", html)
     for path, item in document["paths"].items():
         for method in item:
