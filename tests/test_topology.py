@@ -25,9 +25,12 @@ async def test_every_process_starts_and_the_gateway_and_apis_are_ready(tmp_path,
                     "monitoring.api", "monitoring.relay", "gateway.api", "gateway.relay"}
         assert expected <= set(topology.processes)
         assert all(p.alive for p in topology.processes.values())
-        # The services refuse callers that did not come through the gateway.
+        # The services refuse callers that did not come through the gateway with a verified identity.
         direct = httpx.post(f"{topology.url('plan-registry')}/api/v1/plans", json={}, timeout=5)
-        assert direct.status_code in (401, 404, 405)
+        assert direct.status_code == 401
+        forged = httpx.post(f"{topology.url('budget-ledger')}/api/v1/screening/rounds", json={}, timeout=5,
+                            headers={"X-Dgplan-Identity": "forged.token.value"})
+        assert forged.status_code == 401
     finally:
         topology.stop()
     assert not any(p.alive for p in topology.processes.values())
