@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +16,7 @@ async def list_entries(
 ) -> dict:
     query = select(audit_log).order_by(audit_log.c.seq).limit(limit + 1)
     if cursor is not None:
-        if not cursor.isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", cursor):
             raise invalid("cursor", "not a cursor returned by this list")
         query = query.where(audit_log.c.seq > int(cursor))
     if target is not None:

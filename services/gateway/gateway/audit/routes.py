@@ -10,9 +10,12 @@ from dgplan_shared.identity import OPERATOR, SECRETARIAT, Principal, principal_f
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import Runtime, get_runtime
 from gateway.audit.entries import list_entries
+from gateway.governance.api.nul import refuse_nul_in_url
 from gateway.audit.verify import verify_stored_chain
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1/audit", tags=["audit"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul_in_url)]
+)
 
 
 @router.get("/verify", summary="Verify the hash chain; report the first altered, missing or reordered entry")

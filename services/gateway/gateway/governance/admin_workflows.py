@@ -15,10 +15,12 @@ from dgplan_shared.service import Runtime
 from gateway.audit import log as audit
 from gateway.db.governance_tables import gov_bodies, gov_workflow_definitions
 from gateway.governance import idempotency, store
+from gateway.governance.api.nul import refuse_nul
 from gateway.governance.definitions import WorkflowDefinition
 
 
 def validate_definition(key: str, document: dict[str, Any]) -> WorkflowDefinition:
+    refuse_nul(document, "definition")
     try:
         definition = WorkflowDefinition.model_validate({**document, "key": document.get("key", key)})
     except ValidationError as exc:

@@ -30,21 +30,29 @@ def encode_cursor(value: list[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
+def decode_cursor(cursor: str | None, *types: type) -> list[Any] | None:
+    """The cursor's values, each of the expected type; anything else is a 422, never a 500."""
     if cursor is None:
         return None
     try:
         value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
         raise invalid("cursor", "not a cursor returned by this list") from exc
-    if not isinstance(value, list) or len(value) != size:
+    valid = (
+        isinstance(value, list)
+        and len(value) == len(types)
+        and all(type(v) is t for v, t in zip(value, types))
+        and all(0 <= v < 2**62 for v in value if isinstance(v, int))
+        and all("\x00" not in v for v in value if isinstance(v, str))
+    )
+    if not valid:
         raise invalid("cursor", "not a cursor returned by this list")
     return value
 
 
 async def inbox(session: AsyncSession, principal: Principal, limit: int, cursor: str | None) -> dict[str, Any]:
     """Active stages owned by the caller's bodies, soonest deadline first (no deadline last)."""
-    after = decode_cursor(cursor, 2)
+    after = decode_cursor(cursor, str, str)
     bodies = sorted(principal.bodies)
     rows = (
         await session.execute(
@@ -90,7 +98,7 @@ async def list_instances(
     for name, value in filters.items():
         if value is not None:
             query = query.where(gov_instances.c[name] == value)
-    after = decode_cursor(cursor, 2)
+    after = decode_cursor(cursor, str, str)
     if after is not None:
         created = store_datetime(after[0])
         query = query.where(
@@ -109,9 +117,12 @@ def store_datetime(value: str):  # type: ignore[no-untyped-def]
     from datetime import datetime
 
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, AttributeError) as exc:
         raise invalid("cursor", "not a cursor returned by this list") from exc
+    if parsed.tzinfo is None:
+        raise invalid("cursor", "not a cursor returned by this list")
+    return parsed
 
 
 async def history(
@@ -122,9 +133,9 @@ async def history(
     for name, value in filters.items():
         if value is not None:
             query = query.where(gov_timeline.c[name] == value)
-    after = decode_cursor(cursor, 1)
+    after = decode_cursor(cursor, int)
     if after is not None:
-        query = query.where(gov_timeline.c.id > int(after[0]))
+        query = query.where(gov_timeline.c.id > after[0])
     rows = [dict(r) for r in (await session.execute(query)).mappings().all()]
     page = rows[:limit]
     next_cursor = encode_cursor([page[-1]["id"]]) if len(rows) > limit else None
@@ -133,9 +144,9 @@ async def history(
 
 async def bodies(session: AsyncSession, limit: int, cursor: str | None) -> dict[str, Any]:
     query = select(gov_bodies).order_by(gov_bodies.c.code).limit(limit + 1)
-    after = decode_cursor(cursor, 1)
+    after = decode_cursor(cursor, str)
     if after is not None:
-        query = query.where(gov_bodies.c.code > str(after[0]))
+        query = query.where(gov_bodies.c.code > after[0])
     rows = [dict(r) for r in (await session.execute(query)).mappings().all()]
     page = rows[:limit]
     members = await members_of(session, [b["code"] for b in page])

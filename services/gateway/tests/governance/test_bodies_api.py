@@ -104,3 +104,25 @@ async def test_a_membership_change_changes_the_bodys_etag(client, auth, seeded):
     assert read.headers["etag"] != tag and "late-joiner" in [m["subject"] for m in read.json()["members"]]
     stale = await client.patch(url, json={"kind": "committee"}, headers={**await auth("operator"), "If-Match": tag})
     assert stale.status_code == 412
+
+
+async def test_forged_cursors_are_refused_not_crashed_on(client, auth, seeded):
+    import base64
+    import json
+
+    def forge(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    for url, value in [
+        ("/api/v1/governance/bodies", [1]),
+        ("/api/v1/governance/history", ["x"]),
+        ("/api/v1/governance/history", [2**70]),
+        ("/api/v1/governance/instances", ["2021-01-01T00:00:00", "x"]),
+        ("/api/v1/governance/instances", [3, "x"]),
+        ("/api/v1/governance/inbox", [None, "x"]),
+    ]:
+        response = await client.get(url, params={"cursor": forge(value)}, headers=await auth("operator"))
+        assert response.status_code == 422, (url, value, response.text)
+    for cursor in ("²", "9" * 30, "-1"):
+        response = await client.get("/api/v1/audit/entries", params={"cursor": cursor}, headers=await auth("operator"))
+        assert response.status_code == 422, cursor

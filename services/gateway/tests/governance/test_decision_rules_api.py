@@ -128,3 +128,16 @@ async def test_instance_reads_show_the_votes_so_far_with_an_etag(client, auth, a
     assert after.headers["etag"] != before.headers["etag"]
     again = await client.get(url, headers=await auth("secretariat"))
     assert again.headers["etag"] == after.headers["etag"]
+
+
+async def test_nul_characters_are_refused_wherever_they_come(client, auth, as_member, at_committee):
+    votes = f"/api/v1/governance/instances/{at_committee}/votes"
+    body = problem(await client.post(votes, json={"choice": "propose", "reason": "a\x00b"},
+                                     headers=await as_member("demo-dgc-member-1", "nul")), 422)
+    assert body["errors"][0]["field"] == "body.reason"
+    problem(await client.get("/api/v1/governance/history?round_id=x%00y", headers=await auth("secretariat")), 422)
+    problem(await client.get("/api/v1/governance/instances/a%00b", headers=await auth("secretariat")), 422)
+    problem(await client.get("/api/v1/audit/entries?actor=%00", headers=await auth("operator")), 422)
+    bad_definition = {"key": "plan-approval", "title": {"th": "\x00", "en": "x"}}
+    problem(await client.post("/api/v1/governance/workflows/plan-approval/versions", json=bad_definition,
+                              headers=await auth("operator", key="nul")), 422)

@@ -38,7 +38,7 @@ def _cases(openapi: dict, per_operation: int) -> list:
 async def test_no_operation_answers_generated_input_with_a_server_error(gw, auth, deliver):
     await deliver(ev.PLAN_SUBMITTED, "p", {"plan_id": "p", "version_id": "v", "number": 1,
                                           "revision_of_version_id": None, "submitted_by": "s"})
-    cases = _cases(gw.app.openapi(), per_operation=15)
+    cases = _cases(gw.app.openapi(), per_operation=10)
     assert len({(c.method, c.path) for c in cases}) >= 14
     callers = [await auth("operator", key="fuzz"), await auth("body_member", subject="demo-dgc-chair", key="fuzz"),
                await auth("secretariat", subject="demo-secretariat")]

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Response
 from fastapi.responses import JSONResponse
 
 from dgplan_shared.identity import OPERATOR, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from gateway.governance import admin_bodies, admin_workflows, idempotency, queries, store
 from gateway.governance.api.instances import Caller, Cursor, IdempotencyKey, Limit, RuntimeDep, authenticated
+from gateway.governance.api.nul import refuse_nul_in_url
 from gateway.governance.api.schemas import BodyIn, BodyPatch, MemberIn, MemberPatch
 from gateway.governance.definitions import WorkflowDefinition
 from gateway.governance.views import body_etag, body_view, etag, member_view
 
-router = APIRouter(prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES,
+    dependencies=[Depends(refuse_nul_in_url)],
+)
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 

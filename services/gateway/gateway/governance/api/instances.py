@@ -11,11 +11,15 @@ from dgplan_shared.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal, princip
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import Runtime, get_runtime
 from gateway.governance import decide, idempotency, queries, store
+from gateway.governance.api.nul import refuse_nul_in_url
 from gateway.governance.api.schemas import DecisionIn, VoteIn
 from gateway.audit.chain import canonical, sha256
 from gateway.governance.views import instance_view, iso
 
-router = APIRouter(prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1/governance", tags=["governance"], responses=PROBLEM_RESPONSES,
+    dependencies=[Depends(refuse_nul_in_url)],
+)
 
 Caller = Annotated[Principal, Depends(principal_from_request)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
