@@ -43,5 +43,10 @@ async def test_two_simultaneous_revisions_and_duplicate_codes(fresh_database_url
             ))
             assert [r.status_code for r in same_key] == [201, 201]
             assert same_key[0].json()["id"] == same_key[1].json()["id"]
+            new_plan = {"code": "DGDP-2566-2570", "title": {"th": "แผนใหม่", "en": "New plan"}, "start_fy": 2566, "end_fy": 2570}
+            plans = await asyncio.gather(*(
+                client.post("/api/v1/plans", json=new_plan, headers=secretariat | {"Idempotency-Key": f"plan-{i}"}) for i in range(3)
+            ))
+            assert sorted(r.status_code for r in plans) == [201, 409, 409]
     finally:
         await database.dispose()

@@ -65,8 +65,8 @@ async def run_idempotent(
             return replay
         try:
             status, body = await action(uow)
-        except ProblemError as problem:
-            if problem.status != 409:
+        except (ProblemError, IntegrityError) as problem:
+            if isinstance(problem, ProblemError) and problem.status != 409:
                 raise
             # Perhaps a concurrent request with this key committed while we waited for a lock:
             # then this is a retry and gets the first answer, not the conflict it caused.
