@@ -114,3 +114,16 @@ async def test_rebuild_command_is_wired():
     assert set(definition().subscriptions) == {
         "plan-registry.plan.events", "plan-registry.project.events", "budget-ledger.budget.events"}
     assert PLAN_ID
+
+
+async def test_announced_statuses_are_as_of_the_configured_today(runtime, db, monkeypatch):
+    from monitoring.projections import handlers
+
+    monkeypatch.setenv("MONITORING_FIXED_TODAY", "2022-01-10")
+    handlers._consumer_settings.cache_clear()
+    try:
+        await feed(runtime, project("p1"), posting("allocation", "e1", "p1", "5.00", posted_at="2020-01-01T00:00:00Z"))
+    finally:
+        handlers._consumer_settings.cache_clear()
+    (changed,) = await outbox_events(db, "dgplan.monitoring.evaluation.project-status-changed.v1")
+    assert (changed.data["as_of"], changed.data["fiscal_year"]) == ("2022-01-10", 2565)

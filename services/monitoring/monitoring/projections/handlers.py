@@ -7,7 +7,7 @@ rebuild command replays only the projection.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 from dgplan_shared.consumer import EventHandlers
@@ -22,22 +22,20 @@ from monitoring.usecases.announce_status import evaluate_and_announce
 
 
 @lru_cache(maxsize=1)
-def consumer_rules() -> Thresholds:
+def _consumer_settings():  # type: ignore[no-untyped-def]
     # Built on first use (never at import): the consumer process configures through MONITORING_*.
     from monitoring.settings import Settings
 
-    return Thresholds.from_settings(Settings())
+    return Settings()
 
 
-def event_date(event: CloudEvent) -> date:
-    """When the fact happened: a posting's ``posted_at`` if it has one, else the event time."""
-    posted = event.data.get("posted_at")
-    if isinstance(posted, str):
-        try:
-            return datetime.fromisoformat(posted.replace("Z", "+00:00")).date()
-        except ValueError:
-            pass
-    return event.time.date()
+def consumer_rules() -> Thresholds:
+    return Thresholds.from_settings(_consumer_settings())
+
+
+def consumer_today() -> date:
+    """An announced status is today's status (as the API's), whatever date a posting carries."""
+    return _consumer_settings().fixed_today or utcnow().date()
 
 
 async def record_consumed(uow: UnitOfWork, event: CloudEvent) -> None:
@@ -60,4 +58,4 @@ def register(handlers: EventHandlers) -> None:
         await apply_event(uow.session, event)
         project_id = event.data.get("project_id")
         if project_id is not None and event.type not in (t.PLAN_DRAFTED, t.PLAN_STRUCTURE_PUBLISHED):
-            await evaluate_and_announce(uow, str(project_id), event_date(event), consumer_rules())
+            await evaluate_and_announce(uow, str(project_id), consumer_today(), consumer_rules())
