@@ -123,3 +123,14 @@ async def test_entries_paginate_and_agencies_see_only_their_own(client, who, h, 
     assert (await client.get("/api/v1/budget/entries", params={"agency": "MOF"}, headers=who.agency("OPDC"))).status_code == 403
     bad_cursor = await client.get("/api/v1/budget/entries", params={"cursor": "!!"}, headers=who.secretariat())
     assert bad_cursor.status_code == 422
+
+
+async def test_a_retry_gets_its_first_answer_even_after_the_balance_is_used(client, who, h, approved_mof):
+    await client.post("/api/v1/budget/postings", json=posting("allocated", "100.00"), headers={**who.secretariat(), **h.key("a")})
+    first = await client.post("/api/v1/budget/postings", json=posting("committed", "60.00"), headers={**who.agency("MOF"), **h.key("c")})
+    other = await client.post("/api/v1/budget/postings", json=posting("committed", "40.00"), headers={**who.agency("MOF"), **h.key("c2")})
+    assert first.status_code == other.status_code == 201
+    retry = await client.post("/api/v1/budget/postings", json=posting("committed", "60.00"), headers={**who.agency("MOF"), **h.key("c")})
+    assert retry.status_code == 201 and retry.json() == first.json()
+    bal = (await client.get("/api/v1/budget/balances", params={"group_by": "project", "project_id": "p-mof"}, headers=who.secretariat())).json()
+    assert bal["items"][0]["balances"]["committed"] == "100.00"

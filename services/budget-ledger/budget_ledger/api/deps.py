@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
+from dgplan_shared.problems import invalid
 from dgplan_shared.service import Runtime
 
 
@@ -19,3 +20,12 @@ async def maybe_caller(request: Request) -> Principal | None:
 
 async def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime
+
+
+async def refuse_nul(request: Request) -> None:
+    """PostgreSQL cannot store or compare text with NUL: refuse it up front (422, not a 500)."""
+    if "\x00" in request.url.path or "%00" in request.url.path:
+        raise invalid("path", "must not contain NUL characters")
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise invalid(name, "must not contain NUL characters")

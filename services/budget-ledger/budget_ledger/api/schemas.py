@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from budget_ledger.api.money_field import Money
 from budget_ledger.domain.screening import Decision
@@ -14,8 +14,26 @@ FiscalYear = Field(ge=2500, le=2700, description="Buddhist-Era fiscal year, e.g.
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on insert.
+        if _has_nul(data):
+            raise ValueError("text must not contain NUL characters")
+        return data
 
 
 class PostingIn(Strict):
@@ -44,6 +62,13 @@ class StrategyFrameworkIn(Strict):
     title: BilingualIn | None = None
     budget_framework: Money
     fiscal_years: dict[int, Money] | None = Field(default=None, description="optional split by fiscal year (BE)")
+
+    @field_validator("fiscal_years")
+    @classmethod
+    def _years_in_range(cls, value: dict[int, Any] | None) -> dict[int, Any] | None:
+        if value and any(not 2500 <= fy <= 2700 for fy in value):
+            raise ValueError("fiscal years are Buddhist-Era years between 2500 and 2700")
+        return value
 
 
 class FrameworkImportIn(Strict):

@@ -29,7 +29,7 @@ from dgplan_shared.identity import (
 )
 from dgplan_shared.problems import PROBLEM_RESPONSES, ProblemError, not_found
 from dgplan_shared.service import Runtime
-from budget_ledger.api.deps import caller, maybe_caller, runtime_of
+from budget_ledger.api.deps import caller, maybe_caller, refuse_nul, runtime_of
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=100)]
@@ -63,7 +63,7 @@ def _request_rights(principal: Principal, request_row) -> None:  # type: ignore[
 
 
 def router() -> APIRouter:
-    r = APIRouter(prefix="/api/v1/screening", tags=["screening"], responses=PROBLEM_RESPONSES)
+    r = APIRouter(prefix="/api/v1/screening", tags=["screening"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
 
     @r.post("/rounds", status_code=201, summary="Open a screening round (secretariat)")
     async def open_(body: RoundOpenIn, request: Request, principal: Caller, idempotency_key: IdempotencyKey = None) -> Response:

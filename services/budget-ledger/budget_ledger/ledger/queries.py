@@ -34,9 +34,12 @@ def decode_cursor(cursor: str | None) -> int | None:
     if not cursor:
         return None
     try:
-        return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        value = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
     except (ValueError, UnicodeDecodeError):
-        raise invalid("cursor", "not a cursor this API returned") from None
+        value = -1
+    if not 0 <= value < 2**62:  # also keeps it inside PostgreSQL's bigint
+        raise invalid("cursor", "not a cursor this API returned")
+    return value
 
 
 def _entry_json(row: Any) -> dict[str, Any]:
