@@ -49,7 +49,7 @@ def tampered(draw):
     return entries, head, op, min(i, j) + 1 if op.startswith("swap") else i + 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tampered())
 def test_any_tampering_breaks_the_chain_at_the_tampered_entry(case):
     entries, (head_seq, head_hash), op, seq = case

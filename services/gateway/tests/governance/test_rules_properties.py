@@ -62,7 +62,7 @@ def test_half_quorum_is_exact_for_every_size(n):
     assert required_quorum(DecisionRule(Fraction(2, 3)), n) == oracle_quorum(DecisionRule(Fraction(2, 3)), n)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(meetings())
 def test_closed_vote_matches_the_definitions(meeting):
     rule, n, _, votes, chair = meeting
