@@ -73,3 +73,17 @@ async def test_seeded_nesdc_observations_are_answered_and_closed(client, seeded)
     assert {o["raised_by_body"] for o in page["items"]} == {"nesdc"}
     assert {o["status"] for o in page["items"]} == {"closed"}
     assert any("5 ปี" in o["text"]["th"] for o in page["items"])
+
+
+def test_the_packaged_seed_is_what_the_builder_makes():
+    """The JSON is generated from tools/build_seed.py (where each fact is spelled out once)."""
+    import importlib.util
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("build_seed", Path(__file__).resolve().parents[1] / "tools" / "build_seed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    packaged = json.loads(resources.files("plan_registry.seed").joinpath("plan-2563-2565.json").read_text(encoding="utf-8"))
+    assert module.build() == packaged

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 
 from plan_registry.api.schemas import Bilingual, Code, Declared, Money, RoleIn, Strict, Year
+from plan_registry.domain.text import nfc_deep
 
 FORMAT = "dgplan.plan-export/1"
 
@@ -45,6 +46,11 @@ class NodeDoc(Strict):
     roles: list[RoleIn] = []
     focus_area_ids: list[StrictStr] = []
     target_ids: list[StrictStr] = []
+
+    @field_validator("attributes")
+    @classmethod
+    def _attrs(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return nfc_deep(value)
 
 
 class VersionDoc(Strict):
