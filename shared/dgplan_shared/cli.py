@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.logging import configure_logging
-from dgplan_shared.service import ServiceDefinition, build_runtime, create_service_app, run_consumer, run_relay
+from dgplan_shared.service import Daemon, ServiceDefinition, build_runtime, create_service_app, run_consumer, run_relay
 from dgplan_shared.settings import ServiceSettings
 
 
@@ -24,6 +24,16 @@ async def _until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await work(stop)
+
+
+async def _run_daemon(definition: ServiceDefinition, settings: ServiceSettings, daemon: Daemon,
+                      stop: asyncio.Event) -> None:
+    runtime = build_runtime(definition, settings)
+    try:
+        await daemon(runtime, stop)
+    finally:
+        await runtime.bus.stop()
+        await runtime.db.dispose()
 
 
 async def _setup(definition: ServiceDefinition, settings: ServiceSettings) -> None:
@@ -47,6 +57,8 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     sub.add_parser("consumer", help="consume subscribed events through the inbox")
     sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     sub.add_parser("setup", help="seed reference data and demo clients, idempotently (what `make run` does)")
+    for name in definition.daemons:
+        sub.add_parser(name, help=f"run the {name} loop until stopped")
     for name in definition.commands:
         extra = sub.add_parser(name, help=f"service command {name}")
         extra.add_argument("args", nargs=argparse.REMAINDER)
@@ -69,6 +81,10 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
         return 0
     if args.command == "migrate":
         upgrade(definition.migrations, settings.database_url)
+        return 0
+    if args.command in definition.daemons:
+        daemon = definition.daemons[args.command]
+        asyncio.run(_until_signalled(lambda stop: _run_daemon(definition, settings, daemon, stop)))
         return 0
     if args.command == "setup":
         asyncio.run(_setup(definition, settings))

@@ -85,6 +85,11 @@ async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | Non
             for rt in runtimes.values()
             if rt.definition.subscriptions
         ]
+        consumers += [
+            asyncio.create_task(daemon(rt, stop_consumers))
+            for rt in runtimes.values()
+            for daemon in rt.definition.daemons.values()
+        ]
         for rt in runtimes.values():
             if rt.definition.embedded_setup is not None:
                 await rt.definition.embedded_setup(rt)

@@ -22,6 +22,7 @@ from dgplan_shared.relay import OutboxRelay
 from dgplan_shared.settings import ServiceSettings
 
 Command = Callable[[ServiceSettings, list[str]], Awaitable[int]]
+Daemon = Callable[["Runtime", asyncio.Event], Awaitable[None]]
 
 
 @dataclass
@@ -37,7 +38,9 @@ class ServiceDefinition:
     handlers: EventHandlers = field(default_factory=EventHandlers)
     subscriptions: Sequence[str] = ()  # logical topics this service consumes
     commands: dict[str, Command] = field(default_factory=dict)  # extra CLI commands
-    daemons: Sequence[str] = ()  # commands that run until stopped (e.g. a scheduler), besides api/relay/consumer
+    # Long-running loops besides API, relay and consumer (e.g. a deadline scheduler): each is a CLI
+    # command and a process of the distributed topology, and a task of the embedded suite.
+    daemons: dict[str, Daemon] = field(default_factory=dict)
     on_startup: Callable[[Runtime], Awaitable[None]] | None = None
     # Run only by the embedded default (``make run``): seed data, demo clients. Distributed
     # deployments run the equivalent as explicit commands or Jobs.

@@ -4,6 +4,7 @@ from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.service import Runtime, ServiceDefinition
 
 from gateway import edge, governance
+from gateway.governance import scheduler
 from gateway.db.tables import inbox, metadata, outbox
 from gateway.settings import Settings
 
@@ -29,6 +30,8 @@ def definition() -> ServiceDefinition:
         handlers=handlers,
         subscriptions=governance.SUBSCRIPTIONS,
         configure_app=edge.configure,
+        commands=dict(governance.COMMANDS),
+        daemons={"scheduler": scheduler.run},
         embedded_setup=_embedded_setup,
     )
 

@@ -1,10 +1,9 @@
 """Command-line roles of the engine, for ``ServiceDefinition.commands`` (``dgplan-gateway <name>``):
-``scheduler`` (the durable deadline loop), ``verify-audit`` and ``seed-governance``."""
+``verify-audit`` and ``seed-governance``. The deadline scheduler is a daemon of the definition
+(``dgplan-gateway scheduler``), run as its own process or as a task of the embedded suite."""
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import sys
 
 import orjson
@@ -22,21 +21,6 @@ def _runtime(settings: ServiceSettings) -> Runtime:
 async def _close(runtime: Runtime) -> None:
     await runtime.bus.stop()
     await runtime.db.dispose()
-
-
-async def scheduler_command(settings: ServiceSettings, args: list[str]) -> int:
-    from gateway.governance import scheduler
-
-    runtime = _runtime(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await scheduler.run(runtime, stop)
-    finally:
-        await _close(runtime)
-    return 0
 
 
 async def verify_audit_command(settings: ServiceSettings, args: list[str]) -> int:
@@ -66,7 +50,6 @@ async def seed_governance_command(settings: ServiceSettings, args: list[str]) ->
 
 
 COMMANDS = {
-    "scheduler": scheduler_command,
     "verify-audit": verify_audit_command,
     "seed-governance": seed_governance_command,
 }
