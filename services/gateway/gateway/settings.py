@@ -93,7 +93,12 @@ class Settings(ServiceSettings):
     )
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400, description="Lifetime of issued access tokens.")
     membership_cache_seconds: float = Field(
-        default=10.0, ge=0, description="How long a subject's body memberships are cached at the edge."
+        default=10.0,
+        ge=0,
+        description=(
+            "How long a subject's body memberships, and whether a built-in client is still active, are cached "
+            "at the edge: changes apply to live tokens within this time."
+        ),
     )
     demo_clients_file: str | None = Field(
         default=None,

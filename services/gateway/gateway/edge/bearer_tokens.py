@@ -16,6 +16,7 @@ from gateway.edge.signing_keys import KeyRing
 from gateway.settings import Settings
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256"]
+BUILTIN_CLIENT = "builtin_client"  # Principal.extra flag: the token came from the built-in issuer
 
 
 class TokenRejected(Exception):
@@ -117,10 +118,11 @@ class Verifier:
         s = self.settings
         key: Any = None
         issuer: str | None = None
+        builtin = False
         if self.keys is not None and kid:
             own = await self.keys.find(kid)
             if own is not None:
-                key, issuer = own.private_key.public_key(), s.public_base_url
+                key, issuer, builtin = own.private_key.public_key(), s.public_base_url, True
         if key is None and self.external is not None:
             key, issuer = await self.external.find(kid), s.jwt_issuer
         if key is None:
@@ -136,9 +138,9 @@ class Verifier:
             raise TokenRejected("token is for another audience") from exc
         except jwt.PyJWTError as exc:
             raise TokenRejected(f"token rejected: {exc}") from exc
-        return self._principal(claims), float(claims["exp"])
+        return self._principal(claims, builtin), float(claims["exp"])
 
-    def _principal(self, claims: dict[str, Any]) -> Principal:
+    def _principal(self, claims: dict[str, Any], builtin: bool) -> Principal:
         roles = claims.get(self.settings.jwt_roles_claim, [])
         if isinstance(roles, str):
             roles = roles.split()
@@ -148,4 +150,5 @@ class Verifier:
             roles=frozenset(str(r) for r in roles if isinstance(r, str)),
             agency=str(agency) if agency else None,
             name=claims.get("name") if isinstance(claims.get("name"), str) else None,
+            extra={BUILTIN_CLIENT: True} if builtin else {},
         )

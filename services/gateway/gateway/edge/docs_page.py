@@ -37,7 +37,7 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> str:
         f'<section class="op" id="{escape(op.get("operationId", method + path), quote=True)}">',
         (
             f'<details><summary><span class="m {method}">{method}</span> <code>{escape(path)}</code> '
-            f'— {escape(op.get("summary", ""))} '
+            f"— {escape(op.get('summary', ''))} "
             f'<span class="svc">{escape(op.get("x-dgplan-service", "gateway"))}</span></summary>'
         ),
     ]

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dgplan_shared.context import child_traceparent, new_request_id, request_id_var, traceparent_var
 from dgplan_shared.identity import ANONYMOUS_SUBJECT, IDENTITY_HEADER, PUBLIC, Principal
 from gateway.edge import access_policy
-from gateway.edge.bearer_tokens import TokenRejected
+from gateway.edge.bearer_tokens import BUILTIN_CLIENT, TokenRejected
 from gateway.edge.problems_asgi import send_problem
 from gateway.edge.proxy import HOP_BY_HOP
 from gateway.edge.rate_limit import retry_after_header
@@ -83,6 +83,8 @@ class EdgeMiddleware:
         if authorization[:7].lower() == b"bearer ":
             try:
                 principal = await edge.verifier.verify(authorization[7:].strip().decode("latin-1"))
+                if principal.extra.get(BUILTIN_CLIENT) and not await edge.client_active(principal.subject):
+                    raise TokenRejected("the client was deactivated")
             except TokenRejected as exc:
                 description = str(exc).replace('"', "'")
                 await send_problem(

@@ -34,6 +34,7 @@ class EdgeState:
     upstreams: dict[str, AsgiUpstream | HttpUpstream]
     client: UpstreamClient | None
     _memberships: dict[str, tuple[frozenset[str], float]] = field(default_factory=dict)
+    _clients_active: dict[str, tuple[bool, float]] = field(default_factory=dict)
     _identities: dict[tuple[Any, ...], tuple[str, float]] = field(default_factory=dict)
     openapi_cache: dict[str, Any] = field(default_factory=dict)
 
@@ -54,6 +55,23 @@ class EdgeState:
             self._memberships.clear()
         self._memberships[subject] = (bodies, now + self.settings.membership_cache_seconds)
         return bodies
+
+    async def client_active(self, client_id: str) -> bool:
+        """Whether a built-in client is still active, cached briefly: deactivating a client cuts off
+        its unexpired tokens within the cache time, not only when they expire."""
+        now = time.monotonic()
+        cached = self._clients_active.get(client_id)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        from gateway.edge.clients_repository import get_client
+
+        async with self.runtime.db.session() as session:
+            client = await get_client(session, client_id)
+        active = client is not None and client.active
+        if len(self._clients_active) > 10_000:
+            self._clients_active.clear()
+        self._clients_active[client_id] = (active, now + self.settings.membership_cache_seconds)
+        return active
 
     def identity_header(self, principal: Principal) -> bytes:
         """The signed identity to forward; reused while it has more than half its life left."""

@@ -17,6 +17,8 @@ from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client
 from gateway.definition import definition
 from gateway.edge.bearer_tokens import ClientGrant, issue_token
+from gateway.edge.clients_repository import get_client, insert_client
+from gateway.edge.secrets_hashing import hash_secret
 from gateway.edge.state import edge_state
 from gateway.edge.upstreams import SERVICES
 
@@ -129,6 +131,17 @@ def bearer() -> Callable[..., Any]:
 
     async def make(runtime, *roles: str, agency: str | None = None, subject: str = "test-client") -> dict[str, str]:  # type: ignore[no-untyped-def]
         edge = edge_state(runtime)
+        async with runtime.db.session() as session:  # the edge checks that a token's client is active
+            if await get_client(session, subject) is None:
+                await insert_client(
+                    session,
+                    client_id=subject,
+                    name=subject,
+                    secret_hash=hash_secret("unused"),
+                    roles=roles,
+                    agency=agency,
+                )
+                await session.commit()
         token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), agency))
         return {"Authorization": f"Bearer {token}"}
 

@@ -27,7 +27,7 @@ async def test_creation_is_idempotent_and_the_secret_works(admin):
     again = await client.post("/api/v1/admin/clients", json=NEW, headers={"Idempotency-Key": "k1"})
     assert again.status_code == 200
     assert again.json() == first.json()
-    listed = (await client.get("/api/v1/admin/clients")).json()["items"]
+    listed = [c for c in (await client.get("/api/v1/admin/clients")).json()["items"] if c["client_id"] != "ops"]
     assert [c["client_id"] for c in listed] == ["mof-erp"]
     assert "client_secret" not in listed[0] and "secret_hash" not in listed[0]
     assert await _token(client, "mof-erp", first.json()["client_secret"]) == 200
@@ -62,7 +62,8 @@ async def test_invalid_clients_are_422_naming_the_field(admin, body, field):
     response = await client.post("/api/v1/admin/clients", json=body, headers={"Idempotency-Key": "k"})
     assert response.status_code == 422
     assert field in response.json()["detail"]
-    assert (await client.get("/api/v1/admin/clients")).json()["items"] == []
+    listed = (await client.get("/api/v1/admin/clients")).json()["items"]
+    assert [c["client_id"] for c in listed] == ["ops"]  # only the operator's own client
 
 
 async def test_updates_need_the_current_etag(admin):
@@ -109,7 +110,7 @@ async def test_pages_filters_and_bad_cursors(admin):
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert seen == [f"client-{i}" for i in range(5)]
+    assert seen == [f"client-{i}" for i in range(5)] + ["ops"]
     agencies = (await client.get("/api/v1/admin/clients", params={"role": "agency"})).json()["items"]
     assert [c["client_id"] for c in agencies] == ["client-1", "client-3"]
     assert (await client.get("/api/v1/admin/clients", params={"cursor": "!!"})).status_code == 422
@@ -126,3 +127,21 @@ async def test_only_operators_manage_clients(gateway, bearer):
         assert (
             await client.post("/api/v1/admin/clients", json=NEW, headers={"Idempotency-Key": "k"})
         ).status_code == 401
+
+
+async def test_deactivating_a_client_cuts_off_its_live_tokens(gateway, bearer):
+    async with gateway(membership_cache_seconds=0) as (client, runtime):
+        operator = await bearer(runtime, "operator", subject="ops")
+        created = (
+            await client.post("/api/v1/admin/clients", json=NEW, headers={**operator, "Idempotency-Key": "k"})
+        ).json()
+        form = {"grant_type": "client_credentials", "client_id": "mof-erp", "client_secret": created["client_secret"]}
+        token = {"Authorization": f"Bearer {(await client.post('/oauth2/token', data=form)).json()['access_token']}"}
+        assert (await client.get("/api/v1/projects", headers=token)).status_code == 200
+        etag = (await client.get("/api/v1/admin/clients/mof-erp", headers=operator)).headers["etag"]
+        await client.patch(
+            "/api/v1/admin/clients/mof-erp", json={"active": False}, headers={**operator, "If-Match": etag}
+        )
+        cut_off = await client.get("/api/v1/projects", headers=token)
+        assert cut_off.status_code == 401
+        assert "deactivated" in cut_off.headers["www-authenticate"]

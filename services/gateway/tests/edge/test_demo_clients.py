@@ -42,7 +42,7 @@ async def test_demo_clients_are_made_once_and_printed(gateway, bearer, tmp_path,
             assert f"{cid}" in printed and secret in printed
         assert "curl" in printed and "/oauth2/token" in printed
 
-        operator = await bearer(runtime, "operator")
+        operator = await bearer(runtime, "operator", subject="demo-operator")
         listed = (await client.get("/api/v1/admin/clients", params={"limit": 50}, headers=operator)).json()["items"]
         assert {c["client_id"]: (c["roles"], c["agency"]) for c in listed} == EXPECTED
         form = {

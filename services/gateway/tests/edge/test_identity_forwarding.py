@@ -83,7 +83,7 @@ def _token(key, kid: str, **claims):  # type: ignore[no-untyped-def]
     base = {
         "iss": "http://127.0.0.1:8000",
         "aud": "dgplan-api",
-        "sub": "x",
+        "sub": "tester-x",
         "iat": now,
         "exp": now + 60,
         "roles": ["operator"],
@@ -91,8 +91,9 @@ def _token(key, kid: str, **claims):  # type: ignore[no-untyped-def]
     return jwt.encode({**base, **claims}, key, algorithm="RS256", headers={"kid": kid})
 
 
-async def test_bad_tokens_are_refused_with_401_and_www_authenticate(gateway):
+async def test_bad_tokens_are_refused_with_401_and_www_authenticate(gateway, bearer):
     async with gateway() as (client, runtime):
+        await bearer(runtime, "operator", subject="tester-x")  # registers the client the tokens below name
         edge = runtime.extras["edge"]
         own = await edge.keys.active()
         stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
