@@ -11,9 +11,10 @@ SERVICE = "monitoring"
 
 
 def _routers():  # type: ignore[no-untyped-def]
-    from monitoring.api import evaluations, indicators, progress_reports, reports
+    from monitoring.api import evaluations, indicators, progress_reports, project_statuses, reports
 
-    return (indicators.router, progress_reports.router, evaluations.router, reports.router)
+    return (indicators.router, progress_reports.router, evaluations.router, project_statuses.router,
+            reports.router)
 
 
 def definition() -> ServiceDefinition:
