@@ -8,13 +8,12 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
-from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
+from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 
 from plan_registry import store
 from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.responses import NodeOut, Page, VersionOut, ok
 from plan_registry.api.schemas import NodeCreate, NodePatch, ReviseIn, RoleIn
-from plan_registry.domain.hierarchy import check_role
 from plan_registry.usecases import nodes as node_cases
 from plan_registry.usecases import reading, versions
 from plan_registry.usecases.access import is_privileged_reader, version_visibility, visible_nodes
@@ -134,14 +133,7 @@ async def assign_role(
     payload = body.model_dump(mode="json")
 
     async def action(uow):  # type: ignore[no-untyped-def]
-        check_role(payload["role"], "role")
-        if not await store.existing_agencies(uow.session, {payload["agency"]}):
-            raise invalid("agency", f"unknown agency {payload['agency']!r}")
-        current = await store.load_node(uow.session, version_id, node_id)
-        roles = current["roles"] + [payload]
-        return 201, await node_cases.update_node(
-            uow, principal, plan_id, version_id, node_id, {"roles": roles}, "*"
-        )
+        return 201, await node_cases.assign_role(uow, principal, plan_id, version_id, node_id, payload["agency"], payload["role"])
 
     status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
     return with_etag(result, status)

@@ -10,7 +10,7 @@ from dgplan_shared.identity import Principal
 from dgplan_shared.problems import conflict, invalid
 
 from plan_registry import store
-from plan_registry.domain.hierarchy import PROJECT
+from plan_registry.domain.hierarchy import PROJECT, check_role
 from plan_registry.usecases.access import require_editor, require_project_writer
 from plan_registry.usecases.node_events import publish_node_events
 from plan_registry.usecases.node_rules import refresh_strategy_ids, require_draft, strategy_of, validate_node
@@ -102,3 +102,16 @@ async def delete_node(
     if any(node_id in n["focus_area_ids"] or node_id in n["target_ids"] for n in everything):
         raise conflict("node-referenced", "Projects still link to this node; unlink them first.")
     await store.delete_node_row(session, version.id, node_id)
+
+
+async def assign_role(
+    uow: UnitOfWork, principal: Principal, plan_id: str, version_id: str, node_id: str, agency: str, role: str
+) -> dict[str, Any]:
+    """Add one typed role; the node's other roles stay. A POST, so no If-Match: it replaces nothing."""
+    check_role(role, "role")
+    if not await store.existing_agencies(uow.session, {agency}):
+        raise invalid("agency", f"unknown agency {agency!r}")
+    await store.get_version(uow.session, plan_id, version_id)
+    current = await store.load_node(uow.session, version_id, node_id)
+    roles = current["roles"] + [{"agency": agency, "role": role}]
+    return await update_node(uow, principal, plan_id, version_id, node_id, {"roles": roles}, "*")
