@@ -7,7 +7,7 @@ can use (lean, the default; aiohttp; httpx) it measures:
 
 - latency: sequential requests, direct and proxied interleaved, p50 and p99 of each and of the
   difference (the gateway's added latency);
-- throughput: 32 concurrent connections for a few seconds, direct and proxied;
+- throughput: 32 concurrent connections for a few seconds, direct and proxied in alternating slices;
 - CPU time per request of the service and of the gateway (from /proc: not skewed by other load).
 
 Run: .venv/bin/python bench/gateway_bench.py [--requests 2000] [--seconds 4] [--clients lean,aiohttp,httpx]
@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -120,24 +121,50 @@ async def latency(direct: str, proxied: str, identity: dict[str, str], n: int) -
     return {"direct": d, "proxied": p}
 
 
-async def throughput(url: str, headers: dict[str, str], seconds: float) -> tuple[float, list[float]]:
+@dataclass
+class Load:
+    requests: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds of the measured server process
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / self.requests
+
+
+async def throughput(
+    direct: str, proxied: str, identity: dict[str, str], seconds: float, pids: tuple[int, int], slices: int = 8
+) -> tuple[Load, Load]:
+    """32 connections, direct and proxied in alternating slices, so that other load on the machine
+    weighs on both alike."""
     import aiohttp
 
-    samples: list[float] = []
-    deadline = time.perf_counter() + seconds
+    loads = (Load(), Load())
+    targets = ((direct, identity), (proxied, {}))
+    connector = aiohttp.TCPConnector(limit=CONNECTIONS * 2)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        for url, headers in targets:
+            for _ in range(CONNECTIONS * 4):
+                await _get(session, url, headers)
+        for _ in range(slices):
+            for (url, headers), load, pid in zip(targets, loads, pids):
+                deadline = time.perf_counter() + seconds / slices
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONNECTIONS)) as session:
-        for _ in range(CONNECTIONS * 4):
-            await _get(session, url, headers)
+                async def worker() -> None:
+                    while time.perf_counter() < deadline:
+                        load.samples.append(await _get(session, url, headers))  # noqa: B023 - awaited here
+                        load.requests += 1  # noqa: B023
 
-        async def worker() -> None:
-            while time.perf_counter() < deadline:
-                samples.append(await _get(session, url, headers))
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
-        elapsed = time.perf_counter() - started
-    return len(samples) / elapsed, samples
+                cpu_before, started = cpu_seconds(pid), time.perf_counter()
+                await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
+                load.seconds += time.perf_counter() - started
+                load.cpu += cpu_seconds(pid) - cpu_before
+    return loads
 
 
 def _spawn(
@@ -210,12 +237,12 @@ def run(
                 try:
                     proxied = f"http://127.0.0.1:{port}{PATH}"
                     lat = asyncio.run(latency(direct, proxied, identity, requests))
-                    before = cpu_seconds(upstream.pid)
-                    direct_rps, direct_samples = asyncio.run(throughput(direct, identity, seconds))
-                    upstream_cpu = (cpu_seconds(upstream.pid) - before) / len(direct_samples)
-                    before = cpu_seconds(gateway.pid)
-                    proxied_rps, proxied_samples = asyncio.run(throughput(proxied, {}, seconds))
-                    gateway_cpu = (cpu_seconds(gateway.pid) - before) / len(proxied_samples)
+                    direct_load, proxied_load = asyncio.run(
+                        throughput(direct, proxied, identity, seconds, (upstream.pid, gateway.pid))
+                    )
+                    direct_rps, proxied_rps = direct_load.rate, proxied_load.rate
+                    proxied_samples = proxied_load.samples
+                    upstream_cpu, gateway_cpu = direct_load.cpu_per_request, proxied_load.cpu_per_request
                 finally:
                     _stop(gateway)
                 added_p50 = percentile(lat["proxied"], 50) - percentile(lat["direct"], 50)
