@@ -1,0 +1,183 @@
+"""Who may call what: the declarative table the authorization matrix walks (and the bad-input
+catalogue uses to pick a caller that gets past authorization).
+
+Keyed by "METHOD /path/template" exactly as the gateway's merged OpenAPI document names the
+operation. Resources named in paths are MOF's wherever an agency owns them (see security_world).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from security_suite import ROLES  # type: ignore[import-not-found]
+
+ANON = "anonymous"
+SEC, OP = "secretariat", "operator"
+MOF, OPDC = "agency-MOF", "agency-OPDC"
+DGC, OBS, NESDC, CAB = "committee", "subcommittee", "nesdc", "cabinet"
+BODIES = frozenset({DGC, OBS, NESDC, CAB})
+ALL = frozenset(r.name for r in ROLES)
+SIGNED_IN = ALL - {ANON}
+STAGE_OWNER = "stage-owner"  # resolved to the role whose body owns the instance's current stage
+
+# Roles are called in this order so that callers expected to be refused go before those whose
+# call may change the resource (a deleted node must not turn a later 403 into a 404).
+CALL_ORDER = (ANON, NESDC, CAB, DGC, OBS, OPDC, MOF, OP, SEC)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allow: frozenset[str]
+    # Roles that must not see the resource at all: 403 or 404 are both right (hiding it is fine).
+    hidden: frozenset[str] = field(default_factory=frozenset)
+    # Routes anyone may call (no 401/403 for anyone), whatever their answer.
+    public: bool = False
+
+
+def allow(*roles: str | frozenset[str], hidden: tuple[str, ...] = ()) -> Rule:
+    names: set[str] = set()
+    for r in roles:
+        names |= set(r) if isinstance(r, frozenset) else {r}
+    return Rule(frozenset(names), frozenset(hidden))
+
+
+PUBLIC = Rule(ALL, public=True)
+
+EXPECTED: dict[str, Rule] = {
+    # gateway edge
+    "GET /healthz": PUBLIC,
+    "GET /readyz": PUBLIC,
+    "GET /metrics": PUBLIC,
+    "GET /.well-known/jwks.json": PUBLIC,
+    "GET /.well-known/openid-configuration": PUBLIC,
+    "POST /oauth2/token": PUBLIC,  # the client's own credentials decide (401 invalid_client without them)
+    "GET /api/v1/admin/clients": allow(OP),
+    "GET /api/v1/admin/clients/{client_id}": allow(OP),
+    "POST /api/v1/admin/clients": allow(OP),
+    "PATCH /api/v1/admin/clients/{client_id}": allow(OP),
+    "POST /api/v1/admin/clients/{client_id}/secret": allow(OP),
+    # governance engine and audit
+    "GET /api/v1/governance/inbox": allow(SIGNED_IN),
+    "GET /api/v1/governance/instances": allow(SIGNED_IN),
+    "GET /api/v1/governance/instances/{instance_id}": allow(SIGNED_IN),
+    "GET /api/v1/governance/instances/{instance_id}/history": allow(SIGNED_IN),
+    "GET /api/v1/governance/history": allow(SIGNED_IN),
+    "POST /api/v1/governance/instances/{instance_id}/votes": allow(STAGE_OWNER),
+    "POST /api/v1/governance/instances/{instance_id}/decisions": allow(STAGE_OWNER),
+    "GET /api/v1/governance/bodies": allow(SIGNED_IN),
+    "POST /api/v1/governance/bodies": allow(OP),
+    "GET /api/v1/governance/bodies/{code}": allow(SIGNED_IN),
+    "PATCH /api/v1/governance/bodies/{code}": allow(OP),
+    "GET /api/v1/governance/bodies/{code}/members/{subject}": allow(SIGNED_IN),
+    "PATCH /api/v1/governance/bodies/{code}/members/{subject}": allow(OP),
+    "POST /api/v1/governance/bodies/{code}/members": allow(OP),
+    "GET /api/v1/governance/workflows": allow(SIGNED_IN),
+    "GET /api/v1/governance/workflows/schema": allow(SIGNED_IN),
+    "POST /api/v1/governance/workflows/{key}/versions": allow(OP),
+    "GET /api/v1/audit/verify": allow(SEC, OP),
+    "GET /api/v1/audit/entries": allow(SEC, OP),
+    # budget ledger: an agency sees its own money only; MOF posts on its own project
+    "POST /api/v1/budget/postings": allow(MOF),
+    "POST /api/v1/budget/postings/batch": allow(MOF),
+    "GET /api/v1/budget/entries": allow(SIGNED_IN),
+    "GET /api/v1/budget/entries/{entry_id}": allow(SIGNED_IN - {MOF, OPDC}, hidden=(MOF, OPDC)),  # a plan-level entry
+    "GET /api/v1/budget/balances": allow(SIGNED_IN),
+    "POST /api/v1/budget/frameworks/import": allow(SEC),
+    "GET /api/v1/budget/frameworks/{plan_id}/reconciliation": allow(SIGNED_IN),
+    "POST /api/v1/screening/rounds": allow(SEC),
+    "GET /api/v1/screening/rounds": allow(SIGNED_IN),
+    "GET /api/v1/screening/rounds/{round_id}": allow(SIGNED_IN),
+    "POST /api/v1/screening/rounds/{round_id}/requests": allow(MOF, hidden=(OPDC,)),
+    "GET /api/v1/screening/rounds/{round_id}/requests": allow(SIGNED_IN),
+    "GET /api/v1/screening/requests/{request_id}": allow(SIGNED_IN - {OPDC}, hidden=(OPDC,)),
+    "POST /api/v1/screening/requests/{request_id}/revision": allow(MOF, hidden=(OPDC,)),
+    "POST /api/v1/screening/requests/{request_id}/decisions": allow(OBS),
+    "POST /api/v1/screening/rounds/{round_id}/package": allow(OBS),
+    "POST /api/v1/screening/rounds/{round_id}/close": allow(SEC),
+    "GET /api/v1/screening/rounds/{round_id}/status": allow(SEC, OP, BODIES),
+    "GET /api/v1/screening/rounds/{round_id}/status/{dimension}": allow(SEC, OP, BODIES),
+    "GET /api/v1/screening/rounds/{round_id}/results": allow(SEC, OP, BODIES),
+    # monitoring: indicators are public; reports belong to their project's agencies
+    "POST /api/v1/monitoring/indicators": allow(SEC),
+    "GET /api/v1/monitoring/indicators": PUBLIC,
+    "GET /api/v1/monitoring/indicators/{indicator_id}": PUBLIC,
+    "PUT /api/v1/monitoring/indicators/{indicator_id}": allow(SEC),
+    "POST /api/v1/monitoring/indicators/{indicator_id}/actuals": allow(SEC),
+    "GET /api/v1/monitoring/indicators/{indicator_id}/actuals": PUBLIC,
+    "POST /api/v1/monitoring/progress-reports": allow(MOF, hidden=(OPDC,)),
+    "GET /api/v1/monitoring/progress-reports": allow(SIGNED_IN),
+    "GET /api/v1/monitoring/progress-reports/{report_id}": allow(SIGNED_IN - {OPDC}, hidden=(OPDC,)),
+    "GET /api/v1/monitoring/evaluation-rules": PUBLIC,
+    "GET /api/v1/monitoring/projects": allow(SIGNED_IN),  # agencies get their own projects only
+    "GET /api/v1/monitoring/projects/{project_id}/evaluation": allow(SIGNED_IN - {OPDC}, hidden=(OPDC,)),
+    "GET /api/v1/monitoring/plans/{plan_id}/scorecard": allow(SIGNED_IN),
+    "GET /api/v1/monitoring/reports/mid-year": allow(SIGNED_IN),
+    "GET /api/v1/monitoring/reports/year-end": allow(SIGNED_IN),
+    "GET /api/v1/monitoring/budget-execution": allow(SIGNED_IN),
+    # plan registry: the secretariat edits plans; agencies register and change projects they lead
+    "POST /api/v1/plans": allow(SEC),
+    "GET /api/v1/plans": PUBLIC,
+    "POST /api/v1/plans/import": allow(SEC),
+    "GET /api/v1/plans/{plan_id}": PUBLIC,
+    "PATCH /api/v1/plans/{plan_id}": allow(SEC),
+    "GET /api/v1/plans/{plan_id}/completeness": PUBLIC,
+    "GET /api/v1/plans/{plan_id}/diff": allow(SIGNED_IN),  # compares with a draft version
+    "GET /api/v1/plans/{plan_id}/export": allow(SEC, OP),
+    "GET /api/v1/plans/{plan_id}/export/open-data": PUBLIC,
+    "GET /api/v1/plans/{plan_id}/versions": PUBLIC,
+    "POST /api/v1/plans/{plan_id}/versions": allow(SEC),
+    "GET /api/v1/plans/{plan_id}/versions/{version_id}": allow(SIGNED_IN),  # a draft version
+    "POST /api/v1/plans/{plan_id}/versions/{version_id}/submit": allow(SEC),
+    "GET /api/v1/plans/{plan_id}/versions/{version_id}/nodes": allow(SIGNED_IN),
+    "POST /api/v1/plans/{plan_id}/versions/{version_id}/nodes": allow(SEC),
+    # the scratch node of a draft names no agency: agencies do not see it
+    "GET /api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}": allow(SIGNED_IN - {MOF, OPDC}, hidden=(MOF, OPDC)),
+    "PATCH /api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}": allow(SEC),
+    "DELETE /api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}": allow(SEC),
+    "POST /api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}/roles": allow(SEC),
+    "GET /api/v1/projects": PUBLIC,
+    "POST /api/v1/projects": allow(SEC, MOF, hidden=(OPDC,)),  # the body names MOF as lead
+    # MOF's proposed project (in a draft) is not public yet: anonymous callers and OPDC do not see it
+    "GET /api/v1/projects/{project_id}": allow(SIGNED_IN - {OPDC}, hidden=(ANON, OPDC)),
+    "PATCH /api/v1/projects/{project_id}": allow(SEC, MOF, hidden=(OPDC,)),
+    "GET /api/v1/agencies": PUBLIC,
+    "POST /api/v1/agencies": allow(SEC),
+    "GET /api/v1/agencies/{code}": PUBLIC,
+    "PATCH /api/v1/agencies/{code}": allow(SEC),
+    "POST /api/v1/plans/{plan_id}/versions/{version_id}/observations": allow(SEC),
+    "GET /api/v1/observations": allow(SIGNED_IN),
+    "GET /api/v1/observations/{observation_id}": allow(SIGNED_IN),
+    "POST /api/v1/observations/{observation_id}/responses": allow(SEC),
+    # the seed observation was raised by NESDC: the secretariat or NESDC settles it
+    "POST /api/v1/observations/{observation_id}/resolution": allow(SEC, NESDC),
+    "POST /api/v1/observations/{observation_id}/close": allow(SEC, NESDC),
+}
+
+# Successful answers to OPDC must not carry these MOF ids. Aggregate reports and indicators name
+# projects on purpose (they are the plan's published figures), so MOF's project id may appear
+# there; MOF's request and report ids never may.
+AGGREGATES_NAMING_PROJECTS = {
+    "GET /api/v1/monitoring/indicators",
+    "GET /api/v1/monitoring/indicators/{indicator_id}",
+    "GET /api/v1/monitoring/plans/{plan_id}/scorecard",
+    "GET /api/v1/monitoring/reports/mid-year",
+    "GET /api/v1/monitoring/reports/year-end",
+}
+
+
+def owner_role(stage_body: str) -> str:
+    """The role whose body owns a workflow stage."""
+    by_body = {"digital-government-committee": DGC, "operations-budget-subcommittee": OBS, "nesdc": NESDC, "cabinet": CAB}
+    return by_body[stage_body]
+
+
+def acting_role(operation: str, stage_body: str) -> str:
+    """A caller the table allows for ``operation`` (the one bad input is sent as)."""
+    rule = EXPECTED[operation]
+    if rule.public:
+        return SEC
+    for role in (SEC, OP, MOF, OBS, DGC, NESDC, CAB, OPDC):
+        if role in rule.allow:
+            return role
+    assert STAGE_OWNER in rule.allow, operation
+    return owner_role(stage_body)
