@@ -168,7 +168,19 @@ async def seed_round(runtime, projects) -> str:  # type: ignore[no-untyped-def]
     return rnd["round_id"]
 
 
-def start_api(url: str, port: int) -> subprocess.Popen:
+def app_factory():  # type: ignore[no-untyped-def]
+    """The ledger's app as ``dgplan-budget-ledger api`` builds it (for uvicorn --factory --workers)."""
+    from budget_ledger.definition import definition
+    from dgplan_shared.logging import configure_logging
+    from dgplan_shared.service import create_service_app
+
+    d = definition()
+    settings = d.settings_type()
+    configure_logging(d.name, settings.log_level, settings.log_json)
+    return create_service_app(d, settings)
+
+
+def start_api(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "BUDGET_LEDGER_DATABASE_URL": url,
@@ -176,7 +188,11 @@ def start_api(url: str, port: int) -> subprocess.Popen:
         "BUDGET_LEDGER_INTERNAL_AUTH_SECRET": SECRET,
         "BUDGET_LEDGER_LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "-m", "budget_ledger", "api", "--port", str(port)], env=env)
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")])
+    command = [sys.executable, "-m", "uvicorn", "bench.ledger_bench:app_factory", "--factory", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
+               "--no-access-log", "--log-level", "warning"]
+    process = subprocess.Popen(command, env=env)
     wait_for_port(port, 30, process)
     return process
 
@@ -190,8 +206,16 @@ def identity(roles: set[str], agency: str | None = None, bodies: set[str] = froz
 # --- load -------------------------------------------------------------------------------------------
 
 
-async def run_load(session: aiohttp.ClientSession, base: str, make_request, total: int, connections: int):  # type: ignore[no-untyped-def]
-    """``total`` requests over ``connections`` workers; returns (wall seconds, latencies ms, status counts)."""
+async def run_load(base: str, make_request, total: int, connections: int):  # type: ignore[no-untyped-def]
+    """``total`` requests over ``connections`` workers; returns (wall seconds, latencies ms, status counts).
+
+    Each phase opens its own connections: the server closes idle keep-alive connections between phases.
+    """
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections)) as session:
+        return await _load(session, base, make_request, total, connections)
+
+
+async def _load(session: aiohttp.ClientSession, base: str, make_request, total: int, connections: int):  # type: ignore[no-untyped-def]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     counter = iter(range(total))
@@ -221,59 +245,58 @@ async def measure(base: str, seeded: dict, postings: int, status_calls: int) -> 
     rng = random.Random(7)
     run = uuid.uuid4().hex[:6]
     rows: list[dict] = []
-    connector = aiohttp.TCPConnector(limit=CONNECTIONS)
-    async with aiohttp.ClientSession(connector=connector) as session:
 
-        def single(spread: bool, tag: str):  # type: ignore[no-untyped-def]
-            def make(i: int):  # type: ignore[no-untyped-def]
-                project = rng.choice(projects) if spread else projects[0]
-                category = rng.choice(("investment", "operating")) if spread else "investment"
-                return "POST", "/api/v1/budget/postings", posting(project, category), {**agency, "Idempotency-Key": f"{run}-{tag}-{i}"}
-            return make
+    def single(spread: bool, tag: str):  # type: ignore[no-untyped-def]
+        def make(i: int):  # type: ignore[no-untyped-def]
+            project = rng.choice(projects) if spread else projects[0]
+            category = rng.choice(("investment", "operating")) if spread else "investment"
+            return "POST", "/api/v1/budget/postings", posting(project, category), {**agency, "Idempotency-Key": f"{run}-{tag}-{i}"}
+        return make
 
-        def batch(spread: bool, tag: str):  # type: ignore[no-untyped-def]
-            def make(i: int):  # type: ignore[no-untyped-def]
-                entries = [posting(rng.choice(projects) if spread else projects[0],
-                                   rng.choice(("investment", "operating")) if spread else "investment") for _ in range(BATCH_SIZE)]
-                return "POST", "/api/v1/budget/postings/batch", {"entries": entries}, {**agency, "Idempotency-Key": f"{run}-{tag}-{i}"}
-            return make
+    def batch(spread: bool, tag: str):  # type: ignore[no-untyped-def]
+        def make(i: int):  # type: ignore[no-untyped-def]
+            entries = [posting(rng.choice(projects) if spread else projects[0],
+                               rng.choice(("investment", "operating")) if spread else "investment") for _ in range(BATCH_SIZE)]
+            return "POST", "/api/v1/budget/postings/batch", {"entries": entries}, {**agency, "Idempotency-Key": f"{run}-{tag}-{i}"}
+        return make
 
-        await run_load(session, base, single(True, "warm"), 300, CONNECTIONS)
-        for label, spread in (("spread over 200 appropriations", True), ("one hot appropriation", False)):
-            wall, lat, statuses = await run_load(session, base, single(spread, f"s{spread}"), postings, CONNECTIONS)
-            ok = statuses.get(201, 0)
-            rows += [
-                {"metric": f"single postings/s, {label}", "value": round(ok / wall, 1), "unit": "post/s", "target": ">= 1000",
-                 "meets": ok / wall >= 1000, "statuses": statuses},
-                {"metric": f"single posting p50, {label}", "value": round(percentile(lat, 50), 2), "unit": "ms", "target": "", "meets": None},
-                {"metric": f"single posting p99, {label}", "value": round(percentile(lat, 99), 2), "unit": "ms", "target": "<= 50",
-                 "meets": percentile(lat, 99) <= 50},
-            ]
-        for label, spread in (("spread over 200 appropriations", True), ("one hot appropriation", False)):
-            requests = max(postings // BATCH_SIZE, 20)
-            wall, lat, statuses = await run_load(session, base, batch(spread, f"b{spread}"), requests, 8)
-            ok = statuses.get(201, 0) * BATCH_SIZE
-            rows += [
-                {"metric": f"batched postings/s ({BATCH_SIZE}/request, 8 conn), {label}", "value": round(ok / wall, 1),
-                 "unit": "post/s", "target": ">= 1000", "meets": ok / wall >= 1000, "statuses": statuses},
-                {"metric": f"batch request p99 ({BATCH_SIZE} entries), {label}", "value": round(percentile(lat, 99), 2),
-                 "unit": "ms", "target": "", "meets": None},
-            ]
+    await run_load(base, single(True, "warm"), 300, CONNECTIONS)
+    for label, spread in (("spread over 200 appropriations", True), ("one hot appropriation", False)):
+        wall, lat, statuses = await run_load(base, single(spread, f"s{spread}"), postings, CONNECTIONS)
+        ok = statuses.get(201, 0)
+        rows += [
+            {"metric": f"single postings/s, {label}", "value": round(ok / wall, 1), "unit": "post/s", "target": ">= 1000",
+             "meets": ok / wall >= 1000, "statuses": statuses},
+            {"metric": f"single posting p50, {label}", "value": round(percentile(lat, 50), 2), "unit": "ms", "target": "", "meets": None},
+            {"metric": f"single posting p99, {label}", "value": round(percentile(lat, 99), 2), "unit": "ms", "target": "<= 50",
+             "meets": percentile(lat, 99) <= 50},
+        ]
+    for label, spread in (("spread over 200 appropriations", True), ("one hot appropriation", False)):
+        requests = max(postings // BATCH_SIZE, 20)
+        wall, lat, statuses = await run_load(base, batch(spread, f"b{spread}"), requests, 8)
+        ok = statuses.get(201, 0) * BATCH_SIZE
+        rows += [
+            {"metric": f"batched postings/s ({BATCH_SIZE}/request, 8 conn), {label}", "value": round(ok / wall, 1),
+             "unit": "post/s", "target": ">= 1000", "meets": ok / wall >= 1000, "statuses": statuses},
+            {"metric": f"batch request p99 ({BATCH_SIZE} entries), {label}", "value": round(percentile(lat, 99), 2),
+             "unit": "ms", "target": "", "meets": None},
+        ]
 
-        round_id = seeded["round_id"]
-        for label, path in (("round", f"/api/v1/screening/rounds/{round_id}/status"),
-                            ("per strategy", f"/api/v1/screening/rounds/{round_id}/status/strategies"),
-                            ("per agency", f"/api/v1/screening/rounds/{round_id}/status/agencies"),
-                            ("one strategy", f"/api/v1/screening/rounds/{round_id}/status?strategy_id=s-S2")):
-            await run_load(session, base, lambda i: ("GET", path, None, member), 20, 1)
-            wall, lat, statuses = await run_load(session, base, lambda i: ("GET", path, None, member), status_calls, 1)
-            assert statuses == {200: status_calls}, statuses
-            rows += [
-                {"metric": f"status {label}, {STATUS_REQUESTS:,} requests, p50", "value": round(percentile(lat, 50), 2),
-                 "unit": "ms", "target": "", "meets": None},
-                {"metric": f"status {label}, {STATUS_REQUESTS:,} requests, p95", "value": round(percentile(lat, 95), 2),
-                 "unit": "ms", "target": "<= 50", "meets": percentile(lat, 95) <= 50},
-            ]
+    round_id = seeded["round_id"]
+    for label, path in (("round", f"/api/v1/screening/rounds/{round_id}/status"),
+                        ("per strategy", f"/api/v1/screening/rounds/{round_id}/status/strategies"),
+                        ("per agency", f"/api/v1/screening/rounds/{round_id}/status/agencies"),
+                        ("one strategy", f"/api/v1/screening/rounds/{round_id}/status?strategy_id=s-S2")):
+        await run_load(base, lambda i: ("GET", path, None, member), 20, 1)
+        wall, lat, statuses = await run_load(base, lambda i: ("GET", path, None, member), status_calls, 1)
+        assert statuses == {200: status_calls}, statuses
+        rows += [
+            {"metric": f"status {label}, {STATUS_REQUESTS:,} requests, p50", "value": round(percentile(lat, 50), 2),
+             "unit": "ms", "target": "", "meets": None},
+            {"metric": f"status {label}, {STATUS_REQUESTS:,} requests, p95", "value": round(percentile(lat, 95), 2),
+             "unit": "ms", "target": "<= 50", "meets": percentile(lat, 95) <= 50},
+        ]
+    async with aiohttp.ClientSession() as session:
         async with session.get(base + f"/api/v1/screening/rounds/{round_id}/status", headers=member) as response:
             body = await response.json()
             assert body["request_count"] == STATUS_REQUESTS, body
@@ -284,6 +307,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=3000, help="single postings per scenario")
     parser.add_argument("--status-calls", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1, help="API server processes (uvicorn workers)")
     args = parser.parse_args()
     server_url = os.environ.get("DGPLAN_TEST_POSTGRES_URL")
     if not server_url:
@@ -294,13 +318,14 @@ def main() -> None:
     try:
         seeded = asyncio.run(seed(url))
         port = free_port()
-        process = start_api(url, port)
+        process = start_api(url, port, args.workers)
         rows = asyncio.run(measure(f"http://127.0.0.1:{port}", seeded, args.postings, args.status_calls))
     finally:
         if process is not None:
             process.terminate()
             process.wait(10)
         asyncio.run(drop_database(server_url, url))
+    rows.insert(0, {"metric": "API server processes (uvicorn workers)", "value": args.workers, "unit": "", "target": "", "meets": None})
     print(table(rows))
     for row in rows:
         if "statuses" in row:

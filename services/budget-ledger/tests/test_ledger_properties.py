@@ -169,7 +169,11 @@ class World:
             _, stage, i, category, amount = op
             principal = SECRETARIAT_P if stage == "allocated" else Principal("a", frozenset({AGENCY}), agency=AGENCIES[i])
             expected = await self.posting_allowed(stage, i, category, amount)
-            done = await self.run(lambda uow: post_budget_entries(uow, [EntryCommand(self.projects[i], 2565, category, stage, amount)], principal))
+            async def act(uow):  # type: ignore[no-untyped-def]
+                posted = await post_budget_entries(uow, [EntryCommand(self.projects[i], 2565, category, stage, amount)], principal)
+                await posted.finish()
+
+            done = await self.run(act)
             assert done == expected, f"{stage} {amount} on {i}/{category}: model says {expected}"
             if done:
                 event(f"{stage} posted")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from budget_ledger.api.auth import agency_scope, require_reader
-from budget_ledger.api.commands import execute_idempotent, json_response
+from budget_ledger.api.commands import Finishing, execute_idempotent, json_response
 from budget_ledger.api.schemas import BatchIn, FrameworkImportIn, PostingIn, payload
 from budget_ledger.domain.stages import STAGES, ExpenseCategory
 from budget_ledger.ledger.queries import GROUP_LEVELS, balances, get_entry, list_entries
@@ -36,8 +36,8 @@ def router() -> APIRouter:
         require_role(principal, AGENCY, SECRETARIAT, SERVICE)
 
         async def action(uow):  # type: ignore[no-untyped-def]
-            (entry,) = await post_budget_entries(uow, [_command(body)], principal)
-            return entry
+            posted = await post_budget_entries(uow, [_command(body)], principal)
+            return Finishing(posted.entries[0], posted.finish)
 
         return await execute_idempotent(request, principal, idempotency_key, payload(body), action)
 
@@ -46,8 +46,8 @@ def router() -> APIRouter:
         require_role(principal, AGENCY, SECRETARIAT, SERVICE)
 
         async def action(uow):  # type: ignore[no-untyped-def]
-            entries = await post_budget_entries(uow, [_command(p) for p in body.entries], principal, field_prefix="entries.")
-            return {"items": entries, "count": len(entries)}
+            posted = await post_budget_entries(uow, [_command(p) for p in body.entries], principal, field_prefix="entries.")
+            return Finishing({"items": posted.entries, "count": len(posted.entries)}, posted.finish)
 
         return await execute_idempotent(request, principal, idempotency_key, payload(body), action)
 

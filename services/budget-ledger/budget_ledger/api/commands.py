@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from fastapi import Request, Response
 
+from budget_ledger.domain.stages import InvariantViolation
+from budget_ledger.ledger.problems import violation_problem
 from budget_ledger.idempotency import record, request_hash, stored_response, validate_key
 from budget_ledger.retry import with_retries
 from dgplan_shared.db.uow import UnitOfWork
@@ -18,6 +21,15 @@ from dgplan_shared.service import Runtime
 
 class _TryAgain(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """An action's answer plus work to run after everything else, just before commit (the ledger
+    moves balances there, so row locks on hot appropriations are held only until the commit)."""
+
+    body: Any
+    finish: Callable[[], Awaitable[None]]
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -42,7 +54,21 @@ async def execute_idempotent(
     async def attempt() -> tuple[int, Any, bool]:
         async with runtime.uow() as uow:
             try:
-                body = await action(uow)
+                try:
+                    body = await action(uow)
+                except InvariantViolation as v:
+                    raise violation_problem(v) from None
+                finish = None
+                if isinstance(body, Finishing):
+                    body, finish = body.body, body.finish
+                if not await record(uow.session, scope, key, digest, status, body):
+                    await uow.rollback()
+                    stored = await stored_response(uow.session, scope, key, digest)
+                    if stored is None:  # the other transaction rolled back after all: do the work again
+                        raise _TryAgain()
+                    return stored.status, stored.body, True
+                if finish is not None:
+                    await finish()  # last statement before commit (see Finishing)
             except ProblemError:
                 # A retry of a request that succeeded earlier gets its first answer, even if
                 # doing it again now would be refused (say, the balance has since been used).
@@ -50,12 +76,6 @@ async def execute_idempotent(
                 stored = await stored_response(uow.session, scope, key, digest)
                 if stored is None:
                     raise
-                return stored.status, stored.body, True
-            if not await record(uow.session, scope, key, digest, status, body):
-                await uow.rollback()
-                stored = await stored_response(uow.session, scope, key, digest)
-                if stored is None:  # the other transaction rolled back after all: do the work again
-                    raise _TryAgain()
                 return stored.status, stored.body, True
             await uow.commit()
             return status, body, False

@@ -42,7 +42,7 @@ CATEGORIES = tuple(c.value for c in ExpenseCategory)
 DIRECT_STAGES = (Stage.ALLOCATED, Stage.COMMITTED, Stage.DISBURSED)
 
 # (lower stage(s), upper stage, problem slug, human message)
-_LIMITS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+LIMITS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("recommended", "deferred", "rejected", "returned"), "requested", "recommendation-above-request",
      "screened amounts would exceed the amount requested"),
     (("approved",), "recommended", "approval-above-recommendation", "approved would exceed recommended"),
@@ -66,7 +66,7 @@ def check_balances(balances: Mapping[str, Decimal]) -> None:
     for stage in STAGES:
         if balances.get(stage, Decimal(0)) < 0:
             raise InvariantViolation("negative-balance", f"{stage} balance would go below zero", stage, -balances[stage])
-    for lower, upper, slug, message in _LIMITS:
+    for lower, upper, slug, message in LIMITS:
         used = sum((balances.get(s, Decimal(0)) for s in lower), Decimal(0))
         if used > balances.get(upper, Decimal(0)):
             shortfall = used - balances.get(upper, Decimal(0))

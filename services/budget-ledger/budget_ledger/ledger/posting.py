@@ -1,10 +1,14 @@
-"""Post entries: append-only rows plus per-stage balances, checked and locked in one transaction.
+"""Post entries: append-only rows plus per-stage balances, checked in the same transaction.
 
-Concurrency: every appropriation touched is locked with ``SELECT … FOR UPDATE`` ordered by id,
-so two transactions posting to overlapping appropriations always lock in the same order and
-cannot deadlock; the balance read under the lock is the latest committed one, so concurrent
-postings cannot overdraw. On SQLite, ``BEGIN IMMEDIATE`` serializes writers anyway. The table's
-CHECK constraints repeat the invariants as a last line of defence.
+Concurrency: each balance moves by one conditional ``UPDATE … SET x = x + d WHERE id = … AND
+<every invariant holds on the new values>``. The UPDATE takes the row lock and re-reads the
+latest committed row, so concurrent postings cannot overdraw; a posting touching several
+appropriations updates them in id order, so two transactions always lock in the same order and
+cannot deadlock. The entries are inserted *before* the balances move, and the API path moves the
+balances last of all (just before commit), so a hot appropriation's row lock is held for one
+statement and the commit, not for the whole transaction. On SQLite, ``BEGIN IMMEDIATE``
+serializes writers anyway. The table's CHECK constraints repeat the invariants as a last line of
+defence.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from budget_ledger.db.tables import appropriations, ledger_entries
-from budget_ledger.domain.stages import STAGES, InvariantViolation, check_balances
+from budget_ledger.domain.stages import LIMITS, STAGES, InvariantViolation, check_balances
 from dgplan_shared.db.types import utcnow
 
 
@@ -85,13 +89,6 @@ class PostedEntry:
         }
 
 
-@dataclass
-class LockedAppropriation:
-    id: int
-    key: AppropriationKey
-    balances: dict[str, Decimal] = field(default_factory=dict)
-
-
 def _key_filter(keys: Sequence[AppropriationKey]):  # type: ignore[no-untyped-def]
     c = appropriations.c
     return or_(
@@ -108,27 +105,21 @@ def _key_filter(keys: Sequence[AppropriationKey]):  # type: ignore[no-untyped-de
     )
 
 
-async def _select_locked(session: AsyncSession, keys: Sequence[AppropriationKey]) -> dict[AppropriationKey, LockedAppropriation]:
+async def _ids(session: AsyncSession, keys: Sequence[AppropriationKey]) -> dict[AppropriationKey, int]:
     c = appropriations.c
-    rows = (
-        await session.execute(
-            select(appropriations).where(_key_filter(keys)).order_by(c.id).with_for_update()
-        )
-    ).mappings()
-    out: dict[AppropriationKey, LockedAppropriation] = {}
-    for row in rows:
-        key = AppropriationKey(row["plan_id"], row["strategy_id"], row["project_id"], row["fiscal_year"], row["expense_category"])
-        out[key] = LockedAppropriation(row["id"], key, {s: row[s] for s in STAGES})
-    return out
+    rows = await session.execute(
+        select(c.id, c.plan_id, c.strategy_id, c.project_id, c.fiscal_year, c.expense_category).where(_key_filter(keys))
+    )
+    return {AppropriationKey(r[1], r[2], r[3], r[4], r[5]): r[0] for r in rows}
 
 
-async def lock_appropriations(
+async def appropriation_ids(
     session: AsyncSession, keys: Sequence[AppropriationKey], agencies: dict[AppropriationKey, str | None] | None = None
-) -> dict[AppropriationKey, LockedAppropriation]:
-    """Create missing appropriations, then lock all of them in id order."""
+) -> dict[AppropriationKey, int]:
+    """Ids of the appropriations, creating missing ones (no locks taken on existing rows)."""
     keys = sorted(set(keys))
-    locked = await _select_locked(session, keys)
-    missing = [k for k in keys if k not in locked]
+    found = await _ids(session, keys)
+    missing = [k for k in keys if k not in found]
     if missing:
         dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         now = utcnow()
@@ -137,63 +128,100 @@ async def lock_appropriations(
             .values([{**k.as_dict(), "agency": (agencies or {}).get(k), "updated_at": now} for k in missing])
             .on_conflict_do_nothing()
         )
-        locked = await _select_locked(session, keys)
-    return locked
+        found = await _ids(session, keys)
+    return found
 
 
-async def post(session: AsyncSession, postings: Sequence[Posting], posted_by: str) -> list[PostedEntry]:
-    """Append the entries and move the balances, or raise InvariantViolation and change nothing.
+def _invariants_hold(new: dict[str, object]):  # type: ignore[no-untyped-def]
+    """The SQL form of ``check_balances`` on the balances after the update."""
+    conditions = [new[s] >= 0 for s in STAGES]
+    for lower, upper, _slug, _message in LIMITS:
+        total = new[lower[0]]
+        for s in lower[1:]:
+            total = total + new[s]
+        conditions.append(total <= new[upper])
+    return and_(*conditions)
 
-    The caller owns the transaction (a unit of work) and rolls it back on any exception.
+
+async def _explain_refusal(session: AsyncSession, key: AppropriationKey, appropriation_id: int, deltas: dict[str, Decimal]) -> InvariantViolation:
+    row = (await session.execute(select(appropriations).where(appropriations.c.id == appropriation_id))).mappings().one()
+    after = {s: row[s] + deltas.get(s, Decimal(0)) for s in STAGES}
+    try:
+        check_balances(after)
+        violation = InvariantViolation("concurrent-change", "the balance changed while posting", "", Decimal(0))
+    except InvariantViolation as exc:
+        violation = exc
+    violation.key = key  # type: ignore[attr-defined]
+    return violation
+
+
+@dataclass
+class BalanceMoves:
+    """Balance changes still to apply; ``apply`` must run before the transaction commits."""
+
+    moves: list[tuple[int, AppropriationKey, dict[str, Decimal], int]]
+
+    async def apply(self, session: AsyncSession) -> None:
+        now = utcnow()
+        c = appropriations.c
+        for appropriation_id, key, deltas, count in sorted(self.moves, key=lambda m: m[0]):  # id order: no deadlock
+            new = {s: (c[s] + deltas[s] if s in deltas else c[s]) for s in STAGES}
+            result = await session.execute(
+                update(appropriations)
+                .where(c.id == appropriation_id, _invariants_hold(new))
+                .values(**{s: c[s] + d for s, d in deltas.items()}, entry_count=c.entry_count + count, updated_at=now)
+            )
+            if result.rowcount != 1:
+                raise await _explain_refusal(session, key, appropriation_id, deltas)
+
+
+async def post(
+    session: AsyncSession, postings: Sequence[Posting], posted_by: str, *, defer_balances: bool = False
+) -> tuple[list[PostedEntry], BalanceMoves] | list[PostedEntry]:
+    """Append the entries and move the balances, or raise InvariantViolation.
+
+    With ``defer_balances`` the balances are not moved yet: the caller gets ``(entries, moves)``
+    and must ``await moves.apply(session)`` as the last statement before commit. The caller owns
+    the transaction (a unit of work) and rolls it back on any exception.
     """
-    if not postings:
-        return []
-    agencies = {p.key: p.agency for p in postings}
-    locked = await lock_appropriations(session, [p.key for p in postings], agencies)
-    deltas: dict[AppropriationKey, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for p in postings:
         if p.stage not in STAGES:
             raise ValueError(f"unknown stage {p.stage}")
+    postings = [p for p in postings if p.amount != 0]
+    if not postings:
+        return ([], BalanceMoves([])) if defer_balances else []
+    ids = await appropriation_ids(session, [p.key for p in postings], {p.key: p.agency for p in postings})
+    deltas: dict[AppropriationKey, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    counts: dict[AppropriationKey, int] = defaultdict(int)
+    for p in postings:
         deltas[p.key][p.stage] += p.amount
+        counts[p.key] += 1
     now = utcnow()
-    for key, stage_deltas in deltas.items():
-        row = locked[key]
-        after = dict(row.balances)
-        for stage, delta in stage_deltas.items():
-            after[stage] = after.get(stage, Decimal(0)) + delta
-        try:
-            check_balances(after)
-        except InvariantViolation as violation:
-            violation.key = key  # type: ignore[attr-defined]
-            raise
-        changed = {s: after[s] for s in stage_deltas}
-        counts = sum(1 for p in postings if p.key == key)
-        await session.execute(
-            update(appropriations)
-            .where(appropriations.c.id == row.id)
-            .values(**changed, entry_count=appropriations.c.entry_count + counts, updated_at=now)
-        )
-        row.balances = after
-    entries = [PostedEntry(str(uuid.uuid4()), None, p, posted_by, now) for p in postings if p.amount != 0]
-    if entries:
-        await session.execute(
-            insert(ledger_entries),
-            [
-                {
-                    "entry_id": e.entry_id,
-                    "appropriation_id": locked[e.posting.key].id,
-                    "stage": e.posting.stage,
-                    "amount": e.posting.amount,
-                    **e.posting.key.as_dict(),
-                    "agency": e.posting.agency,
-                    "round_id": e.posting.round_id,
-                    "request_id": e.posting.request_id,
-                    "reference": e.posting.reference,
-                    "note": e.posting.note,
-                    "posted_by": posted_by,
-                    "posted_at": now,
-                }
-                for e in entries
-            ],
-        )
+    entries = [PostedEntry(str(uuid.uuid4()), None, p, posted_by, now) for p in postings]
+    await session.execute(
+        insert(ledger_entries),
+        [
+            {
+                "entry_id": e.entry_id,
+                "appropriation_id": ids[e.posting.key],
+                "stage": e.posting.stage,
+                "amount": e.posting.amount,
+                **e.posting.key.as_dict(),
+                "agency": e.posting.agency,
+                "round_id": e.posting.round_id,
+                "request_id": e.posting.request_id,
+                "reference": e.posting.reference,
+                "note": e.posting.note,
+                "posted_by": posted_by,
+                "posted_at": now,
+            }
+            for e in entries
+        ],
+    )
+    moves = BalanceMoves(
+        [(ids[k], k, {s: d for s, d in v.items() if d}, counts[k]) for k, v in deltas.items()]
+    )
+    if defer_balances:
+        return entries, moves
+    await moves.apply(session)
     return entries

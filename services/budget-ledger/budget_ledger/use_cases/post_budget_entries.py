@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,13 +12,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from budget_ledger.db.tables import projects
-from budget_ledger.domain.money import money_str
 from budget_ledger.domain.stages import InvariantViolation
 from budget_ledger.events.payloads import publish_stage_events
+from budget_ledger.ledger.problems import violation_problem
 from budget_ledger.ledger.posting import AppropriationKey, Posting, post
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.identity import SECRETARIAT, SERVICE, Principal, forbidden
-from dgplan_shared.problems import ProblemError, invalid
+from dgplan_shared.problems import invalid
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The entries written, and ``finish``: moving the balances, which the caller awaits as the
+    last step before commit so a hot appropriation's row lock is held as briefly as possible."""
+
+    entries: list[dict[str, Any]]
+    finish: Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,7 @@ def _authorize(principal: Principal, stage: str, lead_agency: str | None, field:
 
 async def post_budget_entries(
     uow: UnitOfWork, commands: list[EntryCommand], principal: Principal, *, field_prefix: str = ""
-) -> list[dict[str, Any]]:
+) -> Posted:
     session = uow.session
     known = await _projects(session, {c.project_id for c in commands})
     postings = []
@@ -66,17 +76,13 @@ async def post_budget_entries(
                 note=c.note,
             )
         )
-    try:
-        entries = await post(session, postings, principal.subject)
-    except InvariantViolation as v:
-        key = getattr(v, "key", None)
-        raise ProblemError(
-            422,
-            v.slug,
-            "Request is not valid",
-            f"{v.message} by {money_str(v.shortfall)} baht",
-            appropriation=key.as_dict() if key else None,
-            errors=[{"field": "amount", "message": v.message}],
-        ) from None
+    entries, moves = await post(session, postings, principal.subject, defer_balances=True)
     await publish_stage_events(uow, entries)
-    return [e.to_json() for e in entries]
+
+    async def finish() -> None:
+        try:
+            await moves.apply(session)
+        except InvariantViolation as v:
+            raise violation_problem(v) from None
+
+    return Posted([e.to_json() for e in entries], finish)
