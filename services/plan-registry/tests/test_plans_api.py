@@ -113,3 +113,18 @@ async def test_list_filters_by_fiscal_year_and_text_and_paginates(client, secret
     assert codes((await client.get("/api/v1/plans")).json()) == ["DGDP-2563-2565"]
     bad = await client.get("/api/v1/plans", params={"cursor": "garbage!"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_plans_sort_by_start_year_descending_across_pages(client, secretariat, idem, seeded):
+    for code, start in (("P-2570", 2570), ("P-2566", 2566)):
+        await client.post("/api/v1/plans", json={**NEW_PLAN, "code": code, "start_fy": start, "end_fy": start + 4}, headers=secretariat | idem())
+    seen, cursor = [], None
+    while True:
+        params = {"sort": "-start_fy", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/api/v1/plans", params=params, headers=secretariat)).json()
+        seen += [(p["start_fy"], p["code"]) for p in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [(2570, "P-2570"), (2566, "P-2566"), (2563, "DGDP-2563-2565")]
+    assert (await client.get("/api/v1/plans", params={"sort": "title"})).status_code == 422

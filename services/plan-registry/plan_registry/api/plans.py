@@ -43,10 +43,14 @@ async def create_plan(body: PlanCreate, request: Request, principal: Caller, ide
 @router.get("", responses=ok(Page[PlanOut]), response_model=None)
 async def list_plans(
     request: Request, principal: Viewer, fiscal_year: FiscalYearQuery = None, status: str | None = None,
-    q: str | None = None, limit: Limit = 50, cursor: str | None = None,
+    q: str | None = None, sort: str = "code", limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
+    """Filters: fiscal year within the plan's period, status of the latest version, text in code or
+    title; ``sort`` by ``code`` or ``start_fy`` (``-`` for descending)."""
     async with runtime_of(request).uow() as uow:
-        return await reading.list_plans(uow, principal, fiscal_year=fiscal_year, status=status, q=q, limit=limit, cursor=cursor)
+        return await reading.list_plans(
+            uow, principal, fiscal_year=fiscal_year, status=status, q=q, limit=limit, cursor=cursor, sort=sort
+        )
 
 
 @router.post("/import", status_code=201, responses=ok(ImportOut, 201))

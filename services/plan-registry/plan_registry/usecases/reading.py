@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.identity import Principal
@@ -65,7 +65,7 @@ async def diff(uow: UnitOfWork, principal: Principal | None, plan_id: str, from_
 
 async def list_plans(
     uow: UnitOfWork, principal: Principal | None, *, fiscal_year: int | None, status: str | None, q: str | None,
-    limit: int, cursor: str | None,
+    limit: int, cursor: str | None, sort: str = "code",
 ) -> dict[str, Any]:
     if limit < 1 or limit > 200:
         raise invalid("limit", "between 1 and 200")
@@ -80,10 +80,22 @@ async def list_plans(
     if q:
         needle = nfc(q).lower()
         query = query.where(or_(*(func.lower(c).contains(needle, autoescape=True) for c in (plans.c.code, plans.c.title_th, plans.c.title_en))))
+    descending = sort.startswith("-")
+    key = {"code": plans.c.code, "start_fy": plans.c.start_fy}.get(sort.lstrip("-"))
+    if key is None:
+        raise invalid("sort", "one of code, -code, start_fy, -start_fy")
     if cursor:
-        code = decode_cursor(cursor)[0]
-        query = query.where(plans.c.code > code)
-    rows = (await uow.session.execute(query.order_by(plans.c.code).limit(limit + 1))).all()
+        raw_key, code, _ = decode_cursor(cursor)
+        try:
+            value = int(raw_key) if key is plans.c.start_fy else raw_key
+        except ValueError as exc:
+            raise invalid("cursor", "not a cursor this API returned") from exc
+        beyond = key < value if descending else key > value
+        query = query.where(or_(beyond, and_(key == value, plans.c.code > code)))
+    ordering = (key.desc() if descending else key.asc(), plans.c.code)
+    rows = (await uow.session.execute(query.order_by(*ordering).limit(limit + 1))).all()
     items = [{**store.plan_dict(r), "latest_version_status": r.latest_status} for r in rows[:limit]]
     more = len(rows) > limit
-    return {"items": items, "next_cursor": encode_cursor([items[-1]["code"], "", ""]) if more else None}
+    last = items[-1] if items else None
+    cursor_key = str(last["start_fy"] if key is plans.c.start_fy else last["code"]) if last else ""
+    return {"items": items, "next_cursor": encode_cursor([cursor_key, last["code"], ""]) if more and last else None}
