@@ -94,6 +94,8 @@ class Topology:
     internal_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     services: dict[str, ServiceProcessSet] = field(default_factory=dict)
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
+    # Extra environment for every process (e.g. settings a fault test tunes); applied last.
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).resolve()
@@ -123,6 +125,20 @@ class Topology:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.services[service].port}"
 
+    @property
+    def demo_clients_file(self) -> Path:
+        """Where the gateway's ``setup`` keeps the demo clients' secrets (inside this topology)."""
+        return self.base_dir / "demo-clients.txt"
+
+    def demo_client_secrets(self) -> dict[str, str]:
+        """client_id -> plain secret of the demo clients created by ``prepare``."""
+        secrets_by_client = {}
+        for line in self.demo_clients_file.read_text().splitlines():
+            client_id, _, secret = line.partition(" ")
+            if client_id and secret and not client_id.startswith("#"):
+                secrets_by_client[client_id] = secret.strip()
+        return secrets_by_client
+
     def env_for(self, svc: ServiceProcessSet) -> dict[str, str]:
         p = svc.prefix
         env = {
@@ -138,9 +154,11 @@ class Topology:
             "DGPLAN_DATA_DIR": str(self.data_dir),
         }
         if svc.name == "gateway":
+            env.setdefault("GATEWAY_DEMO_CLIENTS_FILE", str(self.demo_clients_file))
             for upstream in ("plan-registry", "budget-ledger", "monitoring"):
                 if upstream in self.services:
                     env[f"GATEWAY_{upstream.upper().replace('-', '_')}_URL"] = self.url(upstream)
+        env.update(self.extra_env)
         return env
 
     async def prepare(self) -> None:
@@ -186,6 +204,16 @@ class Topology:
             time.sleep(0.1)
         if pending:
             raise RuntimeError(f"not healthy within {timeout}s: {sorted(pending)}")
+
+    def ensure_running(self) -> list[str]:
+        """Start every managed process that is not running (after a crash); returns their names."""
+        started = []
+        for managed in self.processes.values():
+            if not managed.alive:
+                managed.restarts += 1
+                managed.start()
+                started.append(managed.name)
+        return started
 
     def stop(self) -> None:
         for managed in reversed(list(self.processes.values())):

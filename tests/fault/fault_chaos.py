@@ -1,0 +1,96 @@
+"""The fault controller: SIGKILLs and restarts processes, the broker, and PostgreSQL at seeded moments.
+
+Every managed process, the broker and PostgreSQL are each hit at least once (in a seeded order);
+after that, seeded random processes (and the broker) are hit until the workload is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+
+from dgplan_shared.testing.infra import KafkaBroker, PostgresCluster
+from dgplan_shared.topology import Topology
+
+BROKER = "kafka-broker"
+POSTGRES = "postgresql"
+
+
+@dataclass
+class Fault:
+    at: float  # seconds since the controller started
+    target: str
+    downtime: float
+
+
+@dataclass
+class FaultController:
+    topology: Topology
+    broker: KafkaBroker
+    postgres: PostgresCluster
+    rng: random.Random
+    gap: tuple[float, float] = (1.0, 3.0)  # pause between two faults, seconds
+    log: list[Fault] = field(default_factory=list)
+
+    def mandatory(self) -> list[str]:
+        targets = sorted(self.topology.processes) + [BROKER, POSTGRES]
+        self.rng.shuffle(targets)
+        return targets
+
+    async def run(self, workload_done: asyncio.Event, abort: asyncio.Event) -> None:
+        """Until every target has been hit once and the workload is done (or ``abort``: the run
+        failed; the fault under way is finished so nothing is left half down)."""
+        started = time.monotonic()
+        pending = self.mandatory()
+        repeatable = sorted(self.topology.processes) + [BROKER]
+        while (pending or not workload_done.is_set()) and not abort.is_set():
+            gap = self.rng.uniform(*self.gap)
+            if pending:
+                await asyncio.sleep(gap)
+            else:
+                try:
+                    await asyncio.wait_for(workload_done.wait(), gap)
+                    break
+                except asyncio.TimeoutError:
+                    pass
+            if abort.is_set():
+                break
+            # After the first round the broker is hit less often: each restart stalls every
+            # relay and consumer for seconds, which the first round has shown already.
+            target = pending.pop() if pending else self.rng.choice(repeatable)
+            if target == BROKER and not pending and self.rng.random() < 0.7:
+                target = self.rng.choice(repeatable[:-1])
+            downtime = self._downtime(target)
+            self.log.append(Fault(round(time.monotonic() - started, 2), target, downtime))
+            await asyncio.to_thread(self.strike, target, downtime)
+
+    def _downtime(self, target: str) -> float:
+        if target == POSTGRES:
+            return round(self.rng.uniform(2.0, 5.0), 2)
+        if target == BROKER:
+            return round(self.rng.uniform(1.0, 4.0), 2)
+        return round(self.rng.uniform(0.1, 2.0), 2)
+
+    def strike(self, target: str, downtime: float) -> None:
+        if target == POSTGRES:
+            self.postgres.stop("immediate")  # as a crash: no checkpoint, clients cut off
+            time.sleep(downtime)
+            self.postgres.start()
+        elif target == BROKER:
+            self.broker.kill()
+            time.sleep(downtime)
+            self.broker.start()
+        else:
+            managed = self.topology.processes[target]
+            managed.kill()
+            time.sleep(downtime)
+            managed.restarts += 1
+            managed.start()
+
+    def hit(self) -> set[str]:
+        return {f.target for f in self.log}
+
+    def summary(self) -> str:
+        return ", ".join(f"{f.at}s {f.target} ({f.downtime}s down)" for f in self.log)
