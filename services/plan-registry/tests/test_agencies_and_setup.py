@@ -57,3 +57,12 @@ async def test_the_seed_command_is_idempotent(fresh_database_url, settings, caps
             assert await s.scalar(select(func.count()).select_from(plans)) == 1
     finally:
         await runtime.db.dispose()
+
+
+async def test_a_restart_keeps_a_seed_plan_that_has_moved_on(runtime, seeded, client, secretariat, idem):
+    from plan_registry.usecases.seed import load_seed
+
+    await client.post(f"/api/v1/plans/{seeded['id']}/versions", json={}, headers=secretariat | idem())
+    assert await load_seed(runtime) == "kept"
+    versions = (await client.get(f"/api/v1/plans/{seeded['id']}/versions", headers=secretariat)).json()["items"]
+    assert [v["number"] for v in versions] == [1, 2]
