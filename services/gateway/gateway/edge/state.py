@@ -57,8 +57,9 @@ class EdgeState:
         return bodies
 
     async def client_active(self, client_id: str) -> bool:
-        """Whether a built-in client is still active, cached briefly: deactivating a client cuts off
-        its unexpired tokens within the cache time, not only when they expire."""
+        """Whether a built-in client is still usable, cached briefly: deactivating a client cuts off
+        its unexpired tokens within the cache time, not only when they expire. (Clients are never
+        deleted, and the issuer signs only for registered ones: an unknown id is not refused here.)"""
         now = time.monotonic()
         cached = self._clients_active.get(client_id)
         if cached is not None and cached[1] > now:
@@ -67,7 +68,7 @@ class EdgeState:
 
         async with self.runtime.db.session() as session:
             client = await get_client(session, client_id)
-        active = client is not None and client.active
+        active = client is None or client.active
         if len(self._clients_active) > 10_000:
             self._clients_active.clear()
         self._clients_active[client_id] = (active, now + self.settings.membership_cache_seconds)
