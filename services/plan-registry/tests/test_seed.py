@@ -87,3 +87,14 @@ def test_the_packaged_seed_is_what_the_builder_makes():
     spec.loader.exec_module(module)
     packaged = json.loads(resources.files("plan_registry.seed").joinpath("plan-2563-2565.json").read_text(encoding="utf-8"))
     assert module.build() == packaged
+
+
+async def test_the_seed_is_announced_as_the_cabinet_approved_version(client, seeded, db):
+    """Other services learn the seed as approved (monitoring makes an approved plan's scorecard public)."""
+    from registry_test_helpers import outbox_events, validate_event
+
+    approved = await outbox_events(db, "dgplan.plan-registry.plan.version-approved.v1")
+    assert [e["data"]["version_id"] for e in approved] == [seeded["approved_version_id"]]
+    validate_event(approved[0])
+    published = await outbox_events(db, "dgplan.plan-registry.plan.structure-published.v1")
+    assert published[-1]["data"]["version_id"] == seeded["approved_version_id"]

@@ -16,8 +16,8 @@ from plan_registry import store
 from plan_registry.db.tables import agencies, node_roles, nodes, observations, plan_versions, plans
 from plan_registry.domain.canonical import canonical_bytes
 from plan_registry.domain.hierarchy import NODE_TYPES, check_period
-from plan_registry.events import PLAN_DRAFTED, STRUCTURE_PUBLISHED, VERSION_CREATED
-from plan_registry.events.payloads import plan_drafted, structure_published, version_created
+from plan_registry.events import PLAN_DRAFTED, STRUCTURE_PUBLISHED, VERSION_APPROVED, VERSION_CREATED
+from plan_registry.events.payloads import plan_drafted, structure_published, version_approved, version_created
 from plan_registry.usecases.node_events import project_event_data
 from plan_registry.events import PROJECT_REGISTERED
 from plan_registry.usecases.node_rules import Shape, check_node
@@ -210,7 +210,13 @@ async def _announce(uow: UnitOfWork, plan: dict[str, Any]) -> None:
     session = uow.session
     await uow.publish(PLAN_DRAFTED, plan["id"], plan_drafted(plan))
     for row in await store.list_versions(session, plan["id"]):
-        await uow.publish(VERSION_CREATED, plan["id"], version_created(store.version_dict(row)))
+        version = store.version_dict(row)
+        await uow.publish(VERSION_CREATED, plan["id"], version_created(version))
+        if version["id"] == plan["approved_version_id"]:
+            # An imported plan may come already approved (the seed was approved by the Cabinet on
+            # 30 March B.E. 2564): say so, as a governance approval would, so that what depends on
+            # approval (public scorecards) treats it the same way.
+            await uow.publish(VERSION_APPROVED, plan["id"], version_approved(version))
     effective = plan["approved_version_id"] or plan["latest_version_id"]
     content = await store.load_nodes(session, effective)
     await uow.publish(STRUCTURE_PUBLISHED, plan["id"], structure_published(plan, effective, content))
