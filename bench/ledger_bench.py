@@ -206,6 +206,25 @@ def identity(roles: set[str], agency: str | None = None, bodies: set[str] = froz
 # --- load -------------------------------------------------------------------------------------------
 
 
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of the API server process and its worker children (Linux /proc).
+
+    On a shared, busy machine wall-clock throughput says more about the neighbours than about the
+    code; CPU per posting does not (it excludes PostgreSQL's own CPU).
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == root_pid or ppid == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 async def run_load(base: str, make_request, total: int, connections: int):  # type: ignore[no-untyped-def]
     """``total`` requests over ``connections`` workers; returns (wall seconds, latencies ms, status counts).
 
@@ -238,7 +257,7 @@ def posting(project: str, category: str) -> dict:
     return {"project_id": project, "fiscal_year": 2565, "expense_category": category, "stage": "committed", "amount": "0.01"}
 
 
-async def measure(base: str, seeded: dict, postings: int, status_calls: int) -> list[dict]:
+async def measure(base: str, seeded: dict, postings: int, status_calls: int, server_pid: int) -> list[dict]:
     agency = {"x-dgplan-identity": identity({"agency"}, agency="MOF")}
     member = {"x-dgplan-identity": identity({"body_member"}, bodies={"operations-budget-subcommittee"})}
     projects = seeded["projects"]
@@ -262,9 +281,13 @@ async def measure(base: str, seeded: dict, postings: int, status_calls: int) -> 
 
     await run_load(base, single(True, "warm"), 300, CONNECTIONS)
     for label, spread in (("spread over 200 appropriations", True), ("one hot appropriation", False)):
+        cpu = cpu_seconds(server_pid)
         wall, lat, statuses = await run_load(base, single(spread, f"s{spread}"), postings, CONNECTIONS)
+        cpu = cpu_seconds(server_pid) - cpu
         ok = statuses.get(201, 0)
         rows += [
+            {"metric": f"API CPU per single posting, {label}", "value": round(cpu / max(ok, 1) * 1000, 2), "unit": "ms",
+             "target": "", "meets": None},
             {"metric": f"single postings/s, {label}", "value": round(ok / wall, 1), "unit": "post/s", "target": ">= 1000",
              "meets": ok / wall >= 1000, "statuses": statuses},
             {"metric": f"single posting p50, {label}", "value": round(percentile(lat, 50), 2), "unit": "ms", "target": "", "meets": None},
@@ -273,9 +296,13 @@ async def measure(base: str, seeded: dict, postings: int, status_calls: int) -> 
         ]
     for label, spread in (("spread over 200 appropriations", True), ("one hot appropriation", False)):
         requests = max(postings // BATCH_SIZE, 20)
+        cpu = cpu_seconds(server_pid)
         wall, lat, statuses = await run_load(base, batch(spread, f"b{spread}"), requests, 8)
+        cpu = cpu_seconds(server_pid) - cpu
         ok = statuses.get(201, 0) * BATCH_SIZE
         rows += [
+            {"metric": f"API CPU per batched posting, {label}", "value": round(cpu / max(ok, 1) * 1000, 3), "unit": "ms",
+             "target": "", "meets": None},
             {"metric": f"batched postings/s ({BATCH_SIZE}/request, 8 conn), {label}", "value": round(ok / wall, 1),
              "unit": "post/s", "target": ">= 1000", "meets": ok / wall >= 1000, "statuses": statuses},
             {"metric": f"batch request p99 ({BATCH_SIZE} entries), {label}", "value": round(percentile(lat, 99), 2),
@@ -319,13 +346,15 @@ def main() -> None:
         seeded = asyncio.run(seed(url))
         port = free_port()
         process = start_api(url, port, args.workers)
-        rows = asyncio.run(measure(f"http://127.0.0.1:{port}", seeded, args.postings, args.status_calls))
+        rows = asyncio.run(measure(f"http://127.0.0.1:{port}", seeded, args.postings, args.status_calls, process.pid))
     finally:
         if process is not None:
             process.terminate()
             process.wait(10)
         asyncio.run(drop_database(server_url, url))
     rows.insert(0, {"metric": "API server processes (uvicorn workers)", "value": args.workers, "unit": "", "target": "", "meets": None})
+    rows.insert(1, {"metric": "machine load average (1 min) at the end", "value": round(os.getloadavg()[0], 2), "unit": "",
+                    "target": "", "meets": None})
     print(table(rows))
     for row in rows:
         if "statuses" in row:

@@ -17,7 +17,7 @@ from budget_ledger.use_cases.reconciliation import reconcile
 from dgplan_shared.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import Runtime
-from budget_ledger.api.deps import caller, maybe_caller, refuse_nul, runtime_of
+from budget_ledger.api.deps import caller, refuse_nul, runtime_of
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 Caller = Annotated[Principal, Depends(caller)]

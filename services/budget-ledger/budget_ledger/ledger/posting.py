@@ -16,11 +16,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import BigInteger, Integer, and_, column, insert, or_, select, update, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -162,6 +162,9 @@ class BalanceMoves:
     moves: list[tuple[int, AppropriationKey, dict[str, Decimal], int]]
 
     async def apply(self, session: AsyncSession) -> None:
+        if len(self.moves) > 1 and session.bind.dialect.name == "postgresql":
+            await self._apply_together(session)
+            return
         now = utcnow()
         c = appropriations.c
         for appropriation_id, key, deltas, count in sorted(self.moves, key=lambda m: m[0]):  # id order: no deadlock
@@ -172,6 +175,36 @@ class BalanceMoves:
                 .values(**{s: c[s] + d for s, d in deltas.items()}, entry_count=c.entry_count + count, updated_at=now)
             )
             if result.rowcount != 1:
+                raise await _explain_refusal(session, key, appropriation_id, deltas)
+
+    async def _apply_together(self, session: AsyncSession) -> None:
+        """Many appropriations in two statements, whatever their number: lock them in id order
+        (FOR NO KEY UPDATE, which does not wait for other transactions' entry inserts), then one
+        UPDATE … FROM (VALUES …) that moves every balance whose invariants still hold."""
+        c = appropriations.c
+        ordered = sorted(self.moves, key=lambda m: m[0])
+        await session.execute(
+            select(c.id).where(c.id.in_([m[0] for m in ordered])).order_by(c.id).with_for_update(key_share=True)
+        )
+        moves = values(
+            column("id", BigInteger),
+            *(column(f"d_{s}", BigInteger) for s in STAGES),
+            column("n", Integer),
+            name="moves",
+        ).data([(m[0], *(int(m[2].get(s, 0) * 100) for s in STAGES), m[3]) for m in ordered])
+        new = {s: c[s] + moves.c[f"d_{s}"] for s in STAGES}
+        updated = set(
+            (
+                await session.execute(
+                    update(appropriations)
+                    .where(c.id == moves.c.id, _invariants_hold(new))
+                    .values(**new, entry_count=c.entry_count + moves.c.n, updated_at=utcnow())
+                    .returning(c.id)
+                )
+            ).scalars()
+        )
+        for appropriation_id, key, deltas, _count in ordered:
+            if appropriation_id not in updated:
                 raise await _explain_refusal(session, key, appropriation_id, deltas)
 
 
