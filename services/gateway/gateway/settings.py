@@ -33,7 +33,8 @@ class Settings(ServiceSettings):
             "HTTP client used to reach the services, chosen by measurement (bench/gateway_bench.py, 32 "
             "connections): `lean` (pooled keep-alive connections parsed by httptools) costs the gateway about "
             "150-180 us of CPU per proxied request, aiohttp about 250-270 us, httpx several milliseconds "
-            "(its pool degrades under concurrency). aiohttp stays available as a fallback."
+            "(its pool degrades under concurrency). The lean client speaks plain HTTP: with an https:// service URL "
+            "the gateway uses aiohttp."
         ),
     )
     upstream_connect_timeout_seconds: float = Field(

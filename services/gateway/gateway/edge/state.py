@@ -107,8 +107,11 @@ def build_state(runtime: Runtime) -> EdgeState:
             upstreams[name] = AsgiUpstream(name, apps[name], settings.upstream_timeout_seconds)
             continue
         if client is None:
+            kind = settings.upstream_client
+            if kind == "lean" and any(url.startswith("https://") for url in urls.values()):
+                kind = "aiohttp"  # the lean client speaks plain HTTP only (TLS between services: aiohttp)
             client = build_client(
-                settings.upstream_client,
+                kind,
                 settings.upstream_pool_size,
                 settings.upstream_connect_timeout_seconds,
                 settings.upstream_timeout_seconds,

@@ -33,3 +33,16 @@ def test_the_circuit_opens_then_half_opens():
     assert not circuit.allows()  # ... and only one
     circuit.succeeded()
     assert circuit.allows() and not circuit.is_open
+
+
+async def test_https_services_are_reached_with_a_tls_capable_client(runtime):
+    from gateway.edge.state import build_state
+    from gateway.edge.upstream_clients import AiohttpClient
+
+    runtime.settings = runtime.settings.model_copy(update={"monitoring_url": "https://monitoring.internal"})
+    state = build_state(runtime)
+    try:
+        assert isinstance(state.client, AiohttpClient)
+        assert state.upstreams["monitoring"].base_url == "https://monitoring.internal"
+    finally:
+        await state.close()
