@@ -112,7 +112,9 @@ async def test_registry_events_reach_another_consumer_and_governance_decisions_c
             assert (await client.get(f"/api/v1/plans/{plan['id']}")).json()["approved_version_id"] == v2["id"]
 
             async def approval_arrived() -> bool:
-                return [e.data["version_id"] for e in of("plan.version-approved")] == [v2["id"]]
+                # First the seed's own approval (it was imported approved), then the governance one.
+                approvals = [e.data["version_id"] for e in of("plan.version-approved")]
+                return len(approvals) == 2 and approvals[1] == v2["id"] and approvals[0] != v2["id"]
 
             await _wait(approval_arrived, 60, "plan.version-approved at the other consumer")
     finally:
