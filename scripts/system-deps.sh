@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: PostgreSQL server binaries, Java 17 and Maven (for Kafka), kubectl
-# is optional (its absence is reported by the tests that need it). Installs only what is missing.
+# Debian packages the tests need: PostgreSQL server binaries, Java 17 and Maven (for Kafka), jq.
+# Installs only what is missing.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v runuser >/dev/null || missing+=(util-linux)
+command -v jq >/dev/null || missing+=(jq)  # deploy/k8s/run-once.sh and its test
+# kubectl (with kustomize v5) comes with the build machines' image; Debian's kubernetes-client is too old
+# to render the overlays, so a machine without kubectl fails the deployment tests (they never skip in CI).
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
