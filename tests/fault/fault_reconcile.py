@@ -65,8 +65,10 @@ class Databases:
         return waiting
 
 
-async def reconcile(db: Databases, exp: Expectations) -> list[str]:
+async def reconcile(db: Databases, exp: Expectations, counts: dict[str, int] | None = None) -> list[str]:
+    """``counts`` (if given) receives how much was compared, for the run's report."""
     problems: list[str] = []
+    counts = {} if counts is None else counts
 
     def check(ok: bool, message: str) -> None:
         if not ok:
@@ -196,5 +198,8 @@ async def reconcile(db: Databases, exp: Expectations) -> list[str]:
     for consumer in db.subscriptions:
         inbox = Counter(r["event_id"] for r in await db.rows(consumer, "SELECT event_id FROM inbox"))
         check(all(n == 1 for n in inbox.values()), f"{consumer}: an event in the inbox twice")
+        counts[f"{consumer} inbox"] = len(inbox)
+    counts.update(projects=len(exp.projects), requests=len(requests), ledger_entries=len(entries),
+                  monitoring_budget_entries=len(rm_entries), progress_reports=len(reports), votes=len(exp.votes))
     problems += await db.undrained()
     return problems

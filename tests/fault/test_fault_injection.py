@@ -15,12 +15,14 @@ The short form runs in ``make test``; ``make fault-long`` runs the long one (``D
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import random
 import shutil
 import tempfile
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -118,7 +120,14 @@ async def run_faults(base: Path, seed: int, projects: int, time_bound: float) ->
             while (waiting := await db.undrained()) and time.monotonic() < drain_deadline:
                 await asyncio.sleep(0.5)
             report["drain_s"] = round(time.monotonic() - loaded - report["workload_s"], 1)
-            problems = await reconcile(db, exp)
+            counts: dict[str, int] = {}
+            problems = await reconcile(db, exp, counts)
+            report["compared"] = counts
+            # The reconciliation must bite: an acknowledgement nobody stored is reported.
+            phantom = copy.deepcopy(exp)
+            phantom.postings["phantom"] = {"entry_id": str(uuid.uuid4()), "project_id": "-", "stage": "disbursed",
+                                           "amount": Decimal("1.00")}
+            assert any("phantom" in p for p in await reconcile(db, phantom)), "reconciliation missed a phantom posting"
         finally:
             await db.close()
         verify = (await client.get(SECRETARIAT, "/api/v1/audit/verify")).json()
@@ -143,7 +152,7 @@ async def run_faults(base: Path, seed: int, projects: int, time_bound: float) ->
     finally:
         if not ok:
             print(f"\nfault-injection run failed with seed {seed}; logs kept in {base}")
-            fault_dir.keep = True  # type: ignore[attr-defined]
+            (base / "KEEP").touch()
         topology.stop()
         broker.stop()
         postgres.stop("immediate")
@@ -156,7 +165,7 @@ def fault_dir():  # type: ignore[no-untyped-def]
     base = Path(tempfile.mkdtemp(prefix="dgplan-fault-"))
     base.chmod(0o755)
     yield base
-    if not getattr(fault_dir, "keep", False):
+    if not (base / "KEEP").exists():
         shutil.rmtree(base, ignore_errors=True)
 
 
