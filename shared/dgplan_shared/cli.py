@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,19 @@ from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.logging import configure_logging
 from dgplan_shared.service import Daemon, ServiceDefinition, build_runtime, create_service_app, run_consumer, run_relay
 from dgplan_shared.settings import ServiceSettings
+
+
+_SERVICE_ENV = "DGPLAN_API_SERVICE"
+
+
+def app_for_worker():  # type: ignore[no-untyped-def]
+    """uvicorn's factory in each worker process of ``api --workers N``."""
+    from dgplan_shared.registry import installed_services
+
+    definition = installed_services()[os.environ[_SERVICE_ENV]]
+    settings = definition.settings_type()
+    configure_logging(definition.name, settings.log_level, settings.log_json)
+    return create_service_app(definition, settings)
 
 
 async def _until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> None:
@@ -70,8 +84,14 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     if args.command == "api":
         import uvicorn
 
-        app = create_service_app(definition, settings)
-        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+        if args.workers > 1:
+            # Worker processes import the app themselves: name the service for the factory below.
+            os.environ[_SERVICE_ENV] = definition.name
+            uvicorn.run("dgplan_shared.cli:app_for_worker", factory=True, host=args.host, port=args.port,
+                        workers=args.workers, log_config=None, access_log=False)
+        else:
+            app = create_service_app(definition, settings)
+            uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
         return 0
     if args.command == "relay":
         asyncio.run(_until_signalled(lambda stop: run_relay(definition, settings, stop)))

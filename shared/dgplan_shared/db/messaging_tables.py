@@ -1,10 +1,26 @@
-"""The outbox and inbox tables every service declares in its own metadata (and its own migrations)."""
+"""Each service's metadata, and the outbox and inbox tables every service declares in it (and in
+its own migrations)."""
 
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
 from dgplan_shared.db.types import UtcDateTime
+
+
+# One naming convention for every service, so constraint names are predictable in migrations.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata() -> MetaData:
+    """A service's own metadata (its database), with the shared naming convention."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def outbox_table(metadata: MetaData) -> Table:

@@ -11,25 +11,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-from dgplan_shared.db.messaging_tables import inbox_table, outbox_table
+from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
 from dgplan_shared.db.types import Satang, UtcDateTime
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = service_metadata()
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

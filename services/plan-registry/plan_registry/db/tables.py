@@ -4,20 +4,12 @@ Version content is stored per version: a node row is keyed by (version_id, node_
 node id stays the same across versions, so two versions can be diffed node by node.
 """
 
-from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
 
-from dgplan_shared.db.messaging_tables import inbox_table, outbox_table
+from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
 from dgplan_shared.db.types import Satang, UtcDateTime
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = service_metadata()
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
