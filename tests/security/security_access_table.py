@@ -110,9 +110,10 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/monitoring/evaluation-rules": PUBLIC,
     "GET /api/v1/monitoring/projects": allow(SIGNED_IN),  # agencies get their own projects only
     "GET /api/v1/monitoring/projects/{project_id}/evaluation": allow(SIGNED_IN - {OPDC}, hidden=(OPDC,)),
-    "GET /api/v1/monitoring/plans/{plan_id}/scorecard": allow(SIGNED_IN),
-    "GET /api/v1/monitoring/reports/mid-year": allow(SIGNED_IN),
-    "GET /api/v1/monitoring/reports/year-end": allow(SIGNED_IN),
+    # the seed plan is approved: its scorecard and reports are public
+    "GET /api/v1/monitoring/plans/{plan_id}/scorecard": PUBLIC,
+    "GET /api/v1/monitoring/reports/mid-year": PUBLIC,
+    "GET /api/v1/monitoring/reports/year-end": PUBLIC,
     "GET /api/v1/monitoring/budget-execution": allow(SIGNED_IN),
     # plan registry: the secretariat edits plans; agencies register and change projects they lead
     "POST /api/v1/plans": allow(SEC),
@@ -153,10 +154,15 @@ EXPECTED: dict[str, Rule] = {
     "POST /api/v1/observations/{observation_id}/close": allow(SEC, NESDC),
 }
 
-# Successful answers to OPDC must not carry these MOF ids. Aggregate reports and indicators name
-# projects on purpose (they are the plan's published figures), so MOF's project id may appear
-# there; MOF's request and report ids never may.
-AGGREGATES_NAMING_PROJECTS = {
+# Successful answers to OPDC and to anonymous callers must not carry MOF's private ids (its
+# proposed project, its request, its report).
+#
+# KNOWN DEFECT (reported, not fixed: it needs a product decision in monitoring): the public
+# scorecard and reports of the approved plan list every project monitoring heard of, including
+# MOF's project proposed in an unapproved version, with MOF's reported progress; indicators
+# linked to it name it too. The registry hides that project (404). Remove these entries when
+# monitoring publishes only the approved version's projects; the test then guards the fix.
+KNOWN_PROJECT_LEAKS = {
     "GET /api/v1/monitoring/indicators",
     "GET /api/v1/monitoring/indicators/{indicator_id}",
     "GET /api/v1/monitoring/plans/{plan_id}/scorecard",

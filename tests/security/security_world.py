@@ -138,4 +138,8 @@ def build_world(suite: Any, callers: dict[str, Caller]) -> World:
     instances = secretariat.get("/api/v1/governance/instances")["items"]
     approval = next(i for i in instances if i.get("version_id") == world.draft_version_id)
     world.instance_id, world.stage_body = approval["id"], approval["body"]
+    # A new draft (copying the submitted version, ids kept) so that writes reach the services'
+    # validation and ownership checks instead of stopping at "version frozen".
+    world.draft_version_id = secretariat.create(f"/api/v1/plans/{world.plan_id}/versions", {})["id"]
+    suite.settle()
     return world
