@@ -175,6 +175,16 @@ async def reconcile(db: Databases, exp: Expectations, counts: dict[str, int] | N
     seen = Counter(r["event_id"] for r in await db.rows("monitoring", "SELECT event_id FROM consumed_events"))
     check(all(n == 1 for n in seen.values()), f"monitoring: events applied twice {[k for k, n in seen.items() if n > 1][:5]}")
 
+    # --- the approved version reached the read models once: the ledger's plan and framework, monitoring's plan
+    if exp.plan_instance_id:
+        ledger_plan = await db.rows("budget-ledger", "SELECT version_id FROM plans WHERE plan_id = :p", p=exp.plan_id)
+        check(ledger_plan and ledger_plan[0]["version_id"] == exp.draft_version_id, f"ledger: plan version {ledger_plan}")
+        framework = Counter((e["reference"], e["appropriation_id"]) for e in entries
+                            if e["stage"] == "framework" and e["reference"] == exp.draft_version_id)
+        check(all(n == 1 for n in framework.values()), "ledger: the approved version's framework posted twice")
+        rm_plan = await db.rows("monitoring", "SELECT approved_version_id FROM rm_plans WHERE plan_id = :p", p=exp.plan_id)
+        check(rm_plan and rm_plan[0]["approved_version_id"] == exp.draft_version_id, f"monitoring: plan {rm_plan}")
+
     # --- governance: one instance per round and per submitted version, every vote once
     if exp.package_submitted:
         instances = await db.rows("gateway", "SELECT id, stage, status FROM gov_instances WHERE round_id = :r", r=exp.round_id)

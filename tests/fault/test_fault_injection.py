@@ -161,11 +161,12 @@ async def run_faults(base: Path, seed: int, projects: int, time_bound: float) ->
 @pytest.fixture
 def fault_dir():  # type: ignore[no-untyped-def]
     """Outside pytest's root-only tmp tree: PostgreSQL runs as its own user when the tests run as
-    root and must reach its data directory. Kept (with every process's log) when the test fails."""
+    root and must reach its data directory. Kept (with every process's log) when the test fails,
+    or always with ``DGPLAN_FAULT_KEEP=1``."""
     base = Path(tempfile.mkdtemp(prefix="dgplan-fault-"))
     base.chmod(0o755)
     yield base
-    if not (base / "KEEP").exists():
+    if not (base / "KEEP").exists() and os.environ.get("DGPLAN_FAULT_KEEP") != "1":
         shutil.rmtree(base, ignore_errors=True)
 
 
