@@ -41,7 +41,7 @@ def run(names: list[str]) -> int:
 
 
 def write_doc() -> None:
-    sections, misses = [], []
+    sections, misses, alternatives = [], [], []
     for script, result, what in BENCHMARKS:
         path = RESULTS / f"{result}.json"
         if not path.exists():
@@ -49,8 +49,13 @@ def write_doc() -> None:
             continue
         data = json.loads(path.read_text())
         rows = data["rows"]
-        misses += [f"- {r['metric']}: {r['value']} {r.get('unit', '')} (target {r['target']})"
-                   for r in rows if r.get("meets") is False]
+        for r in rows:
+            if r.get("meets") is not False:
+                continue
+            line = f"- {r['metric']}: {r['value']} {r.get('unit', '')} (target {r['target']})"
+            # "[name]" rows measure alternatives (e.g. HTTP clients) against the one in use, "[name (default)]".
+            alternative = str(r["metric"]).startswith("[") and "(default)" not in str(r["metric"])
+            (alternatives if alternative else misses).append(line)
         m = data["machine"]
         sections.append(
             f"## {what}\n\n`.venv/bin/python bench/{script}.py` — measured {m['at']} at commit {m['commit']} "
@@ -68,6 +73,8 @@ def write_doc() -> None:
         + "\n".join(sections)
         + "\n## Targets missed\n\n"
         + ("\n".join(misses) if misses else "None.")
+        + "\n\n## Alternatives measured and not used (why the default was chosen)\n\n"
+        + ("\n".join(alternatives) if alternatives else "None.")
         + "\n"
     )
 
