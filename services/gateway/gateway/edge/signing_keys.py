@@ -67,8 +67,12 @@ class KeyRing:
         return self._active
 
     async def find(self, kid: str) -> SigningKey | None:
-        if kid not in self._keys and time.monotonic() - self._last_reload > self._RELOAD_PAUSE:
-            async with self._lock:
+        if kid in self._keys:
+            return self._keys[kid]
+        # Wait for a reload under way rather than refusing a valid token: a restarted replica
+        # meets many callers' tokens at once, and all but the first used to get 401.
+        async with self._lock:
+            if kid not in self._keys and time.monotonic() - self._last_reload > self._RELOAD_PAUSE:
                 await self._reload()
         return self._keys.get(kid)
 
@@ -77,9 +81,10 @@ class KeyRing:
         return {"keys": [key.public_jwk for key in self._keys.values()]}
 
     async def _reload(self) -> None:
-        self._last_reload = time.monotonic()
         async with self._db.session() as session:
             rows = (await session.execute(select(signing_keys).order_by(signing_keys.c.created_at))).all()
+        # Stamped only once read: a failed reload (database down) must not refuse tokens for a while.
+        self._last_reload = time.monotonic()
         for row in rows:
             if row.kid not in self._keys:
                 self._keys[row.kid] = _load(row.kid, row.private_pem)
