@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from budget_ledger.api.money_field import Money
 from budget_ledger.domain.screening import Decision
@@ -118,7 +118,7 @@ class PackageIn(Strict):
 
 
 class CloseIn(Strict):
-    publish_results: bool = True
+    publish_results: StrictBool = True
 
 
 def payload(model: BaseModel) -> dict[str, Any]:

@@ -39,8 +39,8 @@ def validate_definition(key: str, document: dict[str, Any]) -> WorkflowDefinitio
 async def add_version(
     runtime: Runtime, principal: Principal, key: str, idem_key: str, document: dict[str, Any]
 ) -> tuple[int, dict[str, Any]]:
+    definition = validate_definition(key, document)  # first: only valid text can be fingerprinted
     print_ = idempotency.fingerprint(f"workflow-version:{key}", document)
-    definition = validate_definition(key, document)
     now = utcnow()
     async with runtime.uow() as uow:
         session = uow.session

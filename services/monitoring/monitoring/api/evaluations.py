@@ -68,12 +68,19 @@ async def get_project_evaluation(
     return result
 
 
+# Documents the `format=csv` answer next to the JSON one.
+CSV_RESPONSES: dict[int | str, dict] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "JSON, or CSV with format=csv"}
+}
+
+
 def csv_response(text: str, filename: str) -> PlainTextResponse:
     return PlainTextResponse(text, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/plans/{plan_id}/scorecard", summary="Plan scorecard for a fiscal year (public once approved)")
+@router.get("/plans/{plan_id}/scorecard", summary="Plan scorecard for a fiscal year (public once approved)",
+            responses=CSV_RESPONSES)
 async def get_scorecard(
     plan_id: str,
     request: Request,

@@ -12,7 +12,7 @@ from dgplan_shared.identity import AGENCY, Principal, optional_principal, requir
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import OVERSIGHT, refuse_nul_characters, rules
-from monitoring.api.evaluations import csv_response, require_plan_reader
+from monitoring.api.evaluations import CSV_RESPONSES, csv_response, require_plan_reader
 from monitoring.db.tables import rm_plans
 from monitoring.domain.fiscal import FiscalQuarter
 from monitoring.usecases.budget_execution import budget_execution
@@ -50,7 +50,8 @@ async def _period_report(request: Request, kind: str, as_of: date, fiscal_year: 
                                                          "by_agency": by_agency["rows"]}}
 
 
-@router.get("/reports/mid-year", summary="Mid-year report: the scorecard as of 31 March (end of Q2)")
+@router.get("/reports/mid-year", summary="Mid-year report: the scorecard as of 31 March (end of Q2)",
+            responses=CSV_RESPONSES)
 async def mid_year(
     request: Request,
     fiscal_year: int = Query(ge=2400, le=2800),
@@ -60,7 +61,8 @@ async def mid_year(
     return await _period_report(request, "mid-year", FiscalQuarter(fiscal_year, 2).end, fiscal_year, plan_id, format)
 
 
-@router.get("/reports/year-end", summary="Year-end report: the scorecard as of 30 September (end of Q4)")
+@router.get("/reports/year-end", summary="Year-end report: the scorecard as of 30 September (end of Q4)",
+            responses=CSV_RESPONSES)
 async def year_end(
     request: Request,
     fiscal_year: int = Query(ge=2400, le=2800),
@@ -70,7 +72,8 @@ async def year_end(
     return await _period_report(request, "year-end", FiscalQuarter(fiscal_year, 4).end, fiscal_year, plan_id, format)
 
 
-@router.get("/budget-execution", summary="Budget execution rate by strategy, agency or fiscal year")
+@router.get("/budget-execution", summary="Budget execution rate by strategy, agency or fiscal year",
+            responses=CSV_RESPONSES)
 async def get_budget_execution(
     request: Request,
     group_by: Literal["strategy", "agency", "fiscal_year"] = "strategy",

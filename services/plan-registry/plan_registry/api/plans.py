@@ -105,7 +105,11 @@ async def export_plan(plan_id: str, request: Request, principal: Caller) -> Resp
         return Response(await export_bytes(uow, plan_id), media_type="application/json")
 
 
-@router.get("/{plan_id}/export/open-data")
+@router.get(
+    "/{plan_id}/export/open-data",
+    responses={200: {"description": "A zipped Frictionless Data Package",
+                     "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}},
+)
 async def export_open_data(plan_id: str, request: Request, principal: Viewer, version_id: str | None = None) -> Response:
     """A Frictionless Data Package: CSV files plus ``datapackage.json``, zipped."""
     async with runtime_of(request).uow() as uow:

@@ -13,21 +13,31 @@ Code = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-
 Year = Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]  # range checked (as BE) by the domain
 
 
-def nul_path(value: Any, path: str = "") -> str | None:
+def nul_path(value: Any, path: str = "", bad: Any = None) -> str | None:
     """Where a NUL character hides in a JSON value (PostgreSQL text cannot store it), if anywhere."""
+    bad = bad or (lambda text: "\x00" in text)
     if isinstance(value, str):
-        return path or "value" if "\x00" in value else None
+        return path or "value" if bad(value) else None
     if isinstance(value, dict):
         for k, v in value.items():
-            found = nul_path(k, f"{path}.{k}".lstrip(".")) or nul_path(v, f"{path}.{k}".lstrip("."))
+            found = nul_path(k, f"{path}.{k}".lstrip("."), bad) or nul_path(v, f"{path}.{k}".lstrip("."), bad)
             if found:
                 return found
     if isinstance(value, list):
         for i, v in enumerate(value):
-            found = nul_path(v, f"{path}[{i}]")
+            found = nul_path(v, f"{path}[{i}]", bad)
             if found:
                 return found
     return None
+
+
+def _not_unicode(text: str) -> bool:
+    """A lone surrogate (JSON allows the escape ``\\ud800``) is not text: it cannot be stored or hashed as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class Strict(BaseModel):
@@ -39,6 +49,9 @@ class Strict(BaseModel):
         where = nul_path(data)
         if where:
             raise ValueError(f"{where} contains a NUL character")
+        where = nul_path(data, bad=_not_unicode)
+        if where:
+            raise ValueError(f"{where} is not valid Unicode text (a lone surrogate)")
         return data
 
 

@@ -33,6 +33,30 @@ def refuse_nul(value: Any, where: str = "body") -> None:
     found = find_nul(value, where)
     if found:
         raise invalid(found, "must not contain NUL characters")
+    found = _find_lone_surrogate(value, where)
+    if found:
+        raise invalid(found, "must be valid Unicode text (a lone surrogate is not)")
+
+
+def _find_lone_surrogate(value: Any, where: str) -> str | None:
+    """JSON may escape a lone surrogate (``\\ud800``); it is not text and cannot be stored or hashed as UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _find_lone_surrogate(key, f"{where}.key") or _find_lone_surrogate(item, f"{where}.{key}")
+            if found:
+                return found
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _find_lone_surrogate(item, f"{where}.{index}")
+            if found:
+                return found
+    return None
 
 
 async def refuse_nul_in_url(request: Request) -> None:
