@@ -44,11 +44,13 @@ def _now_plus(days: int) -> str:
 
 BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
     # gateway: clients and governance
-    ("POST", "/api/v1/admin/clients"): lambda w: {"client_id": _code("client"), "name": "Test client", "roles": ["agency"], "agency": "MOF"},
+    ("POST", "/api/v1/admin/clients"):
+        lambda w: {"client_id": _code("client"), "name": "Test client", "roles": ["agency"], "agency": "MOF"},
     ("PATCH", "/api/v1/admin/clients/{client_id}"): lambda w: {"name": "Renamed test client"},
     ("POST", "/api/v1/admin/clients/{client_id}/secret"): lambda w: None,
     ("POST", "/api/v1/governance/instances/{instance_id}/votes"): lambda w: {"choice": "approve", "reason": "เห็นชอบ"},
-    ("POST", "/api/v1/governance/instances/{instance_id}/decisions"): lambda w: {"decision": "approve", "reason": "เห็นชอบ"},
+    ("POST", "/api/v1/governance/instances/{instance_id}/decisions"):
+        lambda w: {"decision": "approve", "reason": "เห็นชอบ"},
     ("POST", "/api/v1/governance/bodies"): lambda w: {
         "code": _code("body").lower(), "name": _bilingual("body"), "kind": "committee", "rule": {"quorum": {"fraction": "1/2"}},
     },
@@ -68,7 +70,8 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
     },
     ("POST", "/api/v1/screening/rounds/{round_id}/requests"): lambda w: _request_body(w),
     ("POST", "/api/v1/screening/requests/{request_id}/revision"): lambda w: _request_body(w),
-    ("POST", "/api/v1/screening/requests/{request_id}/decisions"): lambda w: {"decision": "recommend-full", "reason": "สอดคล้องกับแผน"},
+    ("POST", "/api/v1/screening/requests/{request_id}/decisions"):
+        lambda w: {"decision": "recommend-full", "reason": "สอดคล้องกับแผน"},
     ("POST", "/api/v1/screening/rounds/{round_id}/package"): lambda w: {},
     ("POST", "/api/v1/screening/rounds/{round_id}/close"): lambda w: {},
     # monitoring
@@ -80,23 +83,31 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
         "code": "IND-KEEP", "name": _bilingual("indicator"), "unit": "percent", "measure_type": "percent",
         "link": {"type": "project", "id": w.projects["MOF"]},
     },
-    ("POST", "/api/v1/monitoring/indicators/{indicator_id}/actuals"): lambda w: {"fiscal_year": 2565, "quarter": 2, "value": "10"},
+    ("POST", "/api/v1/monitoring/indicators/{indicator_id}/actuals"):
+        lambda w: {"fiscal_year": 2565, "quarter": 2, "value": "10"},
     ("POST", "/api/v1/monitoring/progress-reports"): lambda w: {
         "project_id": w.projects["MOF"], "fiscal_year": 2565, "quarter": 2, "percent_complete": "30.00",
     },
     # plan registry
-    ("POST", "/api/v1/plans"): lambda w: {"code": _code("PLAN"), "title": _bilingual("plan"), "start_fy": 2566, "end_fy": 2570},
-    ("POST", "/api/v1/plans/import"): lambda w: {"format": "dgplan.plan.v1", "agencies": [], "plan": {}, "versions": []},
-    ("PATCH", "/api/v1/plans/{plan_id}"): lambda w: {"title": {"th": "แผนพัฒนารัฐบาลดิจิทัลของประเทศไทย พ.ศ. 2563 - 2565",
-                                                           "en": "Digital Government Development Plan of Thailand B.E. 2563-2565 (2020-2022)"}},
+    ("POST", "/api/v1/plans"):
+        lambda w: {"code": _code("PLAN"), "title": _bilingual("plan"), "start_fy": 2566, "end_fy": 2570},
+    ("POST", "/api/v1/plans/import"):
+        lambda w: {"format": "dgplan.plan.v1", "agencies": [], "plan": {}, "versions": []},
+    ("PATCH", "/api/v1/plans/{plan_id}"):
+        lambda w: {"title": {
+            "th": "แผนพัฒนารัฐบาลดิจิทัลของประเทศไทย พ.ศ. 2563 - 2565",
+            "en": "Digital Government Development Plan of Thailand B.E. 2563-2565 (2020-2022)",
+        }},
     ("POST", "/api/v1/plans/{plan_id}/versions"): lambda w: {},
     ("POST", "/api/v1/plans/{plan_id}/versions/{version_id}/submit"): lambda w: None,
     ("POST", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes"): lambda w: {
         "name": _bilingual("node"), "code": _code("N"), "node_type": "project", "parent_id": w.strategy_id,
     },
-    ("PATCH", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"): lambda w: {"name": _bilingual("node renamed")},
+    ("PATCH", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"):
+        lambda w: {"name": _bilingual("node renamed")},
     ("DELETE", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"): lambda w: None,
-    ("POST", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}/roles"): lambda w: {"agency": "MOF", "role": "supporting"},
+    ("POST", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}/roles"):
+        lambda w: {"agency": "MOF", "role": "supporting"},
     ("POST", "/api/v1/projects"): lambda w: {
         "plan_id": w.plan_id, "parent_id": w.strategy_id, "code": _code("MOF"), "name": _bilingual("project"),
         "roles": [{"agency": "MOF", "role": "lead"}],
