@@ -3,7 +3,8 @@
 Retried with the SAME key (the first try may have taken effect): transport errors, timeouts,
 429 and 5xx. Retried with a NEW key: answers that say "not yet" because an event has not reached
 the service yet (a 4xx means the try had no effect, so a fresh key cannot double anything).
-Anything else is a rejection the workload did not expect; it is kept for the report.
+Anything else is a rejection the workload did not expect, and fails the run: among them a 401 for
+a token the gateway issued (restarts must not invalidate tokens), a 404 for something acknowledged.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ class ClientStats:
     retried_same_key: int = 0
     retried_new_key: int = 0
     transport_errors: int = 0
-    reauthenticated: int = 0  # 401s on a token the gateway itself issued (see the report)
     rejections: list[Rejection] = field(default_factory=list)
 
 
@@ -115,12 +115,6 @@ class GatewayClient:
                 self.stats.retried_same_key += 1
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
-                continue
-            if r.status_code == 401:
-                # As any OAuth client does: a rejected token is dropped and a new one fetched.
-                self.stats.reauthenticated += 1
-                self.tokens.pop(client_id, None)
-                await asyncio.sleep(delay)
                 continue
             slug = _slug(r)
             if (r.status_code, slug) in RETRY_SAME_KEY_PROBLEMS:

@@ -48,6 +48,7 @@ class ProjectPlan:
     commit_share: Decimal  # of the approved amount of the request's first category
     disburse_shares: list[Decimal]  # each of what is committed and not yet disbursed
     quarters: list[tuple[int, int, Decimal]]  # (fiscal year, quarter, percent complete)
+    later_quarters: list[tuple[int, int, Decimal]]  # reported only while faults are still due
 
     @property
     def approved(self) -> bool:
@@ -87,7 +88,9 @@ def draw_projects(rng: random.Random, count: int, measure_ids: list[str], run_ta
     plans = []
     for i in range(count):
         amounts = {c: Decimal(rng.randint(5, 400)) * 10_000 for c in rng.sample(CATEGORIES, rng.randint(1, 2))}
-        quarters = sorted(rng.sample([(fy, q) for fy in (2564, 2565) for q in (1, 2, 3, 4)], rng.randint(3, 6)))
+        all_quarters = [(fy, q) for fy in (2564, 2565) for q in (1, 2, 3, 4)]
+        quarters = sorted(rng.sample(all_quarters, rng.randint(3, 6)))
+        later = [fq for fq in all_quarters if fq not in quarters]
         plans.append(ProjectPlan(
             index=i,
             code=f"FX{run_tag}-{i:04d}",
@@ -99,6 +102,7 @@ def draw_projects(rng: random.Random, count: int, measure_ids: list[str], run_ta
             commit_share=Decimal(rng.randint(30, 100)) / 100,
             disburse_shares=[Decimal(rng.randint(10, 90)) / 100 for _ in range(rng.randint(1, 2))],
             quarters=[(fy, q, Decimal(rng.randint(0, 10000)) / 100) for fy, q in quarters],
+            later_quarters=[(fy, q, Decimal(rng.randint(0, 10000)) / 100) for fy, q in later],
         ))
     return plans
 
@@ -119,7 +123,9 @@ class Workload:
     def phase(self, name: str) -> None:
         self.phases.append((name, round(time.monotonic() - self.started, 1)))
 
-    async def run(self) -> Expectations:
+    async def run(self, keep_busy_until: asyncio.Event | None = None, min_ops: int = 0) -> Expectations:
+        """The operations, then further progress reports until ``keep_busy_until`` is set (so that
+        every fault meets load) and at least ``min_ops`` operations were acknowledged."""
         await self._setup()
         projects = draw_projects(self.rng, self.project_count, self.measure_ids, self.run_tag)
         self.planned_ops += sum(p.planned_ops for p in projects)
@@ -141,7 +147,44 @@ class Workload:
 
         await asyncio.gather(self._plan_approval(), *(spending(p) for p in projects if p.approved))
         self.phase("plan approved, money spent")
+        if keep_busy_until is not None:
+            await self._keep_busy(projects, keep_busy_until, min_ops)
+            self.phase("kept busy until every fault was injected")
         return self.exp
+
+    async def _keep_busy(self, projects: list[ProjectPlan], until: asyncio.Event, min_ops: int) -> None:
+        later = [(p, fy, q, pct) for p in projects for fy, q, pct in p.later_quarters]
+        self.rng.shuffle(later)
+
+        async def reporter(lane: int) -> None:
+            for p, fy, quarter, percent in later[lane::4]:
+                if until.is_set() and self.exp.acknowledged >= min_ops:
+                    return
+                self.planned_ops += 1
+                await self._report(p, fy, quarter, percent)
+                await asyncio.sleep(0.5)  # paced: the reports should last while faults are due
+            # Nothing left to write: reads keep every service busy until the last fault.
+            while not until.is_set():
+                await self.client.get(SECRETARIAT, f"/api/v1/screening/rounds/{self.exp.round_id}/status")
+                await self.client.get(SECRETARIAT, "/api/v1/monitoring/progress-reports", limit=20)
+                await asyncio.sleep(0.2)
+
+        await asyncio.gather(*(reporter(lane) for lane in range(4)))
+
+    async def _report(self, p: ProjectPlan, fy: int, quarter: int, percent: Decimal) -> None:
+        project = self.exp.projects.get(p.code)
+        if project is None:
+            return
+        report = await self.client.post(
+            f"report {p.code} {fy}Q{quarter}", AGENCIES[p.lead], "/api/v1/monitoring/progress-reports", {
+                "project_id": project["project_id"], "fiscal_year": fy, "quarter": quarter,
+                "percent_complete": money(percent),
+                "narrative": {"th": f"ความคืบหน้า ไตรมาส {quarter}", "en": f"Progress Q{quarter}"},
+            }, not_yet=UNKNOWN_PROJECT)
+        if report is not None:
+            self.exp.ack()
+            self.exp.reports[report["report_id"]] = {"project_id": project["project_id"], "fiscal_year": fy,
+                                                     "quarter": quarter}
 
     # ------------------------------------------------------------------ setup
 
@@ -207,13 +250,7 @@ class Workload:
                 self.recommended[p.code] = {k: Decimal(v) for k, v in recommended.items()}
 
         for fy, quarter, percent in p.quarters:
-            report = await c.post(f"report {p.code} {fy}Q{quarter}", agency_client, "/api/v1/monitoring/progress-reports", {
-                "project_id": project_id, "fiscal_year": fy, "quarter": quarter, "percent_complete": money(percent),
-                "narrative": {"th": f"ความคืบหน้า ไตรมาส {quarter}", "en": f"Progress Q{quarter}"},
-            }, not_yet=UNKNOWN_PROJECT)
-            if report is not None:
-                exp.ack()
-                exp.reports[report["report_id"]] = {"project_id": project_id, "fiscal_year": fy, "quarter": quarter}
+            await self._report(p, fy, quarter, percent)
 
     async def _commit_and_disburse(self, p: ProjectPlan) -> None:
         """Within the allocation the approval posted: commit a share, disburse shares of that."""
