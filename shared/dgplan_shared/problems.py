@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
@@ -92,6 +94,17 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
 
+def _is_outage(exc: BaseException) -> bool:
+    if isinstance(exc, (OperationalError, InterfaceError, ConnectionError, TimeoutError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OSError) and exc.errno is not None and exc.errno in _CONNECTION_ERRNOS
+
+
+_CONNECTION_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.EPIPE, errno.ETIMEDOUT, errno.EHOSTUNREACH}
+
+
 def _allowed_methods(request: Request) -> list[str]:
     methods: set[str] = set()
     for route in request.app.router.routes:
@@ -128,6 +141,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             # routes (GET list, POST create) must list them all (RFC 9110 §15.5.6).
             headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(problem_body(exc.status_code, slug, title, detail, request.url.path), headers or None)
+
+    async def _outage(request: Request, exc: Exception) -> JSONResponse:
+        if not _is_outage(exc):
+            raise exc  # a real bug: the generic handler below answers 500 and logs it
+        # The database is down or restarting: say so, and that a retry will do, instead of a 500
+        # with a traceback per request. Nothing was committed.
+        log.warning("dependency unavailable", extra={"path": request.url.path, "error": repr(exc)[:300]})
+        return problem_response(
+            problem_body(503, "service-unavailable", "Service unavailable",
+                         "A dependency (the database) is unavailable; retry shortly.", request.url.path),
+            {"Retry-After": "1"},
+        )
+
+    for outage_type in (DBAPIError, OSError):
+        app.add_exception_handler(outage_type, _outage)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -39,3 +39,29 @@ async def test_malformed_json_and_wrong_types_are_422_naming_the_field():
         wrong = await client.get("/things/not-a-number")
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "thing_id"
+
+
+async def test_a_database_outage_is_a_retryable_503_not_a_500():
+    from dgplan_shared.db.engine import Database
+    from dgplan_shared.testing.infra import free_port
+
+    app = _app()
+    # Nothing listens on the port: the database is down.
+    db = Database.from_url(f"postgresql+asyncpg://u:p@127.0.0.1:{free_port()}/x")
+
+    @app.get("/needs-db")
+    async def needs_db() -> dict[str, str]:
+        async with db.session() as session:
+            from sqlalchemy import text
+
+            await session.execute(text("SELECT 1"))
+        return {}
+
+    try:
+        async with asgi_client(app) as client:
+            response = await client.get("/needs-db")
+    finally:
+        await db.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["type"] == "urn:dgplan:problem:service-unavailable"
