@@ -157,3 +157,14 @@ async def test_fy2565_round_to_allocations_then_monitoring_evaluation(gateway):
     foreign_report = await gateway.post("/api/v1/monitoring/progress-reports", OPDC, json={
         "project_id": mof_project, "fiscal_year": 2565, "quarter": 2, "percent_complete": "30"})
     assert foreign_report.status_code in (403, 404)
+
+    # Both projects were proposed in a draft nobody approved yet: the public scorecard and OPDC's
+    # keep to the approved version (as the registry does); oversight sees them, flagged.
+    scorecard_url = f"/api/v1/monitoring/plans/{plan_id}/scorecard"
+    for caller in (None, OPDC):
+        card = await gateway.get(scorecard_url, caller, params={"fiscal_year": 2565})
+        assert card.status_code == 200, card.text
+        assert card.json()["version"] == "approved" and mof_project not in card.text
+    oversight = (await gateway.get(scorecard_url, SECRETARIAT, params={"fiscal_year": 2565})).json()
+    proposed = next(p for p in oversight["projects"] if p["project_id"] == mof_project)
+    assert (proposed["in_approved_version"], proposed["latest_quarter"]) == (False, "FY2565-Q1")

@@ -84,9 +84,10 @@ def structure_published(plan_id: str = PLAN_ID, version_id: str = "v1", start_fy
     })
 
 
-def version_approved(plan_id: str = PLAN_ID, version_id: str = "v1") -> CloudEvent:
+def version_approved(plan_id: str = PLAN_ID, version_id: str = "v1", project_ids: tuple[str, ...] = (),
+                     number: int = 1) -> CloudEvent:
     return event(REGISTRY, "dgplan.plan-registry.plan.version-approved.v1", plan_id,
-                 {"plan_id": plan_id, "version_id": version_id, "number": 1})
+                 {"plan_id": plan_id, "version_id": version_id, "number": number, "project_ids": list(project_ids)})
 
 
 def project(project_id: str, *, code: str | None = None, strategy: str = "S1", lead: str = "MOF",
@@ -115,7 +116,8 @@ def posting(kind: str, entry_id: str, project_id: str, amount: str, *, fiscal_ye
 
 
 def seed_plan_events() -> list[CloudEvent]:
-    events = [plan_drafted(), structure_published(), version_approved()]
+    approved = tuple(code for code, *_ in EXAMPLE_PROJECTS)
+    events = [plan_drafted(), structure_published(), version_approved(project_ids=approved)]
     for code, strategy, lead, target, th, en in EXAMPLE_PROJECTS:
         events.append(project(code, strategy=strategy, lead=lead, target=target, th=th, en=en))
     return events

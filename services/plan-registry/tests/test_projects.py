@@ -49,6 +49,8 @@ async def test_an_agency_registers_a_project_it_leads_and_events_carry_a_full_sn
     assert event["data"]["project_id"] == project["id"] and event["data"]["lead_agency"] == "OAE"
     assert event["data"]["strategy_id"] == nodes["S1"]["id"] and event["data"]["measure_id"] == nodes["S1-M1"]["id"]
     assert event["data"]["work_plan_id"] is None and event["data"]["target_ids"] == [nodes["T1"]["id"]]
+    # the draft it was proposed in, not the approved version: consumers must not publish it yet
+    assert event["data"]["version_id"] == v2["id"] != seeded["approved_version_id"]
 
     for params, expected in (
         ({"agency": "OAE"}, ["S1-P9"]), ({"agency": "MOF", "role": "supporting"}, ["S1-P9"]),

@@ -98,3 +98,8 @@ async def test_the_seed_is_announced_as_the_cabinet_approved_version(client, see
     validate_event(approved[0])
     published = await outbox_events(db, "dgplan.plan-registry.plan.structure-published.v1")
     assert published[-1]["data"]["version_id"] == seeded["approved_version_id"]
+    # the approval names the seed's ten projects, each announced from the approved version
+    registered = await outbox_events(db, "dgplan.plan-registry.project.registered.v1")
+    assert len(registered) == 10
+    assert approved[0]["data"]["project_ids"] == sorted(e["data"]["project_id"] for e in registered)
+    assert {e["data"]["version_id"] for e in registered} == {seeded["approved_version_id"]}

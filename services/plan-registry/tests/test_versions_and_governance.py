@@ -109,7 +109,13 @@ async def test_submit_freezes_and_governance_locks_returns_and_approves(client, 
     plan = (await client.get(f"/api/v1/plans/{plan_id}")).json()
     assert plan["approved_version_id"] == v3["id"]
     approved_events = await outbox_events(db, "dgplan.plan-registry.plan.version-approved.v1")
-    assert approved_events[-1]["data"] == {"plan_id": plan_id, "version_id": v3["id"], "number": 3}
+    validate_event(approved_events[-1])
+    # the approved version's whole project set: what consumers may now show the public
+    v3_projects = sorted(n["id"] for n in (await _nodes(client, plan_id, v3["id"], secretariat)).values()
+                         if n["node_type"] == "project")
+    assert len(v3_projects) == 10
+    assert approved_events[-1]["data"] == {"plan_id": plan_id, "version_id": v3["id"], "number": 3,
+                                           "project_ids": v3_projects}
     structure = (await outbox_events(db, "dgplan.plan-registry.plan.structure-published.v1"))[-1]
     validate_event(structure)
     assert structure["data"]["version_id"] == v3["id"] and structure["data"]["budget_framework"] == "6504690000.00"

@@ -23,6 +23,7 @@ from monitoring.db.queries import project_facts, project_row
 from monitoring.domain import evaluation as evaluation_rules
 from monitoring.domain.evaluation import evaluate_project
 from monitoring.domain.fiscal import fiscal_year_of
+from monitoring.usecases.project_visibility import Version, project_scope
 from monitoring.usecases.scorecard import build_scorecard, default_as_of, plan_row
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["evaluation"], responses=PROBLEM_RESPONSES,
@@ -68,6 +69,11 @@ async def get_project_evaluation(
     return result
 
 
+ScopeQuery = Annotated[Version | None, Query(description=(
+    "Which projects count: 'approved' (the approved version's; the default for the public and agencies) "
+    "or 'latest' (also projects proposed in drafts; the default for oversight roles; an agency then "
+    "adds only its own proposals)"))]
+
 # Documents the `format=csv` answer next to the JSON one.
 CSV_RESPONSES: dict[int | str, dict] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "JSON, or CSV with format=csv"}
@@ -87,12 +93,14 @@ async def get_scorecard(
     fiscal_year: int = Query(ge=2400, le=2800),
     as_of: date | None = Query(default=None, description="Default: today, clipped to the fiscal year"),
     format: str = Query(default="json", pattern="^(json|csv)$"),
+    version: ScopeQuery = None,
 ):  # type: ignore[no-untyped-def]
     principal = optional_principal(request)
     day = checked_as_of(as_of) or default_as_of(fiscal_year, today(request))
     async with get_runtime(request).db.session() as session:
         require_plan_reader(principal, await plan_row(session, plan_id))
-        card = await build_scorecard(session, plan_id, fiscal_year, day, rules(request))
+        scope = await project_scope(session, principal, version, plan_id)
+        card = await build_scorecard(session, plan_id, fiscal_year, day, rules(request), scope=scope)
     if format == "csv":
         from monitoring.usecases.csv_export import scorecard_csv
 

@@ -25,7 +25,14 @@ from monitoring.db.tables import indicator_actuals, indicator_targets, indicator
 from monitoring.usecases.idempotent import run_idempotent
 from monitoring.usecases.indicator_actuals import record_indicator_actual
 from monitoring.usecases.indicator_actuals import render as render_actual
-from monitoring.usecases.indicators import create_indicator, indicator_view, render, replace_indicator
+from monitoring.usecases.indicators import (
+    create_indicator,
+    indicator_view,
+    render,
+    replace_indicator,
+    visible_indicator_view,
+)
+from monitoring.usecases.project_visibility import indicator_scope
 
 router = APIRouter(prefix="/api/v1/monitoring/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES,
                    dependencies=[Depends(refuse_nul_characters)])
@@ -68,6 +75,7 @@ async def list_indicators(
     limit: int = Query(default=50, ge=1, le=200),
     cursor: str | None = Query(default=None, max_length=500),
 ) -> dict:
+    """Indicators of projects the caller may not see (another agency's unapproved proposal) are left out."""
     after = decode_cursor(cursor, (str,))
     query = select(indicators)
     if link_type:
@@ -81,6 +89,10 @@ async def list_indicators(
         query = query.where(indicators.c.code < after[0] if descending else indicators.c.code > after[0])
     query = query.order_by(indicators.c.code.desc() if descending else indicators.c.code).limit(limit + 1)
     async with get_runtime(request).db.session() as session:
+        visible = (await indicator_scope(session, principal)).indicator_filter(indicators.c.link_type,
+                                                                              indicators.c.link_id)
+        if visible is not None:
+            query = query.where(visible)
         rows = [dict(r) for r in (await session.execute(query)).mappings()]
         page = rows[:limit]
         ids = [r["indicator_id"] for r in page]
@@ -98,7 +110,7 @@ async def list_indicators(
 @router.get("/{indicator_id}", summary="Read an indicator (ETag for updates)")
 async def get_indicator(indicator_id: str, request: Request, response: Response, principal: Caller) -> dict:
     async with get_runtime(request).db.session() as session:
-        view = await indicator_view(session, indicator_id)
+        view = await visible_indicator_view(session, principal, indicator_id)
     response.headers["ETag"] = etag(indicator_id, view["version"])
     return view
 
@@ -152,7 +164,7 @@ async def list_indicator_actuals(
     fiscal_year: int | None = Query(default=None, ge=2400, le=2800),
 ) -> dict:
     async with get_runtime(request).db.session() as session:
-        await indicator_view(session, indicator_id)  # 404 for an unknown indicator
+        await visible_indicator_view(session, principal, indicator_id)  # 404 for an unknown or hidden one
         query = select(indicator_actuals).where(indicator_actuals.c.indicator_id == indicator_id)
         if fiscal_year is not None:
             query = query.where(indicator_actuals.c.fiscal_year == fiscal_year)

@@ -12,11 +12,12 @@ from dgplan_shared.identity import AGENCY, Principal, optional_principal, requir
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import OVERSIGHT, refuse_nul_characters, rules
-from monitoring.api.evaluations import CSV_RESPONSES, csv_response, require_plan_reader
+from monitoring.api.evaluations import CSV_RESPONSES, ScopeQuery, csv_response, require_plan_reader
 from monitoring.db.tables import rm_plans
 from monitoring.domain.fiscal import FiscalQuarter
 from monitoring.usecases.budget_execution import budget_execution
 from monitoring.usecases.csv_export import budget_execution_csv, scorecard_csv
+from monitoring.usecases.project_visibility import Version, project_scope
 from monitoring.usecases.scorecard import build_scorecard, plan_row
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["reports"], responses=PROBLEM_RESPONSES,
@@ -36,12 +37,13 @@ async def _plan_for_year(session, plan_id: str | None, fiscal_year: int) -> dict
 
 
 async def _period_report(request: Request, kind: str, as_of: date, fiscal_year: int, plan_id: str | None,
-                         format: str):  # type: ignore[no-untyped-def]
+                         format: str, version: Version | None):  # type: ignore[no-untyped-def]
     principal = optional_principal(request)
     async with get_runtime(request).db.session() as session:
         plan = await _plan_for_year(session, plan_id, fiscal_year)
         require_plan_reader(principal, plan)
-        card = await build_scorecard(session, plan["plan_id"], fiscal_year, as_of, rules(request))
+        scope = await project_scope(session, principal, version, plan["plan_id"])
+        card = await build_scorecard(session, plan["plan_id"], fiscal_year, as_of, rules(request), scope=scope)
         by_strategy = await budget_execution(session, "strategy", plan["plan_id"], fiscal_year)
         by_agency = await budget_execution(session, "agency", plan["plan_id"], fiscal_year)
     if format == "csv":
@@ -57,8 +59,10 @@ async def mid_year(
     fiscal_year: int = Query(ge=2400, le=2800),
     plan_id: str | None = Query(default=None, max_length=64),
     format: Literal["json", "csv"] = "json",
+    version: ScopeQuery = None,
 ):  # type: ignore[no-untyped-def]
-    return await _period_report(request, "mid-year", FiscalQuarter(fiscal_year, 2).end, fiscal_year, plan_id, format)
+    return await _period_report(request, "mid-year", FiscalQuarter(fiscal_year, 2).end, fiscal_year, plan_id, format,
+                                version)
 
 
 @router.get("/reports/year-end", summary="Year-end report: the scorecard as of 30 September (end of Q4)",
@@ -68,8 +72,10 @@ async def year_end(
     fiscal_year: int = Query(ge=2400, le=2800),
     plan_id: str | None = Query(default=None, max_length=64),
     format: Literal["json", "csv"] = "json",
+    version: ScopeQuery = None,
 ):  # type: ignore[no-untyped-def]
-    return await _period_report(request, "year-end", FiscalQuarter(fiscal_year, 4).end, fiscal_year, plan_id, format)
+    return await _period_report(request, "year-end", FiscalQuarter(fiscal_year, 4).end, fiscal_year, plan_id, format,
+                                version)
 
 
 @router.get("/budget-execution", summary="Budget execution rate by strategy, agency or fiscal year",

@@ -121,7 +121,19 @@ rm_budget_entries = Table(
     Column("posted_at", String(40), nullable=True),
 )
 
-READ_MODELS = (rm_plans, rm_plan_targets, rm_strategies, rm_projects, rm_budget_entries)
+# The projects of each plan's approved version, replaced whole on every approval. Project events
+# carry the latest draft, so this set is what tells an approved project from a proposed one: the
+# public and other agencies see only these (usecases/project_visibility.py).
+rm_approved_projects = Table(
+    "rm_approved_projects",
+    metadata,
+    Column("plan_id", String(_ID), primary_key=True),
+    Column("project_id", String(_ID), primary_key=True),
+    Column("version_id", String(_ID), nullable=False),
+    Index("ix_rm_approved_projects_project", "project_id"),
+)
+
+READ_MODELS = (rm_plans, rm_plan_targets, rm_strategies, rm_projects, rm_approved_projects, rm_budget_entries)
 
 indicators = Table(
     "indicators",

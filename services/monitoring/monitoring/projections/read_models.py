@@ -17,7 +17,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.events import CloudEvent
-from monitoring.db.tables import READ_MODELS, rm_budget_entries, rm_plan_targets, rm_plans, rm_projects, rm_strategies
+from monitoring.db.tables import (
+    READ_MODELS,
+    rm_approved_projects,
+    rm_budget_entries,
+    rm_plan_targets,
+    rm_plans,
+    rm_projects,
+    rm_strategies,
+)
 from monitoring.events import types as t
 
 
@@ -71,7 +79,17 @@ async def _plan_drafted(session: AsyncSession, data: dict) -> None:
 
 async def _version_approved(session: AsyncSession, data: dict) -> None:
     plan_id = str(data["plan_id"])
-    await _upsert(session, rm_plans, "plan_id", {"plan_id": plan_id, "approved_version_id": str(data.get("version_id"))})
+    version_id = str(data.get("version_id"))
+    await _upsert(session, rm_plans, "plan_id", {"plan_id": plan_id, "approved_version_id": version_id})
+    project_ids = data.get("project_ids")
+    if not isinstance(project_ids, list):
+        return  # an older producer: keep the set the last approval gave
+    # A full snapshot of the approved version's projects: what a later draft proposes stays out.
+    await session.execute(delete(rm_approved_projects).where(rm_approved_projects.c.plan_id == plan_id))
+    for project_id in sorted({str(x) for x in project_ids}):
+        await session.execute(
+            rm_approved_projects.insert().values(plan_id=plan_id, project_id=project_id, version_id=version_id)
+        )
 
 
 async def _structure_published(session: AsyncSession, data: dict) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 SCORECARD_COLUMNS = (
     "level", "id", "code", "title_th", "title_en", "status", "at_risk", "projects", "reporting_projects",
     "declared_projects", "percent_complete", "framework", "allocated", "committed", "disbursed", "execution_rate",
-    "reason",
+    "reason", "in_approved_version",
 )
 
 
@@ -39,7 +39,7 @@ def scorecard_csv(card: dict[str, Any]) -> str:
         row("target", t["target_id"], t, projects=t["project_count"])
     for p in card["projects"]:
         row("project", p["project_id"], p, at_risk=p["at_risk"], percent_complete=p["percent_complete"],
-            reason=p["reason"])
+            reason=p["reason"], in_approved_version=p["in_approved_version"])
     return out.getvalue()
 
 

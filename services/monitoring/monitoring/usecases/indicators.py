@@ -10,9 +10,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
+from dgplan_shared.identity import Principal
 from dgplan_shared.problems import ProblemError, conflict, invalid, not_found
 from monitoring.api.schemas import IndicatorIn
 from monitoring.db.tables import indicator_targets, indicators, rm_plan_targets, rm_projects, rm_strategies
+from monitoring.usecases.project_visibility import indicator_scope
 
 _LINKED = {
     "project": (rm_projects, rm_projects.c.project_id),
@@ -138,3 +140,13 @@ async def indicator_view(session: AsyncSession, indicator_id: str) -> dict[str, 
         select(indicator_targets.c.fiscal_year, indicator_targets.c.target)
         .where(indicator_targets.c.indicator_id == indicator_id))).all()
     return render(dict(row), [tuple(t) for t in targets])
+
+
+async def visible_indicator_view(session: AsyncSession, principal: Principal | None, indicator_id: str) -> dict[str, Any]:
+    """The indicator, or 404 when it measures a project the caller may not see: its link would
+    name another agency's unapproved proposal."""
+    view = await indicator_view(session, indicator_id)
+    link = view["link"]
+    if link["type"] == "project" and not (await indicator_scope(session, principal)).shows(link["id"]):
+        raise not_found("indicator", indicator_id)
+    return view

@@ -23,6 +23,7 @@ from monitoring.domain.evaluation import (
 )
 from monitoring.domain.fiscal import fiscal_year_end, fiscal_year_range, fiscal_year_start, quarter_of
 from monitoring.usecases.indicator_actuals import latest_actuals
+from monitoring.usecases.project_visibility import ProjectScope
 
 ZERO = Decimal("0.00")
 KINDS = ("allocation", "commitment", "disbursement")
@@ -74,8 +75,10 @@ def _title(row: dict[str, Any]) -> dict[str, str | None]:
 
 
 async def build_scorecard(
-    session: AsyncSession, plan_id: str, fiscal_year: int, as_of: date, rules: Thresholds
+    session: AsyncSession, plan_id: str, fiscal_year: int, as_of: date, rules: Thresholds, *, scope: ProjectScope
 ) -> dict[str, Any]:
+    """``scope`` decides which projects count (the approved version's, or also proposals): every
+    roll-up, total and completeness figure is over those projects only."""
     plan = await plan_row(session, plan_id)
     if not fiscal_year_start(fiscal_year) <= as_of <= fiscal_year_end(fiscal_year):
         raise invalid("as_of", f"must fall in fiscal year {fiscal_year} ({fiscal_year_start(fiscal_year)} to "
@@ -89,7 +92,8 @@ async def build_scorecard(
         select(rm_plan_targets).where(rm_plan_targets.c.plan_id == plan_id)
         .order_by(rm_plan_targets.c.position))).mappings()]
     projects = [dict(r) for r in (await session.execute(
-        select(rm_projects).where(rm_projects.c.plan_id == plan_id).order_by(rm_projects.c.code))).mappings()]
+        select(rm_projects).where(rm_projects.c.plan_id == plan_id).order_by(rm_projects.c.code))).mappings()
+        if scope.shows(r["project_id"])]
 
     facts = await project_facts(session, projects, fiscal_year)
     evaluations = {pid: evaluate_project(f, as_of, rules) for pid, f in facts.items()}
@@ -108,6 +112,7 @@ async def build_scorecard(
             "strategy_id": p["strategy_id"],
             "lead_agency": p["lead_agency"],
             "target_ids": p["target_ids"],
+            "in_approved_version": scope.in_approved_version(p["project_id"]),
             "status": ev.status,
             "at_risk": ev.at_risk,
             "reason": ev.reason,
@@ -159,6 +164,7 @@ async def build_scorecard(
             "end_fy": plan["end_fy"],
             "approved": plan["approved_version_id"] is not None,
         },
+        "version": scope.version,
         "fiscal_year": fiscal_year,
         "fiscal_year_range": fiscal_year_range(fiscal_year),
         "as_of": as_of.isoformat(),

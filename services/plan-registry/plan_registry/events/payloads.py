@@ -38,8 +38,16 @@ def version_submitted(version: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def version_approved(version: dict[str, Any]) -> dict[str, Any]:
-    return {"plan_id": version["plan_id"], "version_id": version["id"], "number": version["number"]}
+def version_approved(version: dict[str, Any], content: list[dict[str, Any]]) -> dict[str, Any]:
+    """``project_ids`` is the approved version's whole project set: a project proposed in a later
+    draft is not in it, and one the version dropped leaves it. Consumers that publish plan-wide
+    views (monitoring's scorecards) show only these projects to the public."""
+    return {
+        "plan_id": version["plan_id"],
+        "version_id": version["id"],
+        "number": version["number"],
+        "project_ids": sorted(n["id"] for n in content if n["node_type"] == "project"),
+    }
 
 
 def _declared(node: dict[str, Any]) -> dict[str, int | None]:
@@ -78,8 +86,11 @@ def structure_published(plan: dict[str, Any], version_id: str, nodes: list[dict[
     }
 
 
-def project_snapshot(plan_id: str, project: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Full snapshot: measure and work plan found by walking up the parents."""
+def project_snapshot(
+    plan_id: str, version_id: str, project: dict[str, Any], by_id: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Full snapshot as it stands in ``version_id`` (the version written to, usually a draft):
+    measure and work plan found by walking up the parents."""
     measure_id = work_plan_id = None
     parent = by_id.get(project["parent_id"] or "")
     while parent is not None:
@@ -93,6 +104,7 @@ def project_snapshot(plan_id: str, project: dict[str, Any], by_id: dict[str, dic
         "project_id": project["id"],
         "code": project["code"],
         "plan_id": plan_id,
+        "version_id": version_id,
         "strategy_id": project["strategy_id"],
         "measure_id": measure_id,
         "work_plan_id": work_plan_id,

@@ -92,8 +92,8 @@ async def approved(uow: UnitOfWork, event: CloudEvent) -> None:
     await uow.session.execute(update(plans).where(plans.c.id == version.plan_id).values(approved_version_id=version.id))
     plan = store.plan_dict(await store.get_plan(uow.session, version.plan_id))
     v = store.version_dict(await store.get_version(uow.session, version.plan_id, version.id))
-    await uow.publish(VERSION_APPROVED, plan["id"], version_approved(v))
     content = await store.load_nodes(uow.session, version.id)
+    await uow.publish(VERSION_APPROVED, plan["id"], version_approved(v, content))
     await uow.publish(STRUCTURE_PUBLISHED, plan["id"], structure_published(plan, version.id, content))
 
 

@@ -14,7 +14,7 @@ from plan_registry.events.payloads import project_snapshot, role_assigned
 async def project_event_data(uow: UnitOfWork, plan_id: str, version_id: str, project: dict[str, Any]) -> dict[str, Any]:
     shape = await store.node_types(uow.session, version_id)
     by_id = {k: {"id": k, "node_type": v[0], "parent_id": v[1]} for k, v in shape.items()}
-    return project_snapshot(plan_id, project, by_id)
+    return project_snapshot(plan_id, version_id, project, by_id)
 
 
 async def publish_node_events(

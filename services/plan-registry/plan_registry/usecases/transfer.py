@@ -209,6 +209,8 @@ async def _announce(uow: UnitOfWork, plan: dict[str, Any]) -> None:
     """Other services learn of an imported plan as of a drafted one, with its projects."""
     session = uow.session
     await uow.publish(PLAN_DRAFTED, plan["id"], plan_drafted(plan))
+    effective = plan["approved_version_id"] or plan["latest_version_id"]
+    content = await store.load_nodes(session, effective)
     for row in await store.list_versions(session, plan["id"]):
         version = store.version_dict(row)
         await uow.publish(VERSION_CREATED, plan["id"], version_created(version))
@@ -216,9 +218,7 @@ async def _announce(uow: UnitOfWork, plan: dict[str, Any]) -> None:
             # An imported plan may come already approved (the seed was approved by the Cabinet on
             # 30 March B.E. 2564): say so, as a governance approval would, so that what depends on
             # approval (public scorecards) treats it the same way.
-            await uow.publish(VERSION_APPROVED, plan["id"], version_approved(version))
-    effective = plan["approved_version_id"] or plan["latest_version_id"]
-    content = await store.load_nodes(session, effective)
+            await uow.publish(VERSION_APPROVED, plan["id"], version_approved(version, content))
     await uow.publish(STRUCTURE_PUBLISHED, plan["id"], structure_published(plan, effective, content))
     for node in content:
         if node["node_type"] == "project":
