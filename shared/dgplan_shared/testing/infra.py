@@ -68,6 +68,9 @@ class PostgresCluster:
     port: int = 0
     user: str = "dgplan"
     password: str = "dgplan"
+    # Off by default: tests that never crash the server gain speed. A test that kills PostgreSQL
+    # and then checks that every acknowledged commit survived needs them durable (as in production).
+    durable_commits: bool = False
 
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).resolve()  # the server chdirs into its data directory
@@ -117,8 +120,8 @@ class PostgresCluster:
         self._chown(socket_dir)
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={socket_dir} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
-            "-c shared_buffers=128MB"
+            f"-c fsync=off -c synchronous_commit={'on' if self.durable_commits else 'off'} -c full_page_writes=off "
+            "-c max_connections=300 -c shared_buffers=128MB"
         )
         subprocess.run(
             [*prefix, str(bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.base_dir / "pg.log"),

@@ -34,6 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def infra_dir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="dgplan-test-") as d:
+        # Run as root, PostgreSQL runs as the 'postgres' user, which must reach its data directory.
+        os.chmod(d, 0o755)
         yield Path(d)
 
 
