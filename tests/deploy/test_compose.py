@@ -73,6 +73,39 @@ def test_comes_up_in_order(compose, settings_types):
             assert gateway[f"{upstream}-api"]["condition"] == "service_healthy"
 
 
+def compose_workers(compose) -> list[tuple[str, str, dict]]:
+    """(compose service, dgplan service, definition) of every relay, consumer and daemon."""
+    from dgplan_shared.registry import installed_services
+
+    daemons = {name: set(d.daemons) for name, d in installed_services().items()}
+    return [
+        (name, service, svc)
+        for name, svc in compose["services"].items()
+        if (service := dgplan_service(resolve_defaults(svc["image"])))
+        and svc["command"][0] in {"relay", "consumer", *daemons[service]}
+    ]
+
+
+def test_every_worker_opens_its_probe_port_and_has_a_liveness_healthcheck(compose, prefixes):
+    by_service = {v: k for k, v in prefixes.items()}
+    workers = compose_workers(compose)
+    assert {name for name, _, _ in workers} >= {
+        f"{s}-{r}" for s in by_service for r in ("relay", "consumer")
+    } | {"gateway-scheduler"}
+    for name, service, svc in workers:
+        environment = {k: str(v) for k, v in (svc.get("environment") or {}).items()}
+        prefix = by_service[service]
+        port = environment.get(f"{prefix}WORKER_PROBE_PORT")
+        assert port and port.isdigit(), f"{name}: {prefix}WORKER_PROBE_PORT unset, so it opens no probe port"
+        assert environment.get(f"{prefix}WORKER_PROBE_HOST") in ("0.0.0.0", "::"), name
+        healthcheck = svc.get("healthcheck")
+        assert healthcheck and not healthcheck.get("disable"), f"{name} has no healthcheck"
+        test = " ".join(healthcheck["test"])
+        # Liveness on the port the worker listens on; readiness would flap with every broker restart.
+        assert f"127.0.0.1:{port}/healthz" in test, f"{name}: healthcheck {test!r} does not ask :{port}/healthz"
+        assert "/readyz" not in test, name
+
+
 def test_only_the_gateway_is_published(compose):
     published = {name: svc["ports"] for name, svc in compose["services"].items() if svc.get("ports")}
     assert list(published) == ["gateway-api"]

@@ -10,6 +10,9 @@ import pytest
 from deploy_support import by_kind, containers, dgplan_service, pod_specs
 
 ROLES = ("api", "relay", "consumer")
+WORKER_ROLES = ("relay", "consumer")  # and every daemon a service declares (service_daemons)
+PROBE_PORT_NAME = "probes"
+METRICS_SCRAPERS = {"namespaceSelector": {"matchLabels": {"dgplan.io/metrics-scraper": "true"}}}
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|DATABASE_URL|PRIVATE", re.I)
 
 
@@ -97,6 +100,111 @@ def test_apis_are_probed_on_healthz_and_readyz_and_served_by_a_service(rendered,
         pod_labels = deployments[f"{name}-api"]["spec"]["template"]["metadata"]["labels"]
         assert service["spec"]["selector"].items() <= pod_labels.items()
         assert service["spec"]["ports"][0]["targetPort"] == "http"
+
+
+def worker_deployments(docs: list[dict]) -> list[tuple[str, str, dict]]:
+    """(service, role, Deployment) of every relay, consumer and daemon (e.g. the gateway's scheduler)."""
+    deployments = by_kind(docs, "Deployment")
+    found = []
+    for name, daemons in service_daemons().items():
+        for role in (*WORKER_ROLES, *daemons):
+            assert f"{name}-{role}" in deployments, f"no Deployment {name}-{role}"
+            found.append((name, role, deployments[f"{name}-{role}"]))
+    return found
+
+
+def container_environment(container: dict, config_maps: dict[str, dict]) -> dict[str, str]:
+    """The plain values a container gets: its ConfigMaps' data, overridden by its own ``env``."""
+    values: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        values |= config_maps[source["configMapRef"]["name"]].get("data", {})
+    values |= {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
+    return values
+
+
+def _probe_port(probe: dict, ports: dict[str, dict]) -> int:
+    port = probe["httpGet"]["port"]
+    return ports[port]["containerPort"] if isinstance(port, str) else port
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_worker_opens_its_probe_port_and_is_probed_on_healthz_and_readyz(rendered, prefixes, overlay):
+    """Relays, consumers and daemons serve /healthz, /readyz and /metrics only when
+    <PREFIX>WORKER_PROBE_PORT is set (dgplan_shared.worker): without it the probes below would fail
+    and the kubelet would restart a healthy worker forever."""
+    by_service = {v: k for k, v in prefixes.items()}
+    config_maps = by_kind(rendered[overlay], "ConfigMap")
+    workers = worker_deployments(rendered[overlay])
+    assert len(workers) >= 9  # relay and consumer of four services, and the gateway's scheduler
+    for name, role, deployment in workers:
+        where = f"{overlay}: {name}-{role}"
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        environment = container_environment(container, config_maps)
+        prefix = by_service[name]
+        assert f"{prefix}WORKER_PROBE_PORT" in environment, f"{where}: {prefix}WORKER_PROBE_PORT unset, no probe port"
+        # The default 127.0.0.1 is unreachable for the kubelet and Prometheus, which use the pod's address.
+        assert environment.get(f"{prefix}WORKER_PROBE_HOST") in ("0.0.0.0", "::"), f"{where}: listens on loopback"
+        ports = {p["name"]: p for p in container.get("ports", []) if "name" in p}
+        assert PROBE_PORT_NAME in ports, f"{where}: no container port named {PROBE_PORT_NAME!r}"
+        assert int(environment[f"{prefix}WORKER_PROBE_PORT"]) == ports[PROBE_PORT_NAME]["containerPort"], (
+            f"{where}: {prefix}WORKER_PROBE_PORT is not the {PROBE_PORT_NAME!r} containerPort"
+        )
+        liveness, readiness = container.get("livenessProbe"), container.get("readinessProbe")
+        assert liveness and readiness, f"{where}: needs a liveness and a readiness probe"
+        assert liveness["httpGet"]["path"] == "/healthz", where
+        assert readiness["httpGet"]["path"] == "/readyz", where
+        for probe in (liveness, readiness):
+            assert probe["httpGet"]["port"] == PROBE_PORT_NAME, f"{where}: probe the named port {PROBE_PORT_NAME!r}"
+            assert _probe_port(probe, ports) == ports[PROBE_PORT_NAME]["containerPort"], where
+            assert probe["httpGet"].get("scheme", "HTTP") == "HTTP", where
+        # Liveness must only catch a dead or blocked loop, never restart-loop a worker through a
+        # slow moment: allow it a minute without an answer.
+        assert liveness.get("periodSeconds", 10) * liveness.get("failureThreshold", 3) >= 60, where
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_api_containers_do_not_get_a_worker_probe_port(rendered, prefixes, overlay):
+    """The API serves its probes on its HTTP port; the worker port is per worker container."""
+    by_service = {v: k for k, v in prefixes.items()}
+    config_maps = by_kind(rendered[overlay], "ConfigMap")
+    deployments = by_kind(rendered[overlay], "Deployment")
+    for name, prefix in by_service.items():
+        (api,) = deployments[f"{name}-api"]["spec"]["template"]["spec"]["containers"]
+        assert f"{prefix}WORKER_PROBE_PORT" not in container_environment(api, config_maps), name
+
+
+def _policies_for(policies: dict[str, dict], labels: dict, policy_type: str) -> list[dict]:
+    return [p for p in policies.values()
+            if policy_type in p["spec"]["policyTypes"] and _selects(p["spec"]["podSelector"], labels)]
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_worker_probe_ports_admit_only_metrics_scrapers(rendered, overlay):
+    """Like the APIs' /metrics: Prometheus from namespaces labelled dgplan.io/metrics-scraper=true,
+    on the probe port and nothing else (the kubelet's probes need no rule)."""
+    policies = by_kind(rendered[overlay], "NetworkPolicy")
+    for name, role, deployment in worker_deployments(rendered[overlay]):
+        where = f"{overlay}: {name}-{role}"
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        probe_port = next(p["containerPort"] for p in container["ports"] if p.get("name") == PROBE_PORT_NAME)
+        rules = [rule for p in _policies_for(policies, labels, "Ingress") for rule in p["spec"].get("ingress", [])]
+        assert rules, f"{where}: Prometheus cannot scrape its /metrics"
+        for rule in rules:
+            assert rule["from"] == [METRICS_SCRAPERS], f"{where}: ingress from {rule['from']}"
+            assert rule["ports"] == [{"protocol": "TCP", "port": probe_port}], f"{where}: ingress on {rule['ports']}"
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_worker_reaches_what_its_readiness_checks(rendered, overlay):
+    """/readyz of a worker checks its database and Kafka: a worker that may not reach either would
+    never be ready, and its rollout would never complete."""
+    policies = by_kind(rendered[overlay], "NetworkPolicy")
+    for name, role, deployment in worker_deployments(rendered[overlay]):
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        allowed = {port["port"] for p in _policies_for(policies, labels, "Egress")
+                   for rule in p["spec"].get("egress", []) for port in rule.get("ports", [])}
+        assert {5432, 9092} <= allowed, f"{overlay}: {name}-{role} may only reach ports {sorted(allowed)}"
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
@@ -210,6 +318,9 @@ def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(r
         n for n, p in policies.items() if "Ingress" in p["spec"]["policyTypes"] and p["spec"].get("ingress")
     }
     expected = {f"{s}-api-ingress" for s in ("plan-registry", "budget-ledger", "monitoring", "gateway")}
+    # Prometheus to the workers' probe ports (test_worker_probe_ports_admit_only_metrics_scrapers).
+    expected |= {f"{s}-workers-ingress-metrics" for s in ("plan-registry", "budget-ledger", "monitoring", "gateway")}
+    expected |= {"gateway-scheduler-ingress-metrics"}
     if overlay == "dev":
         expected |= {"dev-postgres-ingress", "dev-kafka-ingress"}
     assert ingress_targets == expected
