@@ -15,8 +15,9 @@ from collections.abc import Awaitable, Callable
 
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.logging import configure_logging
-from dgplan_shared.service import Daemon, ServiceDefinition, build_runtime, create_service_app, run_consumer, run_relay
+from dgplan_shared.service import ServiceDefinition, build_runtime, create_service_app
 from dgplan_shared.settings import ServiceSettings
+from dgplan_shared.worker import consumer_work, count_outbox_backlog, relay_work, run_worker
 
 
 _SERVICE_ENV = "DGPLAN_API_SERVICE"
@@ -38,16 +39,6 @@ async def _until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await work(stop)
-
-
-async def _run_daemon(definition: ServiceDefinition, settings: ServiceSettings, daemon: Daemon,
-                      stop: asyncio.Event) -> None:
-    runtime = build_runtime(definition, settings)
-    try:
-        await daemon(runtime, stop)
-    finally:
-        await runtime.bus.stop()
-        await runtime.db.dispose()
 
 
 async def _setup(definition: ServiceDefinition, settings: ServiceSettings) -> None:
@@ -94,17 +85,17 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
             uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
         return 0
     if args.command == "relay":
-        asyncio.run(_until_signalled(lambda stop: run_relay(definition, settings, stop)))
+        asyncio.run(_until_signalled(
+            lambda stop: run_worker(definition, settings, stop, relay_work, before_scrape=count_outbox_backlog)))
         return 0
     if args.command == "consumer":
-        asyncio.run(_until_signalled(lambda stop: run_consumer(definition, settings, stop)))
+        asyncio.run(_until_signalled(lambda stop: run_worker(definition, settings, stop, consumer_work)))
         return 0
     if args.command == "migrate":
         upgrade(definition.migrations, settings.database_url)
         return 0
     if args.command in definition.daemons:
-        daemon = definition.daemons[args.command]
-        asyncio.run(_until_signalled(lambda stop: _run_daemon(definition, settings, daemon, stop)))
+        asyncio.run(_until_signalled(lambda stop: run_worker(definition, settings, stop, definition.daemons[args.command])))
         return 0
     if args.command == "setup":
         asyncio.run(_setup(definition, settings))

@@ -51,6 +51,16 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="Python log level.")
     log_json: bool = Field(default=True, description="Write logs as JSON lines.")
+    worker_probe_port: int | None = Field(
+        default=None, ge=0, le=65535,
+        description=(
+            "Port of a relay's, consumer's or daemon's /healthz, /readyz and /metrics (unset: no port; "
+            "the API serves its own on its HTTP port)."
+        ),
+    )
+    worker_probe_host: str = Field(
+        default="127.0.0.1", description="Address the worker probe port listens on (0.0.0.0 in a pod)."
+    )
     readiness_requires_bus: bool = Field(
         default=False,
         description=(
