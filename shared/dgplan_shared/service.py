@@ -17,6 +17,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.health import health_router
 from dgplan_shared.http import RequestContextMiddleware
+from dgplan_shared import openapi_conventions
 from dgplan_shared.problems import install_problem_handlers
 from dgplan_shared.relay import OutboxRelay
 from dgplan_shared.settings import ServiceSettings
@@ -47,6 +48,9 @@ class ServiceDefinition:
     embedded_setup: Callable[[Runtime], Awaitable[None]] | None = None
     # Extra wiring of the app after the common parts (the gateway adds its edge middleware here).
     configure_app: Callable[[FastAPI], None] | None = None
+    # What the service's POSTs answer when Idempotency-Key is missing (status, problem slug); the
+    # OpenAPI document states it (see openapi_conventions).
+    idempotency_key_refusal: tuple[int, str] = (428, "idempotency-key-required")
     description: str = ""
     version: str = "0.1.0"
 
@@ -171,6 +175,7 @@ def create_service_app(
         app.include_router(router)
     if definition.configure_app is not None:
         definition.configure_app(app)
+    openapi_conventions.install(app, definition.idempotency_key_refusal)
     return app
 
 

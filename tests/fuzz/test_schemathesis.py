@@ -37,6 +37,14 @@ allow-x00 = false
 # within a range, cursors this API issued, references to other records. Invalid data is still
 # required to be refused (negative_data_rejection), and 5xx never passes.
 positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "412", "422", "428"]
+# Idempotency-Key is documented required on every POST that takes it; a POST without it gets the
+# documented problem, 428 idempotency-key-required (plan registry, gateway) or 422 (budget ledger,
+# monitoring). A request wrong in two ways may be refused for the other first: 412 for an If-Match
+# that matches nothing (closing a round checks it before the key). Defaults otherwise.
+missing_required_header.expected-statuses = ["400", "401", "403", "406", "412", "415", "422", "428"]
+negative_data_rejection.expected-statuses = [
+    "400", "401", "403", "404", "405", "406", "409", "412", "415", "422", "428", "429", "5xx",
+]
 """
 
 

@@ -82,7 +82,14 @@ RULES: tuple[Rule, ...] = (
         _roles(SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE),
         "bodies decide their stages; operators manage bodies and workflow definitions",
     ),
-    Rule("/api/v1/audit", _roles(SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE), NOBODY, "the audit log is append-only"),
+    Rule(
+        "/api/v1/audit",
+        # Exactly the roles gateway/audit/routes.py lets in: a wider rule here would proxy body
+        # members and services to a 403 from the service instead of refusing them at the edge.
+        _roles(SECRETARIAT, OPERATOR),
+        NOBODY,
+        "the audit log (entries, verification) is for the secretariat and operators, and append-only",
+    ),
     Rule("/api/v1/admin", _roles(OPERATOR), _roles(OPERATOR), "operators manage clients"),
     Rule("/api/v1", SIGNED_IN, SIGNED_IN, "anything else under the API needs a signed-in caller"),
 )

@@ -25,7 +25,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "/api/v1/screening": (SIGNED_IN, {"secretariat", "agency", "body_member", "service"}),
     "/api/v1/monitoring": (EVERYONE, {"secretariat", "agency", "service"}),
     "/api/v1/governance": (SIGNED_IN, {"secretariat", "body_member", "operator", "service"}),
-    "/api/v1/audit": ({"secretariat", "body_member", "operator", "service"}, set()),
+    "/api/v1/audit": ({"secretariat", "operator"}, set()),
     "/api/v1/admin": ({"operator"}, {"operator"}),
 }
 UPSTREAM = {
@@ -144,3 +144,23 @@ async def test_every_gateway_route_turns_away_roles_without_business_there(gatew
                     failures.append((method, path, role, want, response.status_code))
     assert failures == []
     assert checked > 20  # the admin routes alone give 25 denied combinations
+
+
+@pytest.mark.parametrize("path", ["/api/v1/audit/entries", "/api/v1/audit/verify"])
+async def test_the_audit_log_is_refused_at_the_edge_to_roles_the_audit_service_refuses(gateway, bearer, path):
+    """Defect D7: body members (and services) were proxied to the audit routes only to be refused
+    there. The edge refuses them itself now (its own 403, not the route's), while the secretariat
+    and operators read the log, and body members still read the governance history."""
+    async with gateway(rate_limit_per_second=0) as (client, runtime):
+        for role in ("body_member", "service"):
+            response = await client.get(path, headers=await bearer(runtime, role, subject=f"d7-{role}"))
+            assert response.status_code == 403, (role, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            problem = response.json()
+            assert problem["type"] == "urn:dgplan:problem:forbidden"
+            assert problem["detail"] == "Your roles do not allow this operation."  # the edge's words, not the route's
+        for role in ("secretariat", "operator"):
+            response = await client.get(path, headers=await bearer(runtime, role, subject=f"d7-{role}"))
+            assert response.status_code == 200, (role, response.text)
+        member = await bearer(runtime, "body_member", subject="d7-body_member")
+        assert (await client.get("/api/v1/governance/history", headers=member)).status_code == 200
