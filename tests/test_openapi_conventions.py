@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import func, select
 
 from budget_ledger.definition import definition as budget_ledger_definition
-from dgplan_shared.openapi_conventions import OPTIONAL_MARK, VALIDATION_REFUSAL, idempotency_key_parameter
-from dgplan_shared.problems import PROBLEM_JSON, TYPE_PREFIX
+from dgplan_shared.openapi_conventions import OPTIONAL_MARK, idempotency_key_parameter
+from dgplan_shared.problems import IDEMPOTENCY_KEY_REQUIRED, PROBLEM_JSON, TYPE_PREFIX
 from dgplan_shared.service import ServiceDefinition, create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
 from dgplan_shared.testing.databases import migrated_database_url
@@ -58,11 +58,9 @@ FAKE_ID = "00000000000000000000000000"
 
 
 def _refusal(service: str) -> tuple[int, str]:
-    """What a POST of ``service`` without the key gets (monitoring declares the header required
-    in its signatures, so FastAPI refuses it: 422 validation-error)."""
-    if service == "monitoring":
-        return VALIDATION_REFUSAL
-    return DEFINITIONS[service]().idempotency_key_refusal
+    """What a POST of ``service`` without the key gets: one answer in every service, so an agency
+    system handles a single contract."""
+    return IDEMPOTENCY_KEY_REQUIRED
 
 
 def _bilingual(label: str) -> dict[str, str]:

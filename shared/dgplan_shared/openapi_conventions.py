@@ -1,8 +1,8 @@
 """What the OpenAPI document must say although the routes' signatures cannot say it.
 
 Idempotency-Key: the POSTs that create something or post money refuse a request without the
-header, each in its own code and with a problem type of its own (428 ``idempotency-key-required``
-in most services) instead of FastAPI's generic 422 for a missing parameter. So they declare the
+header with 428 ``idempotency-key-required`` (``problems.checked_idempotency_key``, the same in
+every service) instead of FastAPI's generic 422 for a missing parameter. So they declare the
 header ``str | None = None``, and FastAPI documents it ``required: false``, which tells an
 integrating agency system that it may leave the key out. ``install`` corrects the generated
 document, without touching what the routes do: on every POST the Idempotency-Key parameter is
@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from dgplan_shared.problems import PROBLEM_RESPONSES, TYPE_PREFIX
+from dgplan_shared.problems import IDEMPOTENCY_KEY_REQUIRED, PROBLEM_RESPONSES, TYPE_PREFIX
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 OPTIONAL_MARK = "x-dgplan-idempotency-key-optional"
@@ -64,7 +64,7 @@ def document_idempotency_keys(document: dict[str, Any], refusal: tuple[int, str]
     return document
 
 
-def install(app: FastAPI, idempotency_key_refusal: tuple[int, str]) -> None:
+def install(app: FastAPI, idempotency_key_refusal: tuple[int, str] = IDEMPOTENCY_KEY_REQUIRED) -> None:
     """Make ``app.openapi()`` (what ``/openapi.json`` serves, and the gateway merges) follow the conventions."""
     generate = app.openapi
 

@@ -89,6 +89,25 @@ def invalid(field: str, message: str, slug: str = "validation-error") -> Problem
     )
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+IDEMPOTENCY_KEY_REQUIRED = (428, "idempotency-key-required")
+
+
+def checked_idempotency_key(key: str | None) -> str:
+    """The Idempotency-Key of a POST that must carry one. Every service answers the same way, so an
+    agency system handles one contract: 428 when it is missing, 422 when it is malformed."""
+    if key is None or not key.strip():
+        raise ProblemError(
+            IDEMPOTENCY_KEY_REQUIRED[0], IDEMPOTENCY_KEY_REQUIRED[1], "Idempotency-Key required",
+            "Send an Idempotency-Key header (a unique string per intended change) so that a retry has exactly one "
+            "effect.",
+            errors=[{"field": "Idempotency-Key", "message": "header is required"}],
+        )
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
+        raise invalid("Idempotency-Key", f"at most {IDEMPOTENCY_KEY_MAX_LENGTH} printable characters")
+    return key
+
+
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or ".".join(str(p) for p in loc)

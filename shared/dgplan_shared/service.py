@@ -48,9 +48,6 @@ class ServiceDefinition:
     embedded_setup: Callable[[Runtime], Awaitable[None]] | None = None
     # Extra wiring of the app after the common parts (the gateway adds its edge middleware here).
     configure_app: Callable[[FastAPI], None] | None = None
-    # What the service's POSTs answer when Idempotency-Key is missing (status, problem slug); the
-    # OpenAPI document states it (see openapi_conventions).
-    idempotency_key_refusal: tuple[int, str] = (428, "idempotency-key-required")
     description: str = ""
     version: str = "0.1.0"
 
@@ -175,7 +172,7 @@ def create_service_app(
         app.include_router(router)
     if definition.configure_app is not None:
         definition.configure_app(app)
-    openapi_conventions.install(app, definition.idempotency_key_refusal)
+    openapi_conventions.install(app)
     return app
 
 

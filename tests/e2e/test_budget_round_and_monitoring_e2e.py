@@ -168,3 +168,14 @@ async def test_fy2565_round_to_allocations_then_monitoring_evaluation(gateway):
     oversight = (await gateway.get(scorecard_url, SECRETARIAT, params={"fiscal_year": 2565})).json()
     proposed = next(p for p in oversight["projects"] if p["project_id"] == mof_project)
     assert (proposed["in_approved_version"], proposed["latest_quarter"]) == (False, "FY2565-Q1")
+
+    # The secretariat closes the round and publishes its results: anyone may read them, signed in or not.
+    results_url = f"/api/v1/screening/rounds/{round_id}/results"
+    assert (await gateway.get(results_url)).status_code == 401  # not published yet
+    closed = await gateway.post(f"/api/v1/screening/rounds/{round_id}/close", SECRETARIAT,
+                                json={"publish_results": True})
+    assert closed.status_code == 200, closed.text
+    published = await gateway.get(results_url)
+    assert published.status_code == 200, published.text
+    approved = {i["project_id"]: i["approved_total"] for i in published.json()["items"]}
+    assert approved[mof_project] == "32000000.00" and approved[opdc_project] == "7500000.00"

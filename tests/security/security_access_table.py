@@ -83,7 +83,7 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/budget/entries/{entry_id}": allow(SIGNED_IN - {MOF, OPDC}, hidden=(MOF, OPDC)),  # a plan-level entry
     "GET /api/v1/budget/balances": allow(SIGNED_IN),
     "POST /api/v1/budget/frameworks/import": allow(SEC),
-    "GET /api/v1/budget/frameworks/{plan_id}/reconciliation": allow(SIGNED_IN),
+    "GET /api/v1/budget/frameworks/{plan_id}/reconciliation": PUBLIC,  # published plan figures
     "POST /api/v1/screening/rounds": allow(SEC),
     "GET /api/v1/screening/rounds": allow(SIGNED_IN),
     "GET /api/v1/screening/rounds/{round_id}": allow(SIGNED_IN),
@@ -96,6 +96,7 @@ EXPECTED: dict[str, Rule] = {
     "POST /api/v1/screening/rounds/{round_id}/close": allow(SEC),
     "GET /api/v1/screening/rounds/{round_id}/status": allow(SEC, OP, BODIES),
     "GET /api/v1/screening/rounds/{round_id}/status/{dimension}": allow(SEC, OP, BODIES),
+    # public once the round is closed and published; the world's round is still open
     "GET /api/v1/screening/rounds/{round_id}/results": allow(SEC, OP, BODIES),
     # monitoring: indicators are public unless they measure a project the caller may not see;
     # reports belong to their project's agencies

@@ -41,6 +41,4 @@ def definition() -> ServiceDefinition:
         handlers=build_handlers(settings_provider),
         subscriptions=SUBSCRIPTIONS,
         on_startup=on_startup,
-        # A POST without Idempotency-Key is refused as invalid input (budget_ledger.idempotency).
-        idempotency_key_refusal=(422, "validation-error"),
     )

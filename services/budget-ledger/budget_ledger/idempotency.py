@@ -22,9 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from budget_ledger.db.tables import idempotency_keys
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import dumps
-from dgplan_shared.problems import ProblemError, invalid
-
-MAX_KEY_LENGTH = 200
+from dgplan_shared.problems import ProblemError, checked_idempotency_key
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,7 @@ class StoredResponse:
 
 
 def validate_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise invalid("Idempotency-Key", "this request needs an Idempotency-Key header (any unique string per intent)")
-    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise invalid("Idempotency-Key", f"at most {MAX_KEY_LENGTH} printable characters")
-    return key
+    return checked_idempotency_key(key)
 
 
 def request_hash(payload: Any) -> str:

@@ -79,7 +79,8 @@ async def test_bad_amounts_are_422_naming_the_field(client, who, h, seeded, amou
 async def test_idempotency_key_required_replayed_and_not_reusable(client, who, h, approved_mof, db):
     body = posting("allocated", "100.00")
     missing = await client.post("/api/v1/budget/postings", json=body, headers=who.secretariat())
-    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert missing.status_code == 428 and missing.json()["type"] == "urn:dgplan:problem:idempotency-key-required"
+    assert missing.json()["errors"][0]["field"] == "Idempotency-Key"
     first = await client.post("/api/v1/budget/postings", json=body, headers={**who.secretariat(), **h.key("same")})
     again = await client.post("/api/v1/budget/postings", json=body, headers={**who.secretariat(), **h.key("same")})
     assert first.status_code == again.status_code == 201

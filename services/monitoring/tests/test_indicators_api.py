@@ -58,7 +58,8 @@ async def test_only_the_secretariat_manages_indicators(client, identity, known):
 
 async def test_an_idempotency_key_is_required(client, identity, known):
     response = await client.post(BASE, json=body(), headers=identity("secretariat"))
-    assert response.status_code == 422
+    assert response.status_code == 428
+    assert response.json()["type"] == "urn:dgplan:problem:idempotency-key-required"
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
 
 

@@ -36,7 +36,12 @@ class Rule:
     why: str
 
     def matches(self, path: str) -> bool:
-        return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
+        """``prefix`` is a path of whole segments; a ``{name}`` segment stands for any one segment."""
+        wanted = self.prefix.rstrip("/").split("/")
+        given = path.split("/")
+        return len(given) >= len(wanted) and all(
+            w == g or (w.startswith("{") and w.endswith("}") and g != "") for w, g in zip(wanted, given)
+        )
 
     def allowed(self, method: str) -> frozenset[str]:
         return self.read if method in READ_METHODS else self.write
@@ -60,6 +65,20 @@ RULES: tuple[Rule, ...] = (
         SIGNED_IN,
         _roles(SECRETARIAT, BODY_MEMBER, SERVICE),
         "bodies raise observations, the secretariat answers them",
+    ),
+    # Published figures inside signed-in areas: the ledger itself answers 404/401 for a round whose
+    # results are not published, so the edge must not turn the public away first.
+    Rule(
+        "/api/v1/budget/frameworks/{plan_id}/reconciliation",
+        EVERYONE,
+        NOBODY,
+        "budget frameworks are published plan figures",
+    ),
+    Rule(
+        "/api/v1/screening/rounds/{round_id}/results",
+        EVERYONE,
+        NOBODY,
+        "a closed round's published results are public",
     ),
     Rule(
         "/api/v1/budget",

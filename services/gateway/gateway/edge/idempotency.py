@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.problems import ProblemError
+from dgplan_shared.problems import ProblemError, checked_idempotency_key
 from gateway.db.edge_tables import idempotency_records
 
 
@@ -28,18 +28,7 @@ def fingerprint(operation: str, payload: Any) -> str:
 
 
 def require_key(key: str | None) -> str:
-    if not key:
-        raise ProblemError(
-            428,
-            "idempotency-key-required",
-            "Idempotency-Key required",
-            "Send an Idempotency-Key header with this POST.",
-        )
-    if len(key) > 200 or not key.isprintable():
-        raise ProblemError(
-            422, "validation-error", "Request is not valid", "Idempotency-Key: at most 200 printable characters."
-        )
-    return key
+    return checked_idempotency_key(key)
 
 
 async def find(session: AsyncSession, principal: str, key: str, operation: str, print_: str) -> Record | None:

@@ -8,22 +8,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.problems import ProblemError
+from dgplan_shared.problems import ProblemError, checked_idempotency_key
 from gateway.audit.chain import canonical, sha256
 from gateway.db.governance_tables import gov_idempotency
 
-MAX_KEY = 200
 
 
 def require_key(key: str | None) -> str:
-    if not key or not key.strip():
-        raise ProblemError(
-            428, "idempotency-key-required", "Idempotency-Key required", "Send an Idempotency-Key header with this POST."
-        )
-    if len(key) > MAX_KEY:
-        raise ProblemError(422, "validation-error", "Request is not valid", "Idempotency-Key: at most 200 characters",
-                           errors=[{"field": "Idempotency-Key", "message": "at most 200 characters"}])
-    return key
+    return checked_idempotency_key(key)
 
 
 def fingerprint(scope: str, request: Any) -> str:

@@ -15,8 +15,10 @@ ROLES = ("public", "secretariat", "agency", "body_member", "operator", "service"
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"public"}
 
-# prefix: (roles that may read, roles that may write)
+# prefix: (roles that may read, roles that may write); {name} stands for any one segment
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
+    "/api/v1/budget/frameworks/{plan_id}/reconciliation": (EVERYONE, set()),
+    "/api/v1/screening/rounds/{round_id}/results": (EVERYONE, set()),
     "/api/v1/plans": (EVERYONE, {"secretariat", "service"}),
     "/api/v1/agencies": (EVERYONE, {"secretariat", "service"}),
     "/api/v1/projects": (EVERYONE, {"secretariat", "agency", "service"}),
@@ -29,6 +31,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "/api/v1/admin": ({"operator"}, {"operator"}),
 }
 UPSTREAM = {
+    "/api/v1/budget/frameworks/{plan_id}/reconciliation": "budget-ledger",
+    "/api/v1/screening/rounds/{round_id}/results": "budget-ledger",
     "/api/v1/plans": "plan-registry",
     "/api/v1/agencies": "plan-registry",
     "/api/v1/projects": "plan-registry",
@@ -66,7 +70,7 @@ async def test_every_prefix_against_every_role(gateway, bearer):
             for method, allowed in (("GET", readers), ("POST", writers), ("PATCH", writers), ("DELETE", writers)):
                 for role in ROLES:
                     response = await client.request(
-                        method, f"{prefix}/x", headers=headers[role], json={} if method != "GET" else None
+                        method, f"{_concrete(prefix)}/x", headers=headers[role], json={} if method != "GET" else None
                     )
                     want = expected_status(role, allowed)
                     got = response.status_code
@@ -82,6 +86,21 @@ async def test_every_prefix_against_every_role(gateway, bearer):
                     if not ok:
                         failures.append((method, prefix, role, want, got))
     assert failures == []
+
+
+def _concrete(template: str) -> str:
+    return re.sub(r"\{[^}]+\}", "x", template)
+
+
+async def test_published_figures_are_public_but_the_rest_of_their_area_is_not(gateway):
+    async with gateway() as (client, _):
+        for path in ("/api/v1/screening/rounds/r1/results", "/api/v1/budget/frameworks/p1/reconciliation"):
+            response = await client.get(path)
+            assert response.status_code == 200 and response.json()["service"] == "budget-ledger", path
+            assert (await client.post(path, json={})).status_code == 401  # read-only, even for the public
+        for path in ("/api/v1/screening/rounds/r1", "/api/v1/screening/rounds/r1/status",
+                     "/api/v1/screening/rounds/r1/results-and-more/x", "/api/v1/budget/frameworks/p1"):
+            assert (await client.get(path)).status_code == 401, path
 
 
 async def test_open_routes_need_no_token(gateway):

@@ -23,7 +23,7 @@ from dgplan_shared.identity import (
     forbidden,
     require_role,
 )
-from dgplan_shared.problems import ProblemError, invalid
+from dgplan_shared.problems import ProblemError, checked_idempotency_key, invalid
 from monitoring.db.tables import idempotency_keys
 from monitoring.domain.evaluation import Thresholds
 
@@ -153,7 +153,5 @@ async def remember(
     )
 
 
-def validate_idempotency_key(key: str) -> str:
-    if not key or len(key) > 200 or not key.isprintable():
-        raise invalid("Idempotency-Key", "must be 1 to 200 printable characters")
-    return key
+def validate_idempotency_key(key: str | None) -> str:
+    return checked_idempotency_key(key)

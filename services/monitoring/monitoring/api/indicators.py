@@ -45,7 +45,7 @@ async def post_indicator(
     body: IndicatorIn,
     request: Request,
     principal: Caller,
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
     require_role(principal, SECRETARIAT)
     key = validate_idempotency_key(idempotency_key)
@@ -141,7 +141,7 @@ async def post_indicator_actual(
     body: IndicatorActualIn,
     request: Request,
     principal: Caller,
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
     require_role(principal, SECRETARIAT)
     key = validate_idempotency_key(idempotency_key)

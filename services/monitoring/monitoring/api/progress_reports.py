@@ -41,7 +41,7 @@ async def post_progress_report(
     body: ProgressReportIn,
     request: Request,
     principal: Caller,
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
     key = validate_idempotency_key(idempotency_key)
     require_role(principal, AGENCY)

@@ -12,21 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.problems import ProblemError
+from dgplan_shared.problems import ProblemError, checked_idempotency_key
 from dgplan_shared.service import Runtime
 
 from plan_registry.db.tables import idempotency_keys
 from plan_registry.domain.canonical import canonical_json, content_hash
 
 Action = Callable[[UnitOfWork], Awaitable[tuple[int, Any]]]
-
-
-def key_required() -> ProblemError:
-    return ProblemError(
-        428, "idempotency-key-required", "Idempotency-Key required",
-        "Send an Idempotency-Key header so that a retry has exactly one effect.",
-        errors=[{"field": "Idempotency-Key", "message": "header is required"}],
-    )
 
 
 def _reused() -> ProblemError:
@@ -53,11 +45,7 @@ async def _replay(uow: UnitOfWork, scope: str, key: str, request_hash: str) -> t
 async def run_idempotent(
     runtime: Runtime, scope: str, key: str | None, payload: Any, action: Action
 ) -> tuple[int, Any]:
-    if not key:
-        raise key_required()
-    if len(key) > 200:
-        raise ProblemError(422, "validation-error", "Request is not valid", "Idempotency-Key is too long",
-                           errors=[{"field": "Idempotency-Key", "message": "at most 200 characters"}])
+    key = checked_idempotency_key(key)
     request_hash = content_hash(payload)
     async with runtime.uow() as uow:
         replay = await _replay(uow, scope, key, request_hash)
