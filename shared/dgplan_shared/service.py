@@ -174,21 +174,3 @@ def create_service_app(
         definition.configure_app(app)
     openapi_conventions.install(app)
     return app
-
-
-async def run_relay(definition: ServiceDefinition, settings: ServiceSettings, stop: asyncio.Event) -> None:
-    runtime = build_runtime(definition, settings)
-    try:
-        await runtime.relay().run(stop)
-    finally:
-        await runtime.bus.stop()
-        await runtime.db.dispose()
-
-
-async def run_consumer(definition: ServiceDefinition, settings: ServiceSettings, stop: asyncio.Event) -> None:
-    runtime = build_runtime(definition, settings)
-    try:
-        await runtime.consumer().run(stop)
-    finally:
-        await runtime.bus.stop()
-        await runtime.db.dispose()
