@@ -2,7 +2,8 @@
 the 2563–2565 plan in the registry; the committee proposes it by vote in the governance engine;
 NESDC endorses it with two observations, which appear on the version in the registry; the
 secretariat revises and answers both; the Cabinet approves in principle; the registry then shows
-that version as the plan's approved version."""
+that version as the plan's approved version. A project MOF proposed in the draft stays out of
+monitoring's public scorecard until that approval, and is in it after."""
 
 import pytest
 
@@ -10,7 +11,7 @@ from .conftest import eventually
 
 pytestmark = [pytest.mark.postgres, pytest.mark.kafka]
 
-SECRETARIAT = "demo-secretariat"
+SECRETARIAT, MOF = "demo-secretariat", "demo-agency-mof"
 OBSERVATIONS = [
     {"text": {"th": "สพร. ควรพิจารณาคัดเลือกโครงการที่มีความสำคัญที่จำเป็นต้องได้รับการจัดสรรงบประมาณในปี พ.ศ. 2565",
               "en": "DGA should select the priority projects that need budget in fiscal year 2565."}, "node_id": None},
@@ -23,6 +24,13 @@ async def _seed_plan(gateway):  # type: ignore[no-untyped-def]
     found = (await gateway.get("/api/v1/plans", SECRETARIAT, params={"q": "DGDP-2563-2565"})).json()["items"]
     assert len(found) == 1
     return found[0]
+
+
+async def _scorecard_codes(gateway, plan_id, caller=None):  # type: ignore[no-untyped-def]
+    """Project code -> in the approved version, on the FY 2565 scorecard as ``caller`` (None: the public) sees it."""
+    card = await gateway.get(f"/api/v1/monitoring/plans/{plan_id}/scorecard", caller, params={"fiscal_year": 2565})
+    assert card.status_code == 200, card.text
+    return {p["code"]: p["in_approved_version"] for p in card.json()["projects"]}
 
 
 async def _instance(gateway, plan_id):  # type: ignore[no-untyped-def]
@@ -41,6 +49,24 @@ async def test_the_seed_path_from_draft_to_cabinet_approval_across_services(gate
     else:
         assert draft.status_code in (200, 201), draft.text
         v2 = draft.json()["id"]
+    nodes = (await gateway.get(f"/api/v1/plans/{plan_id}/versions/{v2}/nodes", SECRETARIAT,
+                               params={"limit": 200})).json()["items"]
+    measure = next(n for n in nodes if n["code"] == "S1-M1")
+    proposed = await gateway.post("/api/v1/projects", MOF, json={
+        "plan_id": plan_id, "parent_id": measure["id"], "code": "S1-E2E-APPROVAL",
+        "name": {"th": "ระบบบริหารจัดการภาษีดิจิทัล", "en": "Digital tax administration"},
+        "roles": [{"agency": "MOF", "role": "lead"}], "start_fy": 2565, "end_fy": 2565,
+    })
+    assert proposed.status_code == 201, proposed.text
+
+    async def known_to_monitoring():  # type: ignore[no-untyped-def]
+        codes = await _scorecard_codes(gateway, plan_id, SECRETARIAT)
+        return codes if "S1-E2E-APPROVAL" in codes else None
+
+    # Monitoring has heard of the proposal (oversight sees it, flagged), yet the public does not.
+    assert (await eventually(known_to_monitoring, 60, "monitoring to hear of MOF's proposal"))["S1-E2E-APPROVAL"] is False
+    public_codes = await _scorecard_codes(gateway, plan_id)
+    assert "S1-E2E-APPROVAL" not in public_codes and all(public_codes.values())
     submitted = await gateway.post(f"/api/v1/plans/{plan_id}/versions/{v2}/submit", SECRETARIAT)
     assert submitted.status_code == 200, submitted.text
 
@@ -100,6 +126,13 @@ async def test_the_seed_path_from_draft_to_cabinet_approval_across_services(gate
     await eventually(approved_in_registry, 60, "the registry to show the Cabinet-approved version")
     version = (await gateway.get(f"/api/v1/plans/{plan_id}/versions/{v3}", SECRETARIAT)).json()
     assert version["status"] == "approved"
+
+    async def public_in_monitoring():  # type: ignore[no-untyped-def]
+        codes = await _scorecard_codes(gateway, plan_id)
+        return codes if codes.get("S1-E2E-APPROVAL") is True else None
+
+    # The approval event lists version 3's projects: MOF's proposal is now part of the public plan.
+    await eventually(public_in_monitoring, 60, "monitoring's public scorecard to show the approved proposal")
 
     verified = (await gateway.get("/api/v1/audit/verify", "demo-operator")).json()
     assert verified["ok"] is True
