@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 
+from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
+from dgplan_shared.idempotency_retention import purge_expired_keys
 from dgplan_shared.logging import configure_logging
 from dgplan_shared.service import ServiceDefinition, build_runtime, create_service_app
 from dgplan_shared.settings import ServiceSettings
@@ -51,6 +55,17 @@ async def _setup(definition: ServiceDefinition, settings: ServiceSettings) -> No
         await runtime.db.dispose()
 
 
+async def _purge_idempotency_keys(definition: ServiceDefinition, settings: ServiceSettings, days: int) -> int:
+    db = Database.from_url(settings.database_url, settings.database_pool_size)
+    try:
+        deleted = await purge_expired_keys(db, definition.idempotency_tables, days)
+    finally:
+        await db.dispose()
+    logging.getLogger(__name__).info("idempotency keys purged", extra={"deleted": deleted, "older_than_days": days})
+    print(json.dumps({"older_than_days": days, "deleted": deleted}))
+    return 0
+
+
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"dgplan-{definition.name}", description=definition.title)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +77,9 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     sub.add_parser("consumer", help="consume subscribed events through the inbox")
     sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     sub.add_parser("setup", help="seed reference data and demo clients, idempotently (what `make run` does)")
+    purge = sub.add_parser("purge-idempotency-keys", help="forget Idempotency-Keys older than their retention (daily)")
+    purge.add_argument("--older-than-days", type=int, default=None,
+                       help="override <PREFIX>_IDEMPOTENCY_KEY_RETENTION_DAYS for this run")
     for name in definition.daemons:
         sub.add_parser(name, help=f"run the {name} loop until stopped")
     for name in definition.commands:
@@ -100,6 +118,11 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     if args.command == "setup":
         asyncio.run(_setup(definition, settings))
         return 0
+    if args.command == "purge-idempotency-keys":
+        days = args.older_than_days if args.older_than_days is not None else settings.idempotency_key_retention_days
+        if days < 1:
+            parser.error("--older-than-days must be at least 1")
+        return asyncio.run(_purge_idempotency_keys(definition, settings, days))
     return asyncio.run(definition.commands[args.command](settings, args.args))
 
 

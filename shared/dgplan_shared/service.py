@@ -48,6 +48,9 @@ class ServiceDefinition:
     embedded_setup: Callable[[Runtime], Awaitable[None]] | None = None
     # Extra wiring of the app after the common parts (the gateway adds its edge middleware here).
     configure_app: Callable[[FastAPI], None] | None = None
+    # Where the service keeps Idempotency-Keys (each with ``created_at``): the built-in
+    # ``purge-idempotency-keys`` command forgets keys past their retention.
+    idempotency_tables: tuple[Table, ...] = ()
     description: str = ""
     version: str = "0.1.0"
 

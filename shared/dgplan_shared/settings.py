@@ -51,6 +51,13 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="Python log level.")
     log_json: bool = Field(default=True, description="Write logs as JSON lines.")
+    idempotency_key_retention_days: int = Field(
+        default=30, ge=1,
+        description=(
+            "Days an Idempotency-Key and its answer are kept; `purge-idempotency-keys` (a daily job) deletes "
+            "older ones, after which the same key counts as a new request."
+        ),
+    )
     worker_probe_port: int | None = Field(
         default=None, ge=0, le=65535,
         description=(

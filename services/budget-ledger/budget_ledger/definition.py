@@ -7,7 +7,7 @@ from typing import Any
 from dgplan_shared.service import Runtime, ServiceDefinition
 
 from budget_ledger.api import budget_routes, screening_routes
-from budget_ledger.db.tables import inbox, metadata, outbox
+from budget_ledger.db.tables import idempotency_keys, inbox, metadata, outbox
 from budget_ledger.events.types import SUBSCRIPTIONS
 from budget_ledger.handlers import build_handlers
 from budget_ledger.settings import Settings
@@ -35,6 +35,7 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
+        idempotency_tables=(idempotency_keys,),
         inbox=inbox,
         migrations="budget_ledger:migrations",
         routers=lambda: (budget_routes.router(), screening_routes.router()),

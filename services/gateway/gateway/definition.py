@@ -5,6 +5,8 @@ from dgplan_shared.service import Runtime, ServiceDefinition
 
 from gateway import edge, governance
 from gateway.governance import scheduler
+from gateway.db.edge_tables import idempotency_records
+from gateway.db.governance_tables import gov_idempotency
 from gateway.db.tables import inbox, metadata, outbox
 from gateway.settings import Settings
 
@@ -24,6 +26,7 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
+        idempotency_tables=(idempotency_records, gov_idempotency),
         inbox=inbox,
         migrations="gateway:migrations",
         routers=lambda: [*edge.routers(), *governance.routers()],

@@ -3,7 +3,7 @@
 from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.service import ServiceDefinition
 
-from monitoring.db.tables import inbox, metadata, outbox
+from monitoring.db.tables import idempotency_keys, inbox, metadata, outbox
 from monitoring.events.types import SUBSCRIPTIONS
 from monitoring.settings import Settings
 
@@ -30,6 +30,7 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
+        idempotency_tables=(idempotency_keys,),
         inbox=inbox,
         migrations="monitoring:migrations",
         routers=_routers,

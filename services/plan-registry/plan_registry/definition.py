@@ -8,7 +8,7 @@ from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.problems import problem_body, problem_response
 from dgplan_shared.service import Runtime, ServiceDefinition
 
-from plan_registry.db.tables import inbox, metadata, outbox
+from plan_registry.db.tables import idempotency_keys, inbox, metadata, outbox
 from plan_registry.settings import Settings
 
 SERVICE = "plan-registry"
@@ -50,6 +50,7 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
+        idempotency_tables=(idempotency_keys,),
         inbox=inbox,
         migrations="plan_registry:migrations",
         routers=_routers,
