@@ -109,3 +109,21 @@ async def test_wrong_parent_and_bad_links_name_the_field(client, seeded, draft_v
     assert duplicate.status_code == 409 and duplicate.json()["errors"][0]["field"] == "code"
     bad_status = await client.post("/api/v1/projects", json=_project(seeded["id"], nodes["S1"]["id"], status="done"), headers=secretariat | idem())
     assert bad_status.status_code == 422 and bad_status.json()["errors"][0]["field"] == "status"
+
+
+def test_the_documented_choices_are_the_ones_the_lists_accept():
+    """Sorts and roles are enums in the OpenAPI document; they must not drift from what the code accepts."""
+    from typing import get_args
+
+    from plan_registry.api.deps import NodeSort, PlanSort, RoleFilter
+    from plan_registry.domain.hierarchy import ROLES
+    from plan_registry.usecases.search import SORTS
+
+    def choices(annotation) -> set[str]:  # type: ignore[no-untyped-def]
+        literal = get_args(annotation)[0]
+        literal = next((a for a in get_args(literal) if get_args(a)), literal)  # unwrap ``X | None``
+        return set(get_args(literal))
+
+    assert choices(NodeSort) == {s for k in SORTS for s in (k, f"-{k}")}
+    assert choices(RoleFilter) == set(ROLES)
+    assert choices(PlanSort) == {"code", "-code", "start_fy", "-start_fy"}

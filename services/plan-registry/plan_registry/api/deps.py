@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
@@ -39,3 +37,15 @@ FiscalYearQuery = Annotated[
     int | None, Query(ge=2400, le=2800, description="Buddhist-Era fiscal year, e.g. 2565 (1 Oct 2021 - 30 Sep 2022)")
 ]
 Limit = Annotated[int, Query(ge=1, le=200)]
+
+# The choices a list accepts, spelled out so the OpenAPI document shows them (an unknown value is a
+# 422 naming the parameter). Kept equal to usecases.search.SORTS and domain.hierarchy.ROLES by a test.
+NodeSort = Annotated[
+    Literal["code", "-code", "name.th", "-name.th", "name.en", "-name.en"],
+    Query(description="Order by code or Thai/English name; '-' for descending"),
+]
+PlanSort = Annotated[Literal["code", "-code", "start_fy", "-start_fy"], Query(description="'-' for descending")]
+RoleFilter = Annotated[
+    Literal["lead", "supporting", "responsible", "funding", "accountable", "implementing"] | None,
+    Query(description="Nodes on which an agency holds this role (with agency=, that agency)"),
+]

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
-from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.deps import FiscalYearQuery, Limit, PlanSort, refuse_nul, runtime_of, scope, with_etag
 from plan_registry.api.responses import DiffOut, CompletenessOut, ImportOut, Page, PlanOut, ok
 from plan_registry.api.schemas import PlanCreate, PlanPatch
 from plan_registry.usecases import plans as plan_cases
@@ -43,7 +43,7 @@ async def create_plan(body: PlanCreate, request: Request, principal: Caller, ide
 @router.get("", responses=ok(Page[PlanOut]), response_model=None)
 async def list_plans(
     request: Request, principal: Viewer, fiscal_year: FiscalYearQuery = None, status: str | None = None,
-    q: str | None = None, sort: str = "code", limit: Limit = 50, cursor: str | None = None,
+    q: str | None = None, sort: PlanSort = "code", limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
     """Filters: fiscal year within the plan's period, status of the latest version, text in code or
     title; ``sort`` by ``code`` or ``start_fy`` (``-`` for descending)."""

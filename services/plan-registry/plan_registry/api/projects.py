@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from dgplan_shared.identity import Principal, optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
-from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.deps import (
+    FiscalYearQuery, Limit, NodeSort, RoleFilter, refuse_nul, runtime_of, scope, with_etag,
+)
 from plan_registry.api.responses import NodeOut, Page, ok
 from plan_registry.api.schemas import NodePatch, ProjectCreate
 from plan_registry.usecases import nodes as node_cases
@@ -31,9 +33,9 @@ IfMatch = Annotated[str | None, Header(alias="If-Match")]
 @router.get("", responses=ok(Page[NodeOut]), response_model=None)
 async def list_projects(
     request: Request, principal: Viewer, strategy: str | None = None, agency: str | None = None,
-    role: str | None = None, focus_area: str | None = None, status: str | None = None,
+    role: RoleFilter = None, focus_area: str | None = None, status: str | None = None,
     fiscal_year: FiscalYearQuery = None, q: str | None = None, version: Literal["approved", "latest"] | None = None,
-    sort: str = "code", limit: Limit = 50, cursor: str | None = None,
+    sort: NodeSort = "code", limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
     """``q`` is a case-insensitive substring of the Thai or English title (or the code)."""
     async with runtime_of(request).uow() as uow:

@@ -11,7 +11,9 @@ from dgplan_shared.identity import Principal, optional_principal, principal_from
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 
 from plan_registry import store
-from plan_registry.api.deps import FiscalYearQuery, Limit, refuse_nul, runtime_of, scope, with_etag
+from plan_registry.api.deps import (
+    FiscalYearQuery, Limit, NodeSort, RoleFilter, refuse_nul, runtime_of, scope, with_etag,
+)
 from plan_registry.api.responses import NodeOut, Page, VersionOut, ok
 from plan_registry.api.schemas import NodeCreate, NodePatch, ReviseIn, RoleIn
 from plan_registry.usecases import nodes as node_cases
@@ -71,9 +73,9 @@ async def submit(plan_id: str, version_id: str, request: Request, principal: Cal
 @router.get("/versions/{version_id}/nodes", responses=ok(Page[NodeOut]), response_model=None)
 async def nodes_of_version(
     plan_id: str, version_id: str, request: Request, principal: Viewer,
-    node_type: str | None = None, strategy: str | None = None, agency: str | None = None, role: str | None = None,
+    node_type: str | None = None, strategy: str | None = None, agency: str | None = None, role: RoleFilter = None,
     focus_area: str | None = None, status: str | None = None, fiscal_year: FiscalYearQuery = None, q: str | None = None,
-    sort: str = "code", limit: Limit = 100, cursor: str | None = None,
+    sort: NodeSort = "code", limit: Limit = 100, cursor: str | None = None,
 ) -> dict:
     async with runtime_of(request).uow() as uow:
         version = await reading.version_for_read(uow, principal, plan_id, version_id)
