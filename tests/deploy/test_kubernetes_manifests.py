@@ -5,6 +5,7 @@ Ingress for the gateway, and no secret value, no ``latest`` and no root anywhere
 from __future__ import annotations
 
 import re
+from zoneinfo import available_timezones
 
 import pytest
 from deploy_support import by_kind, containers, dgplan_service, pod_specs
@@ -14,6 +15,8 @@ WORKER_ROLES = ("relay", "consumer")  # and every daemon a service declares (ser
 PROBE_PORT_NAME = "probes"
 METRICS_SCRAPERS = {"namespaceSelector": {"matchLabels": {"dgplan.io/metrics-scraper": "true"}}}
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|DATABASE_URL|PRIVATE", re.I)
+PURGE_COMMAND = "purge-idempotency-keys"  # built into every service's CLI (dgplan_shared.cli)
+POSTGRES_PORT = 5432
 
 
 def service_daemons() -> dict[str, tuple[str, ...]]:
@@ -359,7 +362,7 @@ def service_commands() -> dict[str, set[str]]:
     """Every command each service's command line accepts (dgplan_shared.cli plus its own)."""
     from dgplan_shared.registry import installed_services
 
-    common = {"api", "relay", "consumer", "migrate", "setup"}
+    common = {"api", "relay", "consumer", "migrate", "setup", PURGE_COMMAND}
     return {name: common | set(d.commands) | set(d.daemons) for name, d in installed_services().items()}
 
 
@@ -457,3 +460,140 @@ def test_prod_consumers_never_outnumber_the_partitions(rendered, settings_types)
         (data,) = [c["data"] for n, c in config_maps.items() if n.startswith(f"{name}-config")]
         partitions = int(data.get(f"{prefix}KAFKA_TOPIC_PARTITIONS", st.model_fields["kafka_topic_partitions"].default))
         assert deployments[f"{name}-consumer"]["spec"]["replicas"] <= partitions, name
+
+
+def _cron_pod(cronjob: dict) -> dict:
+    return cronjob["spec"]["jobTemplate"]["spec"]["template"]
+
+
+def _purge_cronjobs(docs: list[dict], service: str) -> list[dict]:
+    """The CronJobs whose container runs ``purge-idempotency-keys`` from ``service``'s image."""
+    return [
+        c for c in by_kind(docs, "CronJob").values()
+        if any(dgplan_service(k["image"]) == service and k.get("args", [])[:1] == [PURGE_COMMAND]
+               for k in containers(_cron_pod(c)["spec"]))
+    ]
+
+
+def _admits(rule_ports: list[dict] | None, port: int) -> bool:
+    """Whether a NetworkPolicy rule's ``ports`` let TCP ``port`` through (no ports: every port)."""
+    if not rule_ports:
+        return True
+    return any(p.get("protocol", "TCP") == "TCP" and p.get("port") in (None, port) for p in rule_ports)
+
+
+def _reaches_postgres(docs: list[dict], pod_labels: dict) -> list[str]:
+    """Why a pod with ``pod_labels`` could not open a connection to PostgreSQL (empty: it can).
+
+    Egress: some policy selecting the pod allows TCP 5432 to anywhere, or (dev) to the in-cluster
+    PostgreSQL pods. Dev also runs PostgreSQL in the namespace, behind the same default deny: its
+    ingress policies must admit the pod on 5432 too.
+    """
+    policies = by_kind(docs, "NetworkPolicy")
+    postgres = [s["spec"]["template"]["metadata"]["labels"] for n, s in by_kind(docs, "StatefulSet").items()
+                if n == "postgres"]
+    problems = []
+
+    def destination_ok(rule: dict) -> bool:
+        peers = rule.get("to")
+        if not peers:
+            return True  # any destination (production pins its PostgreSQL with ipBlocks, if at all)
+        return any("ipBlock" in peer or any(_selects(peer.get("podSelector", {}), labels) for labels in postgres)
+                   for peer in peers)
+
+    egress = [rule for p in _policies_for(policies, pod_labels, "Egress") for rule in p["spec"].get("egress", [])]
+    if not any(_admits(rule.get("ports"), POSTGRES_PORT) and destination_ok(rule) for rule in egress):
+        problems.append(f"no egress policy lets it out to PostgreSQL on {POSTGRES_PORT}")
+    for labels in postgres:
+        ingress = [rule for p in _policies_for(policies, labels, "Ingress") for rule in p["spec"].get("ingress", [])]
+        if not any(_admits(rule.get("ports"), POSTGRES_PORT)
+                   and any(_selects(peer.get("podSelector", {}), pod_labels) and "namespaceSelector" not in peer
+                           for peer in rule.get("from", []))
+                   for rule in ingress):
+            problems.append("the in-cluster PostgreSQL does not admit it")
+    return problems
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_every_service_purges_its_idempotency_keys_daily_with_its_own_database(rendered, settings_types, overlay):
+    """One CronJob per service runs the built-in ``purge-idempotency-keys`` (keys older than
+    <PREFIX>IDEMPOTENCY_KEY_RETENTION_DAYS, from the service's ConfigMap): never two at once, on a
+    fixed time zone, with the API's configuration, database Secret and account, and a network path
+    to PostgreSQL. Hardening is checked for every pod by
+    test_every_container_is_hardened_and_runs_as_a_numeric_non_root_user and again here."""
+    docs = rendered[overlay]
+    deployments = by_kind(docs, "Deployment")
+    config_maps = by_kind(docs, "ConfigMap")
+    for name in _services(settings_types):
+        found = _purge_cronjobs(docs, name)
+        assert len(found) == 1, (
+            f"{overlay}: {name} has {len(found)} CronJobs running {PURGE_COMMAND} "
+            f"({[c['metadata']['name'] for c in found]}), expected exactly one"
+        )
+        (cronjob,) = found
+        where = f"{overlay}: CronJob {cronjob['metadata']['name']}"
+        spec = cronjob["spec"]
+        # Two purges of one table at once would only fight over the same rows.
+        assert spec.get("concurrencyPolicy") == "Forbid", f"{where}: concurrencyPolicy must be Forbid"
+        assert spec.get("timeZone"), f"{where}: no timeZone (it would follow the controller's clock)"
+        zones = available_timezones()  # empty where the system has no zone database: skip that part
+        assert not zones or spec["timeZone"] in zones, f"{where}: unknown timeZone {spec['timeZone']!r}"
+        minute, hour, *rest = spec["schedule"].split()
+        daily = minute.isdigit() and hour.isdigit() and rest == ["*", "*", "*"]
+        assert daily, f"{where}: not daily ({spec['schedule']})"
+        job = spec["jobTemplate"]["spec"]
+        assert job.get("activeDeadlineSeconds") and "backoffLimit" in job, f"{where}: unbounded Job"
+        assert spec.get("successfulJobsHistoryLimit") is not None and spec.get("failedJobsHistoryLimit"), where
+
+        template = _cron_pod(cronjob)
+        pod = template["spec"]
+        assert pod["restartPolicy"] == "Never", where
+        (container,) = pod["containers"]
+        # The retention setting decides; a fixed --older-than-days would silently override it.
+        assert container["args"] == [PURGE_COMMAND], f"{where}: args {container['args']}"
+        assert dgplan_service(container["image"]) == name, f"{where}: image {container['image']}"
+
+        # What the service's API gets: its ConfigMap, its database Secret (by reference), its account.
+        (api,) = deployments[f"{name}-api"]["spec"]["template"]["spec"]["containers"]
+        api_pod = deployments[f"{name}-api"]["spec"]["template"]["spec"]
+        assert container.get("envFrom") == api["envFrom"], f"{where}: not the service's ConfigMap"
+        assert all(s["configMapRef"]["name"] in config_maps for s in container["envFrom"]), where
+        database = [e for e in container.get("env", []) if e["name"].endswith("DATABASE_URL")]
+        api_database = [e for e in api["env"] if e["name"].endswith("DATABASE_URL")]
+        assert database == api_database and "secretKeyRef" in database[0]["valueFrom"], (
+            f"{where}: the database URL must come from the service's Secret, by reference"
+        )
+        assert pod["serviceAccountName"] == api_pod["serviceAccountName"], where
+
+        # Hardened like every other pod (Pod Security "restricted").
+        pod_context = pod.get("securityContext", {})
+        context = {**pod_context, **container.get("securityContext", {})}
+        assert pod_context.get("seccompProfile", {}).get("type") == "RuntimeDefault", where
+        assert pod.get("automountServiceAccountToken") is False, where
+        assert context.get("runAsNonRoot") is True and isinstance(context.get("runAsUser"), int) \
+            and context["runAsUser"] > 0, f"{where}: must run as a numeric non-root user"
+        assert context.get("readOnlyRootFilesystem") is True, f"{where}: root filesystem must be read-only"
+        assert context.get("allowPrivilegeEscalation") is False, f"{where}: privilege escalation allowed"
+        assert context.get("privileged", False) is False, where
+        assert context.get("capabilities", {}).get("drop") == ["ALL"], f"{where}: must drop ALL capabilities"
+        assert {"cpu", "memory"} <= set(container.get("resources", {}).get("limits", {})), where
+
+        # Default deny: without a policy matching its labels it could never reach its database.
+        problems = _reaches_postgres(docs, template["metadata"]["labels"])
+        assert not problems, f"{where}: cannot reach PostgreSQL: {'; '.join(problems)}"
+
+
+def test_the_purge_command_the_cronjobs_run_is_accepted_by_every_service(rendered, capsys):
+    """The CronJobs' arguments parse in each service's command line (``--help`` stops before any
+    database is opened)."""
+    from dgplan_shared.cli import main
+    from dgplan_shared.registry import installed_services
+
+    for name, definition in installed_services().items():
+        found = _purge_cronjobs(rendered["prod"], name)
+        assert len(found) == 1, f"prod: {name} has {len(found)} CronJobs running {PURGE_COMMAND}"
+        (container,) = _cron_pod(found[0])["spec"]["containers"]
+        with pytest.raises(SystemExit) as exit_:
+            main(definition, [*container["args"], "--help"])
+        assert exit_.value.code == 0, name
+        assert "--older-than-days" in capsys.readouterr().out, name

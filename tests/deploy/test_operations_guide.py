@@ -61,6 +61,7 @@ def test_the_check_mode_detects_a_stale_guide(config_reference, tmp_path, monkey
         "PostgreSQL is down",
         "A consumer is stuck (lag grows)",
         "The audit chain no longer verifies",
+        "Idempotency keys",
     ],
 )
 def test_the_guide_has_the_promised_section(heading):
@@ -81,3 +82,17 @@ def test_the_deploy_readme_points_at_things_that_exist():
     for path in re.findall(r"`((?:\.\./|k8s/|overlays/|components/|base/)[\w./-]*)`", readme):
         candidates = [root / path, root / "k8s" / path]
         assert any(c.exists() for c in candidates), path
+
+
+def test_the_idempotency_key_purge_is_explained_with_commands_that_match_the_manifests(rendered):
+    """What the daily purge does, its setting, what a purged key means for a retry, how to run it by
+    hand and how to shorten the retention once; every CronJob it names is one the overlays render."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    start = guide.index("\n## Idempotency keys\n")
+    section = guide[start: guide.index("\n## ", start + 1)]
+    for needed in ("`<PREFIX>IDEMPOTENCY_KEY_RETENTION_DAYS`", "purge-idempotency-keys", "new request",
+                   "kubectl -n dgplan create job --from=cronjob/", "--older-than-days"):
+        assert needed in section, f"the Idempotency keys section lacks {needed!r}"
+    named = set(re.findall(r"--from=cronjob/([a-z0-9-]+)", section))
+    cronjobs = {d["metadata"]["name"] for d in rendered["prod"] if d["kind"] == "CronJob"}
+    assert named and named <= cronjobs, f"the guide names CronJobs the manifests lack: {sorted(named - cronjobs)}"
