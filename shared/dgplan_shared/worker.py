@@ -51,7 +51,8 @@ class WorkerProbes:
         self._server: asyncio.base_events.Server | None = None
 
     async def start(self, host: str, port: int) -> int:
-        self._server = await asyncio.start_server(self._serve, host, port)
+        # A request head longer than the stream limit ends the connection (LimitOverrunError).
+        self._server = await asyncio.start_server(self._serve, host, port, limit=_MAX_REQUEST_HEAD)
         bound = self._server.sockets[0].getsockname()[1]
         log.info("worker probes listening", extra={"host": host, "port": bound})
         return int(bound)
@@ -90,7 +91,7 @@ class WorkerProbes:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), _READ_TIMEOUT_SECONDS)
-            request_line = head[: min(len(head), _MAX_REQUEST_HEAD)].split(b"\r\n", 1)[0].decode("latin-1")
+            request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
             method, path, _ = (request_line.split(" ") + ["", ""])[:3]
             status, content_type, body = await self.answer(method, path)
             writer.write(
