@@ -86,7 +86,10 @@ async def _version_approved(session: AsyncSession, data: dict) -> None:
         return  # an older producer: keep the set the last approval gave
     # A full snapshot of the approved version's projects: what a later draft proposes stays out.
     await session.execute(delete(rm_approved_projects).where(rm_approved_projects.c.plan_id == plan_id))
-    rows = [{"plan_id": plan_id, "project_id": p, "version_id": version_id} for p in sorted({str(x) for x in project_ids})]
+    rows = [
+        {"plan_id": plan_id, "project_id": project_id, "version_id": version_id}
+        for project_id in sorted({str(x) for x in project_ids})
+    ]
     if rows:
         await session.execute(rm_approved_projects.insert(), rows)
 
