@@ -62,8 +62,10 @@ class FaultController:
                 break
             # After the first round the broker is hit less often: each restart stalls every
             # relay and consumer for seconds, which the first round has shown already.
-            target = pending.pop() if pending else self.rng.choice(repeatable)
-            if target == BROKER and not pending and self.rng.random() < 0.7:
+            # A first-round target is always struck as drawn, including the last one of the round.
+            mandatory = bool(pending)
+            target = pending.pop() if mandatory else self.rng.choice(repeatable)
+            if target == BROKER and not mandatory and self.rng.random() < 0.7:
                 target = self.rng.choice(repeatable[:-1])
             downtime = self._downtime(target)
             self.log.append(Fault(round(time.monotonic() - started, 2), target, downtime))
