@@ -14,10 +14,8 @@ the table fails the test, so a new route cannot go unreviewed.
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-import security_suite as suite_module  # type: ignore[import-not-found]
 from security_access_table import (  # type: ignore[import-not-found]
     ANON,
     CALL_ORDER,
@@ -30,21 +28,12 @@ from security_access_table import (  # type: ignore[import-not-found]
     owner_role,
 )
 from security_matrix_calls import Operation, operations, request_for  # type: ignore[import-not-found]
-from security_world import Caller, build_world  # type: ignore[import-not-found]
 
 
 def _order(operation: Operation) -> tuple[int, ...]:
     """Reads first; then writes, the ones that end a resource's life last."""
     final = any(word in operation.path for word in ("/submit", "/close", "/package")) or operation.method == "DELETE"
     return (operation.is_write, final)
-
-
-@pytest.fixture(scope="module")
-def setting(suite):  # type: ignore[no-untyped-def]
-    callers = {role.name: Caller(suite.gateway_url, role.gateway_headers(suite)) for role in suite_module.ROLES}
-    world = build_world(suite, callers)
-    openapi = httpx.get(f"{suite.gateway_url}/openapi.json", timeout=60).json()
-    return callers, world, openapi
 
 
 def test_every_operation_has_an_expectation(setting):

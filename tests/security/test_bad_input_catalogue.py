@@ -19,17 +19,8 @@ import security_suite as suite_module  # type: ignore[import-not-found]
 from security_access_table import EXPECTED, OPDC, acting_role  # type: ignore[import-not-found]
 from security_bad_inputs import BODY_MUTATIONS, OTHER_AGENCY, TOKEN_MUTATIONS  # type: ignore[import-not-found]
 from security_matrix_calls import fill, operations, path_values, request_for  # type: ignore[import-not-found]
-from security_world import Caller, build_world  # type: ignore[import-not-found]
 
 MIN_CASES_PER_OPERATION = 6
-
-
-@pytest.fixture(scope="module")
-def setting(suite):  # type: ignore[no-untyped-def]
-    callers = {role.name: Caller(suite.gateway_url, role.gateway_headers(suite)) for role in suite_module.ROLES}
-    world = build_world(suite, callers)
-    openapi = httpx.get(f"{suite.gateway_url}/openapi.json", timeout=60).json()
-    return callers, world, openapi
 
 
 def _body_schema(openapi: dict, method: str, path: str) -> dict:

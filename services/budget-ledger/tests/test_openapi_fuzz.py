@@ -3,39 +3,11 @@ problem+json — with the secretariat's, an agency's and a subcommittee member's
 
 from __future__ import annotations
 
-import warnings
-
-import schemathesis
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
-
-_CASES: dict[int, list] = {}
-
-
-def generated_cases(openapi: dict, per_operation: int) -> list:
-    # Generation is the slow part: once per run, shared by both backends.
-    if per_operation not in _CASES:
-        schema = schemathesis.openapi.from_dict(openapi)
-        cases: list = []
-        for result in schema.get_all_operations():
-            operation = result.ok()
-
-            @hypothesis_settings(max_examples=per_operation, database=None, deadline=None,
-                                 suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy())
-            def collect(case) -> None:  # type: ignore[no-untyped-def]
-                cases.append(case)
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                collect()
-        _CASES[per_operation] = cases
-    return _CASES[per_operation]
-
+from dgplan_shared.testing.generated_cases import generated_cases
 
 async def test_generated_input_never_causes_a_server_error(client, who, seeded):
     openapi = (await client.get("/openapi.json")).json()
-    cases = generated_cases(openapi, per_operation=6)
+    cases = generated_cases("budget-ledger", openapi, per_operation=6)
     assert len({(c.method, c.path) for c in cases}) >= 18
     callers = [who.secretariat(), who.agency("MOF"), who.member()]
     failures = []

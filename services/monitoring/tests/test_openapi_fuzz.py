@@ -3,43 +3,14 @@ cases drawn from the OpenAPI document, sent with a secretariat's and an agency's
 
 from __future__ import annotations
 
-import warnings
-
-import schemathesis
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
-
+from dgplan_shared.testing.generated_cases import generated_cases
 from monitoring_test_events import feed, project, seed_plan_events
-
-
-_GENERATED: dict[int, list] = {}
-
-
-def _cases(openapi: dict, per_operation: int) -> list:
-    # Generated once per run: both backends get the same cases (generation is the slow part).
-    if per_operation in _GENERATED:
-        return _GENERATED[per_operation]
-    schema = schemathesis.openapi.from_dict(openapi)
-    collected = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-
-        @hypothesis_settings(max_examples=per_operation, database=None, deadline=None,
-                             suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy())
-        def collect(case) -> None:  # type: ignore[no-untyped-def]
-            collected.append(case)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            collect()
-    _GENERATED[per_operation] = collected
-    return collected
 
 
 async def test_no_operation_answers_generated_input_with_a_server_error(client, identity, runtime, settings):
     await feed(runtime, *seed_plan_events(), project("p1", lead="MOF"))
     openapi = (await client.get("/openapi.json")).json()
-    cases = _cases(openapi, per_operation=12)
+    cases = generated_cases("monitoring", openapi, per_operation=12)
     assert len({(c.method, c.path) for c in cases}) >= 11
     callers = [identity("secretariat"), identity("agency", agency="MOF")]
     failures = []

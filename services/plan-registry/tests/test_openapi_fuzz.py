@@ -3,41 +3,17 @@ error is problem+json (schemathesis cases from the OpenAPI document, several cal
 
 from __future__ import annotations
 
-import warnings
+from dgplan_shared.testing.generated_cases import generated_cases
 
-import schemathesis
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
-
-_GENERATED: dict[int, list] = {}
-
-
-def _cases(openapi: dict, per_operation: int) -> list:
-    # Generated once per run: both backends get the same cases (generation is the slow part).
-    if per_operation in _GENERATED:
-        return _GENERATED[per_operation]
-    schema = schemathesis.openapi.from_dict(openapi)
-    collected = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        # The whole-plan document is deeply nested and slow to generate; its validation is
-        # exercised by test_transfer, so a few generated bodies suffice here.
-        examples = 1 if operation.path.endswith("/import") else per_operation
-
-        @hypothesis_settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy())
-        def collect(case) -> None:  # type: ignore[no-untyped-def]
-            collected.append(case)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            collect()
-    _GENERATED[per_operation] = collected
-    return collected
+def _fewer_for_import(path: str) -> int | None:
+    # The whole-plan document is deeply nested and slow to generate; its validation is exercised
+    # by test_transfer, so a few generated bodies suffice here.
+    return 1 if path.endswith("/import") else None
 
 
 async def test_no_operation_answers_generated_input_with_a_server_error(client, identity, seeded):
     openapi = (await client.get("/openapi.json")).json()
-    cases = _cases(openapi, per_operation=6)
+    cases = generated_cases("plan-registry", openapi, per_operation=6, examples_for=_fewer_for_import)
     assert len({(c.method, c.path) for c in cases}) >= 25
     callers = [identity("secretariat"), identity("agency", agency="MOF"), {}, identity("body_member", bodies=["nesdc"])]
     failures = []

@@ -4,44 +4,20 @@ RFC 6749 JSON, as OAuth2 clients expect)."""
 
 from __future__ import annotations
 
-import warnings
+from dgplan_shared.testing.generated_cases import generated_cases
 
-import schemathesis
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
-
-_GENERATED: list = []
 EDGE_TAGS = {"admin", "authentication"}
 
 
-def _cases(openapi: dict, per_operation: int) -> list:
-    if _GENERATED:
-        return _GENERATED  # both backends get the same cases (generation is the slow part)
-    paths = {
-        path: item
-        for path, item in openapi["paths"].items()
-        if any(set(op.get("tags", [])) & EDGE_TAGS for op in item.values() if isinstance(op, dict))
-    }
-    schema = schemathesis.openapi.from_dict({**openapi, "paths": paths})
-    for result in schema.get_all_operations():
-        operation = result.ok()
-
-        @hypothesis_settings(
-            max_examples=per_operation, database=None, deadline=None, suppress_health_check=list(HealthCheck)
-        )
-        @given(case=operation.as_strategy())
-        def collect(case) -> None:  # type: ignore[no-untyped-def]
-            _GENERATED.append(case)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            collect()
-    return _GENERATED
+def _served_by_the_edge(path: str, item: dict) -> bool:
+    return any(set(op.get("tags", [])) & EDGE_TAGS for op in item.values() if isinstance(op, dict))
 
 
 async def test_no_edge_operation_answers_generated_input_with_a_server_error(gateway, bearer):
     async with gateway(rate_limit_per_second=0) as (client, runtime):
         operator = await bearer(runtime, "operator", subject="ops")
-        cases = _cases((await client.get("/openapi.json")).json(), per_operation=25)
+        cases = generated_cases("gateway-edge", (await client.get("/openapi.json")).json(), per_operation=25,
+                                keep_path=_served_by_the_edge)
         assert len({(c.method, c.path) for c in cases}) >= 7
         failures = []
         for case in cases:

@@ -3,6 +3,7 @@ legitimate name, reason or id contains one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -10,53 +11,52 @@ from fastapi import Request
 from dgplan_shared.problems import invalid
 
 
-def find_nul(value: Any, where: str = "body") -> str | None:
-    """The path of the first string containing NUL in ``value`` (keys included), or None."""
+def _first_bad_text(
+    value: Any, where: str, bad: Callable[[str], bool], key_where: Callable[[str, str], str]
+) -> str | None:
+    """The path of the first string (keys included) in ``value`` that ``bad`` rejects, or None."""
     if isinstance(value, str):
-        return where if "\x00" in value else None
+        return where if bad(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(key, str) and "\x00" in key:
-                return f"{where}.{key!r}"
-            found = find_nul(item, f"{where}.{key}")
+            if isinstance(key, str) and bad(key):
+                return key_where(where, key)
+            found = _first_bad_text(item, f"{where}.{key}", bad, key_where)
             if found:
                 return found
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            found = find_nul(item, f"{where}.{index}")
+            found = _first_bad_text(item, f"{where}.{index}", bad, key_where)
             if found:
                 return found
     return None
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _is_not_unicode(text: str) -> bool:
+    """JSON may escape a lone surrogate (``\\ud800``); it is not text and cannot be stored or hashed as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def find_nul(value: Any, where: str = "body") -> str | None:
+    """The path of the first string containing NUL in ``value`` (keys included), or None."""
+    return _first_bad_text(value, where, _has_nul, lambda at, key: f"{at}.{key!r}")
 
 
 def refuse_nul(value: Any, where: str = "body") -> None:
     found = find_nul(value, where)
     if found:
         raise invalid(found, "must not contain NUL characters")
-    found = _find_lone_surrogate(value, where)
+    found = _first_bad_text(value, where, _is_not_unicode, lambda at, key: f"{at}.key")
     if found:
         raise invalid(found, "must be valid Unicode text (a lone surrogate is not)")
-
-
-def _find_lone_surrogate(value: Any, where: str) -> str | None:
-    """JSON may escape a lone surrogate (``\\ud800``); it is not text and cannot be stored or hashed as UTF-8."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return where
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _find_lone_surrogate(key, f"{where}.key") or _find_lone_surrogate(item, f"{where}.{key}")
-            if found:
-                return found
-    if isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            found = _find_lone_surrogate(item, f"{where}.{index}")
-            if found:
-                return found
-    return None
 
 
 async def refuse_nul_in_url(request: Request) -> None:
