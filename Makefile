@@ -45,7 +45,7 @@ infra-down:
 	$(PY) -m dgplan_shared.testing.infra down --dir .infra/dev
 
 distributed: install system-deps
-	$(PY) -m dgplan_shared.topology
+	$(PY) -m dgplan_shared.testing.distributed
 
 bench: install system-deps
 	@bash scripts/with-infra.sh $(PY) -m bench

@@ -20,7 +20,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import percentile, table, write_result  # noqa: E402
-from dgplan_shared.testing.infra import free_port  # noqa: E402
+from dgplan_shared.net import free_port  # noqa: E402
 
 
 def one_start(data_dir: str) -> float:

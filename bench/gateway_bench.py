@@ -45,7 +45,7 @@ SECRET = "bench-only-internal-secret-0123456789abcdef"
 def upstream_app() -> FastAPI:
     """A stand-in service: the shared request middleware, identity verification, a small JSON body."""
     from dgplan_shared.http import RequestContextMiddleware
-    from dgplan_shared.identity import IDENTITY_HEADER, verify_identity
+    from dgplan_contracts.identity import IDENTITY_HEADER, verify_identity
     from dgplan_shared.problems import install_problem_handlers
 
     app = FastAPI(openapi_url=None)
@@ -212,7 +212,7 @@ def run(
     requests: int = 2000, seconds: float = 4.0, clients: tuple[str, ...] = ("lean", "aiohttp", "httpx")
 ) -> list[dict[str, object]]:
     from dgplan_shared.db.migrations import upgrade
-    from dgplan_shared.identity import IDENTITY_HEADER, Principal, sign_identity
+    from dgplan_contracts.identity import IDENTITY_HEADER, Principal, sign_identity
 
     identity = {IDENTITY_HEADER: sign_identity(Principal("anonymous", frozenset({"public"})), SECRET, ttl_seconds=3600)}
     rows: list[dict[str, object]] = [

@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings
 
-from dgplan_shared.registry import ORDER
+from dgplan_shared.registry import installed_services
 from dgplan_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,12 +33,12 @@ END = "<!-- END GENERATED: configuration reference -->"
 def settings_types() -> dict[str, type[ServiceSettings]]:
     """Every installed service's settings class: ``<package>.settings.Settings`` of each package
     registered in the ``dgplan.services`` entry-point group (the settings module alone is imported,
-    so the guide can be generated without loading routes and handlers)."""
+    and listed in the services' declared start order)."""
     found = {}
     for ep in entry_points(group="dgplan.services"):
         module = importlib.import_module(ep.module.split(".")[0] + ".settings")
         found[ep.name] = module.Settings
-    return {name: found[name] for name in sorted(found, key=lambda n: (ORDER.index(n) if n in ORDER else 99, n))}
+    return {name: found[name] for name in installed_services() if name in found}
 
 
 def env_prefix(settings_type: type[BaseSettings]) -> str:

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from dgplan_shared.testing.infra import free_port
+from dgplan_shared.net import free_port
 
 
 def _start(data_dir, port):  # type: ignore[no-untyped-def]

@@ -62,24 +62,24 @@ async def _keys(url: str, table: Table) -> list[str]:
 @pytest.mark.parametrize("name", sorted(SERVICES))
 def test_purge_forgets_keys_past_retention_and_keeps_recent_ones(name, backend, tmp_path, request, monkeypatch, capsys):
     definition = SERVICES[name]
-    assert definition.idempotency_tables, f"{name} declares no idempotency store"
+    assert definition.idempotency_stores, f"{name} declares no idempotency store"
     server = request.getfixturevalue("postgres_server") if backend == "postgres" else None
     url = asyncio.run(migrated_database_url(definition.migrations, backend, postgres_server=server,
                                             directory=tmp_path, prefix=f"purge_{name.replace('-', '_')}"))
-    asyncio.run(_fill(url, definition.idempotency_tables))
+    asyncio.run(_fill(url, definition.idempotency_stores))
     prefix = definition.settings_type.model_config["env_prefix"]
     monkeypatch.setenv(f"{prefix}DATABASE_URL", url)
     monkeypatch.setenv(f"{prefix}LOG_LEVEL", "WARNING")
 
     assert main(definition, ["purge-idempotency-keys"]) == 0  # the default retention: 30 days
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert report == {"older_than_days": 30, "deleted": {t.name: 3 for t in definition.idempotency_tables}}
-    for table in definition.idempotency_tables:
+    assert report == {"older_than_days": 30, "deleted": {t.name: 3 for t in definition.idempotency_stores}}
+    for table in definition.idempotency_stores:
         assert asyncio.run(_keys(url, table)) == ["yesterday"]
 
     # A shorter retention for one run, e.g. after an incident; the recent key goes too.
     assert main(definition, ["purge-idempotency-keys", "--older-than-days", "1"]) == 0
-    for table in definition.idempotency_tables:
+    for table in definition.idempotency_stores:
         assert asyncio.run(_keys(url, table)) == []
 
 
@@ -93,7 +93,7 @@ def test_the_retention_cannot_be_zero(capsys):
 def test_every_idempotency_store_of_every_service_is_purged():
     """A new store must be declared, or its keys would never be forgotten."""
     for name, definition in SERVICES.items():
-        declared = {t.name for t in definition.idempotency_tables}
+        declared = {t.name for t in definition.idempotency_stores}
         stores = {t.name for t in definition.metadata.tables.values() if "idempotency" in t.name}
         assert stores == declared, name
         assert all("created_at" in definition.metadata.tables[t].c for t in declared), name

@@ -58,7 +58,7 @@ async def _setup(definition: ServiceDefinition, settings: ServiceSettings) -> No
 async def _purge_idempotency_keys(definition: ServiceDefinition, settings: ServiceSettings, days: int) -> int:
     db = Database.from_url(settings.database_url, settings.database_pool_size)
     try:
-        deleted = await purge_expired_keys(db, definition.idempotency_tables, days)
+        deleted = await purge_expired_keys(db, definition.idempotency_stores, days)
     finally:
         await db.dispose()
     logging.getLogger(__name__).info("idempotency keys purged", extra={"deleted": deleted, "older_than_days": days})

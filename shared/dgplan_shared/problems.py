@@ -1,4 +1,7 @@
-"""RFC 9457 problem details: one stable ``type`` per kind of error, never a bare 500 for bad input."""
+"""RFC 9457 problem details: one stable ``type`` per kind of error, never a bare 500 for bad input.
+
+The errors themselves live in ``dgplan_shared.errors`` (no framework); this module renders them.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.routing import Match
 
+from dgplan_shared.errors import TYPE_PREFIX, ProblemError, conflict, forbidden, invalid, not_found
+
 PROBLEM_JSON = "application/problem+json"
-TYPE_PREFIX = "urn:dgplan:problem:"
 
 log = logging.getLogger(__name__)
 
@@ -39,54 +43,14 @@ _STATUS_SLUGS = {
 }
 
 
-class ProblemError(Exception):
-    """Raise from domain or use-case code; rendered as problem+json with the given status.
-
-    ``slug`` becomes the stable type ``urn:dgplan:problem:<slug>``; ``extensions`` are extra members
-    (for example ``errors`` naming the offending fields).
-    """
-
-    def __init__(self, status: int, slug: str, title: str, detail: str | None = None, **extensions: Any) -> None:
-        super().__init__(detail or title)
-        self.status = status
-        self.slug = slug
-        self.title = title
-        self.detail = detail
-        self.extensions = extensions
-
-    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
-        return problem_body(self.status, self.slug, self.title, self.detail, instance, **self.extensions)
-
-
 def problem_body(
     status: int, slug: str, title: str, detail: str | None = None, instance: str | None = None, **extensions: Any
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": TYPE_PREFIX + slug, "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if instance:
-        body["instance"] = instance
-    body.update(extensions)
-    return body
+    return ProblemError(status, slug, title, detail, **extensions).to_dict(instance)
 
 
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
-
-
-def not_found(what: str, ident: object) -> ProblemError:
-    return ProblemError(404, "not-found", f"{what} not found", f"No {what} with id {ident!s}.")
-
-
-def conflict(slug: str, detail: str, **extensions: Any) -> ProblemError:
-    return ProblemError(409, slug, "Conflict", detail, **extensions)
-
-
-def invalid(field: str, message: str, slug: str = "validation-error") -> ProblemError:
-    """A 422 that names the offending field, in the same shape as request validation errors."""
-    return ProblemError(
-        422, slug, "Request is not valid", f"{field}: {message}", errors=[{"field": field, "message": message}]
-    )
 
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
@@ -136,7 +100,7 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        headers = exc.extensions.pop("_headers", None) if "_headers" in exc.extensions else None
+        headers = exc.extensions.get("_headers")
         return problem_response(exc.to_dict(request.url.path), headers)
 
     @app.exception_handler(RequestValidationError)
@@ -208,3 +172,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     if status in (400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429)
 }
 """Pass as ``responses=`` to routers so the OpenAPI documents every problem a route can return."""
+
+
+__all__ = [
+    "PROBLEM_JSON", "PROBLEM_RESPONSES", "TYPE_PREFIX", "ProblemError", "checked_idempotency_key", "conflict",
+    "forbidden", "install_problem_handlers", "invalid", "not_found", "problem_body", "problem_response",
+]

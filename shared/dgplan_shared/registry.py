@@ -9,10 +9,8 @@ from importlib.metadata import entry_points
 
 from dgplan_shared.service import ServiceDefinition
 
-# Start order for the embedded runner: producers before the gateway that fronts them.
-ORDER = ("plan-registry", "budget-ledger", "monitoring", "gateway")
-
 
 def installed_services() -> dict[str, ServiceDefinition]:
+    """Every installed service's definition, in its declared start order."""
     found = {ep.name: ep.load()() for ep in entry_points(group="dgplan.services")}
-    return {name: found[name] for name in sorted(found, key=lambda n: (ORDER.index(n) if n in ORDER else 99, n))}
+    return {name: found[name] for name in sorted(found, key=lambda n: (found[n].start_order, n))}

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -14,9 +15,12 @@ from sqlalchemy import MetaData, Table
 from dgplan_shared.bus import Bus, build_bus
 from dgplan_shared.consumer import EventHandlers, InboxConsumer
 from dgplan_shared.db.engine import Database
+from dgplan_shared.db.idempotency import IdempotencyStore
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.health import health_router
 from dgplan_shared.http import RequestContextMiddleware
+from dgplan_shared.web.body_limits import BodyShapeMiddleware
+from dgplan_shared.web.etags import ConditionalGetMiddleware
 from dgplan_shared import openapi_conventions
 from dgplan_shared.problems import install_problem_handlers
 from dgplan_shared.relay import OutboxRelay
@@ -48,15 +52,28 @@ class ServiceDefinition:
     embedded_setup: Callable[[Runtime], Awaitable[None]] | None = None
     # Extra wiring of the app after the common parts (the gateway adds its edge middleware here).
     configure_app: Callable[[FastAPI], None] | None = None
-    # Where the service keeps Idempotency-Keys (each with ``created_at``): the built-in
-    # ``purge-idempotency-keys`` command forgets keys past their retention.
+    # The service's Idempotency-Key table (``dgplan_shared.db.idempotency.idempotency_table``), used
+    # by the command pipeline; the built-in ``purge-idempotency-keys`` command forgets keys past their
+    # retention in it and in ``idempotency_tables`` (older, service-specific stores being retired).
+    idempotency: Table | None = None
     idempotency_tables: tuple[Table, ...] = ()
+    # Request media types the API reads besides JSON (e.g. multipart uploads); others get a 415.
+    other_media_types: frozenset[str] = frozenset()
     description: str = ""
     version: str = "0.1.0"
+    # Where the service stands among the installed ones: the embedded runner and the distributed
+    # topology start them in this order (producers before the gateway that fronts them).
+    start_order: int = 50
+    # The API's port in the fixed-port distributed topology (``make distributed``); 0 picks a free one.
+    default_port: int = 0
 
     @property
     def consumer_group(self) -> str:
         return self.name
+
+    @property
+    def idempotency_stores(self) -> tuple[Table, ...]:
+        return ((self.idempotency,) if self.idempotency is not None else ()) + tuple(self.idempotency_tables)
 
 
 @dataclass
@@ -71,6 +88,11 @@ class Runtime:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db, self.definition.name, self.definition.outbox)
+
+    @cached_property
+    def idempotency_store(self) -> IdempotencyStore | None:
+        table = self.definition.idempotency
+        return IdempotencyStore(table) if table is not None else None
 
     def relay(self) -> OutboxRelay:
         s = self.settings
@@ -169,6 +191,10 @@ def create_service_app(
         redoc_url=None,
     )
     install_problem_handlers(app)
+    # Outermost last: request ids and the size limit wrap everything; bodies are checked for shape
+    # before routing; conditional GETs are answered from the route's ETag.
+    app.add_middleware(ConditionalGetMiddleware)
+    app.add_middleware(BodyShapeMiddleware, other_media_types=definition.other_media_types)
     app.add_middleware(RequestContextMiddleware, service=definition.name)
     app.include_router(health_router())
     for router in definition.routers():

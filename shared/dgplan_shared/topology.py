@@ -1,7 +1,8 @@
 """The distributed topology on one machine: every service's API, relay and consumer (and any
 daemon it declares) as separate processes on PostgreSQL and Kafka, behind the gateway.
 
-``make distributed`` runs it interactively; the fault-injection tests drive it: they SIGKILL
+``make distributed`` runs it interactively (``dgplan_shared.testing.distributed``); the
+fault-injection tests drive it: they SIGKILL
 and restart any process, the broker, or PostgreSQL, while load goes through the gateway.
 """
 
@@ -21,12 +22,8 @@ from pathlib import Path
 import httpx
 
 from dgplan_shared.db.migrations import upgrade
-from dgplan_shared.registry import ORDER
-from dgplan_shared.testing.databases import create_postgres_database
-from dgplan_shared.testing.infra import free_port
-
-API_PORTS = {"plan-registry": 8101, "budget-ledger": 8102, "monitoring": 8103, "gateway": 8000}
-
+from dgplan_shared.db.provisioning import create_postgres_database
+from dgplan_shared.net import free_port
 
 @dataclass
 class ServiceProcessSet:
@@ -102,8 +99,9 @@ class Topology:
         (self.base_dir / "logs").mkdir(parents=True, exist_ok=True)
         (self.base_dir / "data").mkdir(parents=True, exist_ok=True)
         found = {ep.name: ep for ep in entry_points(group="dgplan.services")}
-        for name in sorted(found, key=lambda n: ORDER.index(n) if n in ORDER else 99):
-            definition = found[name].load()()
+        definitions = {name: ep.load()() for name, ep in found.items()}
+        for name in sorted(found, key=lambda n: (definitions[n].start_order, n)):
+            definition = definitions[name]
             self.services[name] = ServiceProcessSet(
                 name=name,
                 module=found[name].module.split(".")[0],
@@ -111,7 +109,7 @@ class Topology:
                 migrations=definition.migrations,
                 consumes=bool(definition.subscriptions),
                 daemons=tuple(definition.daemons),
-                port=API_PORTS.get(name, 0) if self.fixed_ports else free_port(),
+                port=definition.default_port if self.fixed_ports and definition.default_port else free_port(),
             )
 
     @property
@@ -219,39 +217,3 @@ class Topology:
         for managed in reversed(list(self.processes.values())):
             managed.stop()
 
-
-def main() -> None:
-    from dgplan_shared.testing.infra import KafkaBroker, PostgresCluster
-
-    base = Path(os.environ.get("DGPLAN_TOPOLOGY_DIR", ".infra/distributed")).resolve()
-    pg, broker = PostgresCluster(base / "pg"), KafkaBroker(base / "kafka")
-    server = pg.start()
-    broker.start()
-    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO")
-    try:
-        asyncio.run(topology.prepare())
-        topology.start()
-        topology.wait_healthy()
-        print(f"\ndgplan distributed topology is up; gateway at {topology.gateway_url}")
-        for name, managed in topology.processes.items():
-            print(f"  {name:<28} pid {managed.process.pid if managed.process else '-'}")
-        print(f"  PostgreSQL {server.rsplit('@', 1)[1]}  Kafka {broker.bootstrap}  logs {base / 'run' / 'logs'}")
-        print("  Ctrl-C stops everything.", flush=True)
-        stop = False
-
-        def _stop(*_: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
-        while not stop:
-            time.sleep(0.5)
-    finally:
-        topology.stop()
-        broker.stop()
-        pg.stop()
-
-
-if __name__ == "__main__":
-    main()

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 
 from dgplan_shared.db.engine import Database
-from dgplan_shared.db.types import Satang
+from dgplan_contracts.storage import Satang
 from dgplan_shared.testing.databases import create_postgres_database, sqlite_url
 
 metadata = MetaData()

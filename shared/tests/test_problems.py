@@ -43,7 +43,7 @@ async def test_malformed_json_and_wrong_types_are_422_naming_the_field():
 
 async def test_a_database_outage_is_a_retryable_503_not_a_500():
     from dgplan_shared.db.engine import Database
-    from dgplan_shared.testing.infra import free_port
+    from dgplan_shared.net import free_port
 
     app = _app()
     # Nothing listens on the port: the database is down.

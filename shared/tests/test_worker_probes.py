@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from dgplan_shared.db.engine import Database
-from dgplan_shared.testing.infra import free_port
+from dgplan_shared.net import free_port
 from messaging_helpers import emit, wait_for
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]

@@ -29,10 +29,11 @@ from pydantic import SecretStr
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
-from dgplan_shared.identity import Principal, sign_identity
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import sign_identity
 from dgplan_shared.registry import installed_services
 from dgplan_shared.service import Runtime, create_service_app
-from dgplan_shared.testing.infra import free_port
+from dgplan_shared.net import free_port
 
 
 @dataclass

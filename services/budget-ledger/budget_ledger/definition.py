@@ -30,6 +30,8 @@ def definition() -> ServiceDefinition:
 
     return ServiceDefinition(
         name=SERVICE,
+        start_order=20,
+        default_port=8102,
         title="dgplan budget ledger",
         description="Budget frameworks, requests, screening rounds and decisions, allocations, commitments and disbursements as an append-only ledger.",
         settings_type=Settings,

@@ -10,7 +10,7 @@ from budget_ledger.definition import definition
 from budget_ledger.events.types import PLAN_STRUCTURE_PUBLISHED, PROJECT_REGISTERED
 from dgplan_shared.bus.base import IncomingRecord
 from dgplan_shared.events import CloudEvent, topic_for
-from dgplan_shared.identity import AGENCY, BODY_MEMBER, SECRETARIAT
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, SECRETARIAT
 from dgplan_shared.testing.service_fixtures import install_service_fixtures
 
 install_service_fixtures(globals(), definition)

@@ -17,7 +17,7 @@ from budget_ledger.ledger.posting import AppropriationKey, Posting, post
 from budget_ledger.settings import Settings
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.service import create_service_app
-from dgplan_shared.identity import AGENCY, SECRETARIAT
+from dgplan_contracts.identity import AGENCY, SECRETARIAT
 from dgplan_shared.testing.clients import asgi_client, identity_headers
 from dgplan_shared.testing.databases import migrated_database_url
 

@@ -20,7 +20,7 @@ from dgplan_shared.bus.base import OutgoingRecord
 from dgplan_shared.bus.kafka import KafkaBus
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.events import CloudEvent, topic_for
-from dgplan_shared.identity import AGENCY, BODY_MEMBER, SECRETARIAT
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, SECRETARIAT
 from dgplan_shared.service import build_runtime, create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
 from dgplan_shared.testing.databases import migrated_database_url

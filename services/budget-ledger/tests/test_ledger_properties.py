@@ -36,7 +36,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import AGENCY, SECRETARIAT, Principal
+from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal
 from dgplan_shared.problems import ProblemError
 
 AGENCIES = ("MOF", "OPDC", "DEPA")

@@ -18,6 +18,10 @@ def definition() -> ServiceDefinition:
     governance.register_handlers(handlers)
     return ServiceDefinition(
         name=SERVICE,
+        start_order=90,
+        default_port=8000,
+        # The OAuth2 token endpoint reads form bodies (RFC 6749 §4.4.2).
+        other_media_types=frozenset({"application/x-www-form-urlencoded"}),
         title="dgplan gateway",
         description=(
             "The public entry point (routing, authentication, authorization, rate limits) and the "

@@ -25,6 +25,8 @@ def definition() -> ServiceDefinition:
     register(handlers)
     return ServiceDefinition(
         name=SERVICE,
+        start_order=30,
+        default_port=8103,
         title="dgplan monitoring",
         description="Indicators, quarterly progress reports, evaluations and scorecards; read models built from events.",
         settings_type=Settings,

@@ -45,6 +45,8 @@ def definition() -> ServiceDefinition:
     governance.register(handlers)
     return ServiceDefinition(
         name=SERVICE,
+        start_order=10,
+        default_port=8101,
         title="dgplan plan registry",
         description="Plans, plan versions and diffs, strategies to projects, agencies and observations.",
         settings_type=Settings,

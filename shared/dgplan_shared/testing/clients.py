@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
-from dgplan_shared.identity import IDENTITY_HEADER, Principal, sign_identity
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import IDENTITY_HEADER, sign_identity
 from dgplan_shared.settings import ServiceSettings
 
 

@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from dgplan_shared.net import free_port
+
 REPO = Path(__file__).resolve().parents[3]
 KAFKA_POM = REPO / "infra" / "kafka" / "pom.xml"
 KAFKA_LIB = REPO / "infra" / "kafka" / "target" / "lib"
@@ -27,12 +29,6 @@ KAFKA_LIB = REPO / "infra" / "kafka" / "target" / "lib"
 
 class InfraUnavailable(RuntimeError):
     """The binaries or downloads a real-infrastructure test needs are missing."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dgplan_shared.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_role
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_role
 
 SUBCOMMITTEE = "operations-budget-subcommittee"
 READERS = (SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE, AGENCY)

@@ -14,7 +14,7 @@ from budget_ledger.ledger.queries import GROUP_LEVELS, balances, get_entry, list
 from budget_ledger.use_cases.frameworks import PlanFramework, StrategyFramework, import_frameworks
 from budget_ledger.use_cases.post_budget_entries import EntryCommand, post_budget_entries
 from budget_ledger.use_cases.reconciliation import reconcile
-from dgplan_shared.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, require_role
+from dgplan_contracts.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import Runtime
 from budget_ledger.api.deps import caller, refuse_nul, runtime_of

@@ -12,9 +12,9 @@ from fastapi import Request, Response
 from budget_ledger.domain.stages import InvariantViolation
 from budget_ledger.ledger.problems import violation_problem
 from budget_ledger.idempotency import record, request_hash, stored_response, validate_key
-from budget_ledger.retry import with_retries
+from dgplan_shared.db.retry import with_retries
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError
 from dgplan_shared.service import Runtime
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from dgplan_shared.identity import Principal, optional_principal, principal_from_request
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import optional_principal, principal_from_request
 from dgplan_shared.problems import invalid
 from dgplan_shared.service import Runtime
 

@@ -20,13 +20,7 @@ from budget_ledger.use_cases.revise_request import ReviseRequest, revise_request
 from budget_ledger.use_cases.submit_package import submit_package
 from budget_ledger.use_cases.submit_request import SubmitRequest, submit_request
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.identity import (
-    AGENCY,
-    SECRETARIAT,
-    Principal,
-    require_body_member,
-    require_role,
-)
+from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal, require_body_member, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, ProblemError, not_found
 from dgplan_shared.service import Runtime
 from budget_ledger.api.deps import caller, maybe_caller, refuse_nul, runtime_of

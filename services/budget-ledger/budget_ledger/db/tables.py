@@ -18,7 +18,8 @@ from sqlalchemy import (
 )
 
 from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
-from dgplan_shared.db.types import Satang, UtcDateTime
+from dgplan_shared.db.types import UtcDateTime
+from dgplan_contracts.storage import Satang
 
 metadata = service_metadata()
 

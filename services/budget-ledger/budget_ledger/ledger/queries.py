@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from budget_ledger.db.tables import appropriations, ledger_entries
 from budget_ledger.domain.money import money_str
 from budget_ledger.domain.stages import STAGES
-from dgplan_shared.db.types import Satang
+from dgplan_contracts.storage import Satang
 from dgplan_shared.problems import invalid
 
 GROUP_LEVELS = ("plan", "strategy", "project", "fiscal_year", "expense_category", "agency")

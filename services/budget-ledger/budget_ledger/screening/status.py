@@ -18,7 +18,7 @@ from budget_ledger.db.tables import screening_requests, screening_tallies
 from budget_ledger.domain.money import money_str
 from budget_ledger.domain.screening import DECISIONS
 from budget_ledger.ledger.queries import decode_cursor, encode_cursor
-from dgplan_shared.db.types import Satang
+from dgplan_contracts.storage import Satang
 
 UNSCREENED = "unscreened"
 DIMENSIONS = {"strategies": "strategy_id", "agencies": "agency", "projects": "project_id"}

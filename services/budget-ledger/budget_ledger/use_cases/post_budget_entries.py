@@ -17,7 +17,7 @@ from budget_ledger.events.payloads import publish_stage_events
 from budget_ledger.ledger.problems import violation_problem
 from budget_ledger.ledger.posting import AppropriationKey, Posting, post
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import SECRETARIAT, SERVICE, Principal, forbidden
+from dgplan_contracts.identity import SECRETARIAT, SERVICE, Principal, forbidden
 from dgplan_shared.problems import invalid
 
 

@@ -21,7 +21,7 @@ from budget_ledger.screening import tallies
 from budget_ledger.screening.repository import add_history, amounts_from_json, amounts_to_json, load_request, load_round, request_json
 from budget_ledger.text import nfc
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal, forbidden
+from dgplan_contracts.identity import Principal, forbidden
 from dgplan_shared.problems import ProblemError, conflict
 
 

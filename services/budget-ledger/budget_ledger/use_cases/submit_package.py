@@ -17,7 +17,8 @@ from budget_ledger.domain.money import money_str
 from budget_ledger.domain.screening import RoundStatus
 from budget_ledger.events.types import PACKAGE_SUBMITTED
 from budget_ledger.screening.repository import load_round, round_json
-from dgplan_shared.db.types import Satang, utcnow
+from dgplan_shared.db.types import utcnow
+from dgplan_contracts.storage import Satang
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.problems import ProblemError, conflict
 

@@ -21,7 +21,7 @@ from budget_ledger.text import nfc
 from budget_ledger.use_cases.project_snapshot import get_project
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal, forbidden
+from dgplan_contracts.identity import Principal, forbidden
 from dgplan_shared.problems import ProblemError, conflict, invalid
 
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from dgplan_shared.identity import OPERATOR, SECRETARIAT, Principal, principal_from_request, require_role
+from dgplan_contracts.identity import OPERATOR, SECRETARIAT, Principal, require_role
+from dgplan_contracts.assertion import principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import Runtime, get_runtime
 from gateway.audit.entries import list_entries

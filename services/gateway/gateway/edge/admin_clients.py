@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from dgplan_shared.identity import OPERATOR, Principal, principal_from_request, require_role
+from dgplan_contracts.identity import OPERATOR, Principal, require_role
+from dgplan_contracts.assertion import principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import get_runtime
 from gateway.edge import idempotency

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import jwt
 
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from gateway.edge.signing_keys import KeyRing
 from gateway.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from dgplan_shared.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE
 from dgplan_shared.problems import invalid
 
 ASSIGNABLE_ROLES = (SECRETARIAT, AGENCY, BODY_MEMBER, OPERATOR, SERVICE)

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dgplan_shared.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT
 from dgplan_shared.service import Runtime
 from gateway.edge.clients_repository import get_client, insert_client, update_client
 from gateway.edge.secrets_hashing import hash_secret, new_secret, verify_secret

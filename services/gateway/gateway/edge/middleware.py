@@ -18,7 +18,8 @@ from dataclasses import replace
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dgplan_shared.context import child_traceparent, new_request_id, request_id_var, traceparent_var
-from dgplan_shared.identity import ANONYMOUS_SUBJECT, IDENTITY_HEADER, PUBLIC, Principal
+from dgplan_contracts.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal
+from dgplan_contracts.assertion import IDENTITY_HEADER
 from gateway.edge import access_policy
 from gateway.edge.bearer_tokens import BUILTIN_CLIENT, TokenRejected
 from gateway.edge.problems_asgi import send_problem

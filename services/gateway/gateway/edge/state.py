@@ -8,7 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from dgplan_shared.identity import Principal, sign_identity
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import sign_identity
 from dgplan_shared.service import Runtime
 from gateway.edge.bearer_tokens import ExternalJwks, Verifier
 from gateway.edge.circuit import Circuit

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError, conflict, invalid, not_found
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit

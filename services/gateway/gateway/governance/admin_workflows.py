@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError, invalid
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit

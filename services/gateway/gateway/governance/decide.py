@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.identity import Principal, forbidden, require_body_member
+from dgplan_contracts.identity import Principal, forbidden, require_body_member
 from dgplan_shared.problems import invalid
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit

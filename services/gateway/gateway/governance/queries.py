@@ -10,7 +10,7 @@ import orjson
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import invalid
 from gateway.db.governance_tables import (
     gov_bodies,

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from dgplan_shared.identity import IDENTITY_HEADER, verify_identity
+from dgplan_contracts.assertion import IDENTITY_HEADER, verify_identity
 from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client
 from gateway.definition import definition

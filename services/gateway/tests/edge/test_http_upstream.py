@@ -16,7 +16,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from dgplan_shared.identity import IDENTITY_HEADER, verify_identity
+from dgplan_contracts.assertion import IDENTITY_HEADER, verify_identity
 
 # Every client for what depends on the client (relaying, mapping its failures); the default one for
 # what the proxy decides itself whatever the client (the retry policy, pooling).

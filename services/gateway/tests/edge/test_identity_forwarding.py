@@ -8,7 +8,8 @@ import time
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from dgplan_shared.identity import Principal, sign_identity
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import sign_identity
 
 TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 

@@ -4,7 +4,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from dgplan_shared.identity import BODY_MEMBER, Principal
+from dgplan_contracts.identity import BODY_MEMBER, Principal
 from dgplan_shared.problems import ProblemError
 from dgplan_shared.service import build_runtime
 from gateway.db.governance_tables import gov_instances, gov_timeline

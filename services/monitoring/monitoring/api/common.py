@@ -13,16 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.identity import (
-    AGENCY,
-    BODY_MEMBER,
-    OPERATOR,
-    SECRETARIAT,
-    SERVICE,
-    Principal,
-    forbidden,
-    require_role,
-)
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_role
 from dgplan_shared.problems import ProblemError, checked_idempotency_key, invalid
 from monitoring.db.tables import idempotency_keys
 from monitoring.domain.evaluation import Thresholds

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from dgplan_shared.identity import AGENCY, Principal, optional_principal, principal_from_request, require_role
+from dgplan_contracts.identity import AGENCY, Principal, require_role
+from dgplan_contracts.assertion import optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import (

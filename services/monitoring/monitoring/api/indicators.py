@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from dgplan_shared.identity import SECRETARIAT, Principal, principal_from_request, require_role
+from dgplan_contracts.identity import SECRETARIAT, Principal, require_role
+from dgplan_contracts.assertion import principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import (

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import and_, or_, select
 
-from dgplan_shared.identity import AGENCY, Principal, principal_from_request, require_role
+from dgplan_contracts.identity import AGENCY, Principal, require_role
+from dgplan_contracts.assertion import principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import (

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import and_, func, or_, select
 
-from dgplan_shared.identity import AGENCY, Principal, principal_from_request, require_role
+from dgplan_contracts.identity import AGENCY, Principal, require_role
+from dgplan_contracts.assertion import principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import (

@@ -8,7 +8,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
-from dgplan_shared.identity import AGENCY, Principal, optional_principal, require_role
+from dgplan_contracts.identity import AGENCY, Principal, require_role
+from dgplan_contracts.assertion import optional_principal
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 from dgplan_shared.service import get_runtime
 from monitoring.api.common import OVERSIGHT, refuse_nul_characters, rules

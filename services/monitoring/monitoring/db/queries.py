@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dgplan_shared.db.types import Satang
+from dgplan_contracts.storage import Satang
 
 from monitoring.db.tables import indicator_targets, indicators, progress_reports, rm_budget_entries, rm_projects
 from monitoring.domain.evaluation import IndicatorFacts, ProjectFacts, ReportFacts

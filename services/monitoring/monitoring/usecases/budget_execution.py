@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dgplan_shared.db.types import Satang
+from dgplan_contracts.storage import Satang
 
 from dgplan_shared.problems import invalid
 from monitoring.db.tables import rm_budget_entries, rm_strategies

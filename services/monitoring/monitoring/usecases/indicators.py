@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError, conflict, invalid, not_found
 from monitoring.api.schemas import IndicatorIn
 from monitoring.db.tables import indicator_targets, indicators, rm_plan_targets, rm_projects, rm_strategies

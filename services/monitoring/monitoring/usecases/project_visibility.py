@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dgplan_shared.identity import AGENCY, Principal
+from dgplan_contracts.identity import AGENCY, Principal
 
 from monitoring.api.common import agency_codes, sees_everything
 from monitoring.db.tables import rm_approved_projects, rm_projects

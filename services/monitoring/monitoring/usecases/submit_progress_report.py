@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import AGENCY, Principal, forbidden, require_role
+from dgplan_contracts.identity import AGENCY, Principal, forbidden, require_role
 from dgplan_shared.problems import conflict, invalid
 from monitoring.api.schemas import ProgressReportIn
 from monitoring.db.queries import project_row

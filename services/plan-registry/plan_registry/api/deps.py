@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 
 from dgplan_shared.problems import invalid
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import and_, exists, or_, select
 
-from dgplan_shared.identity import Principal, optional_principal, principal_from_request
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
 
 from plan_registry.api.deps import Limit, refuse_nul, runtime_of, scope, with_etag

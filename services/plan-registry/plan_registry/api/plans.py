@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from dgplan_shared.identity import Principal, optional_principal, principal_from_request, require_role
+from dgplan_contracts.identity import Principal, require_role
+from dgplan_contracts.assertion import optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 
 from plan_registry.api.deps import FiscalYearQuery, Limit, PlanSort, refuse_nul, runtime_of, scope, with_etag

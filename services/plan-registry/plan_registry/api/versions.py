@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from dgplan_shared.identity import Principal, optional_principal, principal_from_request
+from dgplan_contracts.identity import Principal
+from dgplan_contracts.assertion import optional_principal, principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 
 from plan_registry import store

@@ -7,7 +7,8 @@ node id stays the same across versions, so two versions can be diffed node by no
 from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
 
 from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
-from dgplan_shared.db.types import Satang, UtcDateTime
+from dgplan_shared.db.types import UtcDateTime
+from dgplan_contracts.storage import Satang
 
 metadata = service_metadata()
 

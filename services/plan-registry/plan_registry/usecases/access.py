@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dgplan_shared.identity import (
-    AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_role, unauthenticated,
-)
+from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_role, unauthenticated
 
 EDITORS = (SECRETARIAT, OPERATOR)
 PRIVILEGED_READERS = (SECRETARIAT, OPERATOR, BODY_MEMBER, SERVICE)

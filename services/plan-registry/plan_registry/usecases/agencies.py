@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, update
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError, invalid, not_found
 
 from plan_registry.db.tables import agencies

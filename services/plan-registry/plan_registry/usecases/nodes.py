@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import conflict, invalid
 
 from plan_registry import store

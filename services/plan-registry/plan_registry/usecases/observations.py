@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import SECRETARIAT, Principal, forbidden, require_role
+from dgplan_contracts.identity import SECRETARIAT, Principal, forbidden, require_role
 from dgplan_shared.problems import conflict, invalid, not_found
 
 from plan_registry import store

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 
 from plan_registry import store
 from plan_registry.db.tables import agencies

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import AGENCY, Principal
+from dgplan_contracts.identity import AGENCY, Principal
 from dgplan_shared.problems import not_found
 
 from plan_registry import store

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import Principal
+from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import invalid
 
 from plan_registry import store

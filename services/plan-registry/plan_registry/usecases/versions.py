@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, update
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.identity import SECRETARIAT, Principal, require_role
+from dgplan_contracts.identity import SECRETARIAT, Principal, require_role
 from dgplan_shared.problems import conflict
 
 from plan_registry import store

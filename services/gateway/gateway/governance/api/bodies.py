@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Response
 from fastapi.responses import JSONResponse
 
-from dgplan_shared.identity import OPERATOR, require_role
+from dgplan_contracts.identity import OPERATOR, require_role
 from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
 from gateway.governance import admin_bodies, admin_workflows, idempotency, queries, store
 from gateway.governance.api.instances import Caller, Cursor, IdempotencyKey, Limit, RuntimeDep, authenticated

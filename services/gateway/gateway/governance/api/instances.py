@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from dgplan_shared.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal, principal_from_request, unauthenticated
+from dgplan_contracts.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal, unauthenticated
+from dgplan_contracts.assertion import principal_from_request
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import Runtime, get_runtime
 from gateway.governance import decide, idempotency, queries, store

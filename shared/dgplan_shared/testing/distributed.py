@@ -1,0 +1,47 @@
+"""``make distributed``: a private PostgreSQL cluster and Kafka broker, and the whole topology on them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+from dgplan_shared.testing.infra import KafkaBroker, PostgresCluster
+from dgplan_shared.topology import Topology
+
+
+def main() -> None:
+    base = Path(os.environ.get("DGPLAN_TOPOLOGY_DIR", ".infra/distributed")).resolve()
+    pg, broker = PostgresCluster(base / "pg"), KafkaBroker(base / "kafka")
+    server = pg.start()
+    broker.start()
+    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO")
+    try:
+        asyncio.run(topology.prepare())
+        topology.start()
+        topology.wait_healthy()
+        print(f"\ndgplan distributed topology is up; gateway at {topology.gateway_url}")
+        for name, managed in topology.processes.items():
+            print(f"  {name:<28} pid {managed.process.pid if managed.process else '-'}")
+        print(f"  PostgreSQL {server.rsplit('@', 1)[1]}  Kafka {broker.bootstrap}  logs {base / 'run' / 'logs'}")
+        print("  Ctrl-C stops everything.", flush=True)
+        stop = False
+
+        def _stop(*_: object) -> None:
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        while not stop:
+            time.sleep(0.5)
+    finally:
+        topology.stop()
+        broker.stop()
+        pg.stop()
+
+
+if __name__ == "__main__":
+    main()
