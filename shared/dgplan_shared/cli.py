@@ -55,6 +55,15 @@ async def _setup(definition: ServiceDefinition, settings: ServiceSettings) -> No
         await runtime.db.dispose()
 
 
+async def run_service_command(definition: ServiceDefinition, settings: ServiceSettings, name: str, args: list[str]) -> int:
+    runtime = build_runtime(definition, settings)
+    try:
+        return await definition.commands[name](runtime, args)
+    finally:
+        await runtime.bus.stop()
+        await runtime.db.dispose()
+
+
 async def _purge_idempotency_keys(definition: ServiceDefinition, settings: ServiceSettings, days: int) -> int:
     db = Database.from_url(settings.database_url, settings.database_pool_size)
     try:
@@ -123,7 +132,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
         if days < 1:
             parser.error("--older-than-days must be at least 1")
         return asyncio.run(_purge_idempotency_keys(definition, settings, days))
-    return asyncio.run(definition.commands[args.command](settings, args.args))
+    return asyncio.run(run_service_command(definition, settings, args.command, args.args))
 
 
 def entry(definition_factory: Callable[[], ServiceDefinition]) -> Callable[[], None]:

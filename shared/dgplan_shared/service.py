@@ -26,7 +26,9 @@ from dgplan_shared.problems import install_problem_handlers
 from dgplan_shared.relay import OutboxRelay
 from dgplan_shared.settings import ServiceSettings
 
-Command = Callable[[ServiceSettings, list[str]], Awaitable[int]]
+# A service's own command (``dgplan-<service> <name> [args]``): given the runtime the shared CLI built
+# from the definition (and closes afterwards), so commands never import the definition back.
+Command = Callable[["Runtime", list[str]], Awaitable[int]]
 Daemon = Callable[["Runtime", asyncio.Event], Awaitable[None]]
 
 

@@ -5,9 +5,10 @@ from dgplan_shared.service import Runtime, ServiceDefinition
 
 from gateway import edge, governance
 from gateway.governance import scheduler
-from gateway.db.edge_tables import idempotency_records
-from gateway.db.governance_tables import gov_idempotency
-from gateway.db.tables import inbox, metadata, outbox
+from gateway.edge.adapters.tables import idempotency_records
+from gateway.governance.adapters import audit_tables  # noqa: F401 - adds the audit log's tables
+from gateway.governance.adapters.tables import gov_idempotency
+from gateway.metadata import inbox, metadata, outbox
 from gateway.settings import Settings
 
 SERVICE = "gateway"

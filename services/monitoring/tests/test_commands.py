@@ -15,6 +15,7 @@ from monitoring.db.tables import outbox, project_statuses
 from monitoring.definition import definition
 from monitoring.settings import Settings
 from monitoring_test_events import feed, posting, project, seed_plan_events, snapshot
+from dgplan_shared.cli import run_service_command
 
 
 async def test_rebuild_and_reevaluate_commands(fresh_database_url):
@@ -38,8 +39,8 @@ async def test_rebuild_and_reevaluate_commands(fresh_database_url):
         async with runtime.db.session() as session:
             await session.execute(project_statuses.update().values(status="on_track"))
             await session.commit()
-        reevaluate = definition().commands["reevaluate"]
-        assert await reevaluate(Settings(database_url=url, fixed_today=date(2022, 5, 1)), []) == 0
+        settings = Settings(database_url=url, fixed_today=date(2022, 5, 1))
+        assert await run_service_command(definition(), settings, "reevaluate", []) == 0
         async with runtime.db.session() as session:
             statuses = set((await session.execute(select(project_statuses.c.status))).scalars())
             envelopes = (await session.execute(select(outbox.c.envelope).order_by(outbox.c.id))).scalars().all()

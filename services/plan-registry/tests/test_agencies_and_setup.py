@@ -3,8 +3,7 @@
 from sqlalchemy import func, select
 
 from dgplan_shared.bus.memory import InMemoryBus
-
-from plan_registry.commands import seed_command
+from dgplan_shared.cli import run_service_command
 from plan_registry.db.tables import plans
 from plan_registry.definition import definition
 
@@ -41,8 +40,8 @@ async def test_register_an_agency_under_its_ministry_and_refuse_bad_input(client
 async def test_the_seed_command_is_idempotent(fresh_database_url, settings, capsys):
     url = await fresh_database_url()
     cli_settings = settings.model_copy(update={"database_url": url})
-    assert await seed_command(cli_settings, []) == 0
-    assert await seed_command(cli_settings, []) == 0
+    assert await run_service_command(definition(), cli_settings, "seed", []) == 0
+    assert await run_service_command(definition(), cli_settings, "seed", []) == 0
     out = capsys.readouterr().out
     assert "created" in out and "unchanged" in out
     from dgplan_shared.service import build_runtime

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.problems import invalid
-from gateway.db.audit_tables import audit_log
+from gateway.governance.adapters.audit_tables import audit_log
 
 
 async def list_entries(

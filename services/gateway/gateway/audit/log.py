@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
 from gateway.audit.chain import entry_hash, payload_hash
-from gateway.db.audit_tables import audit_head, audit_log
+from gateway.governance.adapters.audit_tables import audit_head, audit_log
 
 
 def _nfc(value: str | None) -> str | None:

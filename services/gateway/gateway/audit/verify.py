@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.audit.chain import GENESIS, ChainWalk, Verification
-from gateway.db.audit_tables import audit_head, audit_log
+from gateway.governance.adapters.audit_tables import audit_head, audit_log
 
 PAGE = 1000
 

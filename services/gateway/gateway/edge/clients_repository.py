@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
-from gateway.db.edge_tables import oauth_clients
+from gateway.edge.adapters.tables import oauth_clients
 from gateway.edge.client_rules import plausible_client_id
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.problems import ProblemError, checked_idempotency_key
-from gateway.db.edge_tables import idempotency_records
+from gateway.edge.adapters.tables import idempotency_records
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
-from gateway.db.edge_tables import signing_keys
+from gateway.edge.adapters.tables import signing_keys
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError, conflict, invalid, not_found
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit
-from gateway.db.governance_tables import gov_bodies, gov_members
+from gateway.governance.adapters.tables import gov_bodies, gov_members
 from gateway.governance import idempotency, store
 from gateway.governance.rules import DecisionRule
 from gateway.governance.views import body_etag, body_view, etag, member_view

@@ -13,7 +13,7 @@ from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import ProblemError, invalid
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit
-from gateway.db.governance_tables import gov_bodies, gov_workflow_definitions
+from gateway.governance.adapters.tables import gov_bodies, gov_workflow_definitions
 from gateway.governance import idempotency, store
 from gateway.governance.api.nul import refuse_nul
 from gateway.governance.definitions import WorkflowDefinition

@@ -8,43 +8,21 @@ import sys
 
 import orjson
 
-from dgplan_shared.service import Runtime, build_runtime
-from dgplan_shared.settings import ServiceSettings
+from dgplan_shared.service import Runtime
+from gateway.audit.verify import verify_stored_chain
+from gateway.governance.seed import seed_governance
 
 
-def _runtime(settings: ServiceSettings) -> Runtime:
-    from gateway.definition import definition  # late: the definition imports this package
-
-    return build_runtime(definition(), settings)
-
-
-async def _close(runtime: Runtime) -> None:
-    await runtime.bus.stop()
-    await runtime.db.dispose()
-
-
-async def verify_audit_command(settings: ServiceSettings, args: list[str]) -> int:
+async def verify_audit_command(runtime: Runtime, args: list[str]) -> int:
     """Prints the verification as JSON; exit status 1 when the chain is broken."""
-    from gateway.audit.verify import verify_stored_chain
-
-    runtime = _runtime(settings)
-    try:
-        async with runtime.db.session() as session:
-            result = await verify_stored_chain(session)
-    finally:
-        await _close(runtime)
+    async with runtime.db.session() as session:
+        result = await verify_stored_chain(session)
     sys.stdout.write(orjson.dumps(result.to_json()).decode() + "\n")
     return 0 if result.ok else 1
 
 
-async def seed_governance_command(settings: ServiceSettings, args: list[str]) -> int:
-    from gateway.governance.seed import seed_governance
-
-    runtime = _runtime(settings)
-    try:
-        added = await seed_governance(runtime, demo_members="--no-demo-members" not in args)
-    finally:
-        await _close(runtime)
+async def seed_governance_command(runtime: Runtime, args: list[str]) -> int:
+    added = await seed_governance(runtime, demo_members="--no-demo-members" not in args)
     sys.stdout.write(orjson.dumps(added).decode() + "\n")
     return 0
 

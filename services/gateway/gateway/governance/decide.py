@@ -16,7 +16,7 @@ from dgplan_contracts.identity import Principal, forbidden, require_body_member
 from dgplan_shared.problems import invalid
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit
-from gateway.db.governance_tables import gov_votes
+from gateway.governance.adapters.tables import gov_votes
 from gateway.governance import idempotency, store
 from gateway.governance.definitions import Decision, Stage, WorkflowDefinition
 from gateway.governance.engine import acting_as, conclude_stage, illegal

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.problems import ProblemError, checked_idempotency_key
 from gateway.audit.chain import canonical, sha256
-from gateway.db.governance_tables import gov_idempotency
+from gateway.governance.adapters.tables import gov_idempotency
 
 
 

@@ -21,7 +21,7 @@ from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.events import CloudEvent
 from gateway.audit import log as audit
-from gateway.db.governance_tables import gov_instances, gov_observations
+from gateway.governance.adapters.tables import gov_instances, gov_observations
 from gateway.governance import events as ev
 from gateway.governance import store
 from gateway.governance.definitions import WorkflowDefinition

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from dgplan_shared.service import Runtime
-from gateway.db.governance_tables import gov_members
+from gateway.governance.adapters.tables import gov_members
 
 
 async def bodies_for_subject(runtime: Runtime, subject: str) -> frozenset[str]:

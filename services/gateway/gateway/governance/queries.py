@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_contracts.identity import Principal
 from dgplan_shared.problems import invalid
-from gateway.db.governance_tables import (
+from gateway.governance.adapters.tables import (
     gov_bodies,
     gov_instances,
     gov_members,

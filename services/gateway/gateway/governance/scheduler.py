@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit
-from gateway.db.governance_tables import gov_instances, gov_overdue
+from gateway.governance.adapters.tables import gov_instances, gov_overdue
 from gateway.governance import config, store
 from gateway.governance.engine import advance_without_decision
 from gateway.governance.events import STAGE_OVERDUE, iso

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.service import Runtime
 from gateway.audit import log as audit
-from gateway.db.governance_tables import gov_bodies, gov_members, gov_workflow_definitions
+from gateway.governance.adapters.tables import gov_bodies, gov_members, gov_workflow_definitions
 from gateway.governance.definitions import WorkflowDefinition
 from gateway.governance.seed_data import BODIES, DEFINITIONS_V1, DEMO_MEMBERS
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.problems import ProblemError, not_found
 from gateway.audit.chain import canonical
-from gateway.db.governance_tables import (
+from gateway.governance.adapters.tables import (
     gov_bodies,
     gov_instances,
     gov_members,

@@ -10,8 +10,9 @@ from dgplan_shared.db.engine import Database
 from gateway.audit.chain import entry_hash, payload_hash
 from gateway.audit.log import append
 from gateway.audit.verify import verify_stored_chain
-from gateway.db.audit_tables import audit_log
-from gateway.governance.commands import verify_audit_command
+from gateway.governance.adapters.audit_tables import audit_log
+from dgplan_shared.cli import run_service_command
+from gateway.definition import definition
 from gateway.settings import Settings
 
 ENTRIES = 6
@@ -135,12 +136,12 @@ async def test_concurrent_appends_form_one_chain_and_the_command_checks_it(fresh
 
         await asyncio.gather(*(one(i) for i in range(20)))
         assert (await verify(database)).ok
-        assert await verify_audit_command(Settings(database_url=url, bus="memory"), []) == 0
+        assert await run_service_command(definition(), Settings(database_url=url, bus="memory"), "verify-audit", []) == 0
         assert json.loads(capsys.readouterr().out)["checked"] == 20
         async with database.session() as session:
             await session.execute(text("DELETE FROM audit_log WHERE seq = 7"))
             await session.commit()
-        assert await verify_audit_command(Settings(database_url=url, bus="memory"), []) == 1
+        assert await run_service_command(definition(), Settings(database_url=url, bus="memory"), "verify-audit", []) == 1
         report = json.loads(capsys.readouterr().out)
         assert (report["first_broken_seq"], report["problem"]) == (7, "missing")
     finally:

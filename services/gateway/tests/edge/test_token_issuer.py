@@ -21,7 +21,7 @@ async def _client(runtime, client_id="mof-erp", secret="s3cret-value", roles=("a
         if not active:
             from sqlalchemy import update
 
-            from gateway.db.edge_tables import oauth_clients
+            from gateway.edge.adapters.tables import oauth_clients
 
             await session.execute(
                 update(oauth_clients).where(oauth_clients.c.client_id == client_id).values(active=False)

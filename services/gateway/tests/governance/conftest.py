@@ -19,7 +19,7 @@ from dgplan_shared.bus.base import IncomingRecord
 from dgplan_shared.events import CloudEvent, topic_for
 from dgplan_shared.service import Runtime, create_service_app
 from dgplan_shared.testing.clients import asgi_client
-from gateway.db.tables import outbox
+from gateway.metadata import outbox
 from gateway.definition import definition
 from gateway.edge.bearer_tokens import ClientGrant, issue_token
 from gateway.edge.state import edge_state

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from dgplan_contracts.identity import BODY_MEMBER, Principal
 from dgplan_shared.problems import ProblemError
 from dgplan_shared.service import build_runtime
-from gateway.db.governance_tables import gov_instances, gov_timeline
+from gateway.governance.adapters.tables import gov_instances, gov_timeline
 from gateway.definition import definition
 from gateway.governance import decide
 from gateway.governance import events as ev

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 from dgplan_shared.db.types import UtcDateTime
-from gateway.db.tables import metadata
+from gateway.metadata import metadata
 
 gov_bodies = Table(
     "gov_bodies",

@@ -4,7 +4,7 @@ OAuth2 clients of the built-in issuer, its signing keys, and idempotency records
 from sqlalchemy import Boolean, Column, Integer, String, Table, Text
 
 from dgplan_shared.db.types import UtcDateTime
-from gateway.db.tables import metadata
+from gateway.metadata import metadata
 
 oauth_clients = Table(
     "edge_clients",

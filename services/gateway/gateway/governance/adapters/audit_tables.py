@@ -8,7 +8,7 @@ truncated tail from a complete chain.
 from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table, Text
 
 from dgplan_shared.db.types import UtcDateTime
-from gateway.db.tables import metadata
+from gateway.metadata import metadata
 
 audit_log = Table(
     "audit_log",
