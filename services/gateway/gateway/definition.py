@@ -8,7 +8,7 @@ from gateway.governance import scheduler
 from gateway.edge.adapters.tables import idempotency_records
 from gateway.governance.adapters import audit_tables  # noqa: F401 - adds the audit log's tables
 from gateway.governance.adapters.tables import gov_idempotency
-from gateway.metadata import inbox, metadata, outbox
+from gateway.metadata import idempotency_keys, inbox, metadata, outbox
 from gateway.settings import Settings
 
 SERVICE = "gateway"
@@ -31,6 +31,7 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
+        idempotency=idempotency_keys,
         idempotency_tables=(idempotency_records, gov_idempotency),
         inbox=inbox,
         migrations="gateway:migrations",
