@@ -110,6 +110,54 @@ def deep_json(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request 
     return _with_content(request, ("[" * depth + "]" * depth).encode())
 
 
+def _deep_ladder(depth: int) -> Callable[[Request, Schema, dict[str, Any]], Request | None]:
+    def apply(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request | None:
+        """Nesting just past what a recursive parser or validator survives: refused before parsing."""
+        if "json" not in request:
+            return None
+        return _with_content(request, ("[" * depth + "]" * depth).encode())
+
+    return apply
+
+
+# Digits of other scripts: Python's int() and Decimal() read them all, the OpenAPI's 0-9 does not.
+FOREIGN_DIGITS = {
+    "Thai": "๐๑๒๓๔๕๖๗๘๙", "Devanagari": "०१२३४५६७८९", "Arabic-Indic": "٠١٢٣٤٥٦٧٨٩",
+    "fullwidth": "０１２３４５６７８９", "mathematical bold": "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗", "Khmer": "០១២៣៤៥៦៧៨៩",
+}
+
+
+def _foreign(text: str, digits: str) -> str:
+    return "".join(digits[int(ch)] if ch.isdigit() else ch for ch in text)
+
+
+def _integer_fields(body: Any, schema: Schema, openapi: dict[str, Any]) -> list[str]:
+    return [name for name, value, branches in _fields(body, schema, openapi)
+            if isinstance(value, int) and not isinstance(value, bool) and any(b.get("type") == "integer" for b in branches)]
+
+
+def _digits_of(script: str) -> Callable[[Request, Schema, dict[str, Any]], Request | None]:
+    digits = FOREIGN_DIGITS[script]
+
+    def apply(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request | None:
+        """The same amount or number written in another script's digits, in every numeric field."""
+        body = request.get("json")
+        money = _money_fields(body, schema, ctx["openapi"])
+        integers = _integer_fields(body, schema, ctx["openapi"])
+        if not money and not integers:
+            return None
+        changed = copy.deepcopy(body)
+        for name in money:
+            value = changed[name]
+            changed[name] = ({k: _foreign(v, digits) for k, v in value.items()} if isinstance(value, dict)
+                             else _foreign(value, digits))
+        for name in integers:
+            changed[name] = _foreign(str(changed[name]), digits)
+        return _with_body(request, changed)
+
+    return apply
+
+
 def malformed_json(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request | None:
     if "json" not in request:
         return None
@@ -258,6 +306,8 @@ def unchanged(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request:
 BODY_MUTATIONS: tuple[Mutation, ...] = (
     Mutation("oversized body", oversized, (413,)),
     Mutation("deeply nested JSON", deep_json),
+    *(Mutation(f"JSON nested {depth} deep", _deep_ladder(depth), (400,)) for depth in (100, 500, 1000, 10_000)),
+    *(Mutation(f"{script} digits in numeric fields", _digits_of(script), (422,)) for script in FOREIGN_DIGITS),
     Mutation("malformed JSON", malformed_json),
     Mutation("JSON sent as text/plain", not_json),
     Mutation("wrong type for a required field", wrong_types),
