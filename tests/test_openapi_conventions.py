@@ -324,3 +324,27 @@ async def test_the_gateway_refuses_its_own_posts_without_the_key_and_serves_them
         merged = (await client.get("/openapi.json")).json()
     assert "x-dgplan-unavailable" not in merged
     assert _check_document(merged, lambda op: op.get("x-dgplan-service", "gateway")) == []
+
+
+@pytest.mark.parametrize("service", sorted(DEFINITIONS))
+def test_every_if_match_is_documented_required_with_its_problems_and_every_key_its_limits(service):
+    """An update refuses a request without If-Match (428) or with a stale one (412); a blank
+    Idempotency-Key is refused like a missing one: the document says both."""
+    checked = 0
+    for path, item in _document(service)["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                name = str(parameter.get("name", "")).lower()
+                if parameter.get("in") != "header":
+                    continue
+                if name == "if-match":
+                    checked += 1
+                    assert parameter["required"] is True, f"{method.upper()} {path}"
+                    assert {"412", "428"} <= set(operation["responses"]), f"{method.upper()} {path}"
+                    assert parameter["schema"].get("type") == "string"
+                if name == "idempotency-key" and method == "post" and not operation.get(OPTIONAL_MARK):
+                    checked += 1
+                    assert parameter["schema"]["minLength"] == 1 and parameter["schema"]["maxLength"] == 200
+    assert checked > 0
