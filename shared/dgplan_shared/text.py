@@ -10,22 +10,20 @@ through :func:`normalize_text`, so what is stored and what is searched agree.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pythainlp.util import normalize as _thai_normalize
 
 # Zero-width and invisible formatting characters that are never meant as content in a plan's text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-
-def _has_thai(text: str) -> bool:
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 def normalize_text(text: str) -> str:
     """NFC, Thai spelled one way, no zero-width characters. Idempotent."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    if _has_thai(text):
+    if _THAI.search(text):
         text = unicodedata.normalize("NFC", _thai_normalize(text))
     return text
 
