@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from dgplan_shared.bus.base import IncomingRecord
 from dgplan_shared.events import CloudEvent, topic_for
-from monitoring.db.tables import READ_MODELS
+from dgplan_shared.commands import execute
+from dgplan_shared.db.uow import UnitOfWork
+from monitoring.adapters.tables import READ_MODELS, outbox
+from monitoring.application.rebuild_read_models import RebuildReadModels, handle
 
 REGISTRY = "plan-registry"
 LEDGER = "budget-ledger"
@@ -141,3 +144,8 @@ async def snapshot(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def
             key = list(table.primary_key.columns)
             out[table.name] = [tuple(r) for r in (await session.execute(select(table).order_by(*key))).all()]
     return out
+
+
+async def rebuild_read_models(db) -> int:  # type: ignore[no-untyped-def]
+    """The rebuild command's use case, through the command pipeline, on ``db``."""
+    return (await execute(lambda: UnitOfWork(db, "monitoring", outbox), handle, RebuildReadModels())).body

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from dgplan_shared.db.engine import build_engine
 from dgplan_shared.db.migrations import downgrade, upgrade
-from monitoring.db.tables import rm_approved_projects, rm_plans, rm_projects
+from monitoring.adapters.tables import rm_approved_projects, rm_plans, rm_projects
 
 
 def _project(project_id: str, plan_id: str) -> dict:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from dgplan_shared.db.idempotency import idempotency_table
 from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
 from dgplan_shared.db.types import UtcDateTime
 from dgplan_contracts.storage import Satang
@@ -124,7 +125,7 @@ rm_budget_entries = Table(
 
 # The projects of each plan's approved version, replaced whole on every approval. Project events
 # carry the latest draft, so this set is what tells an approved project from a proposed one: the
-# public and other agencies see only these (usecases/project_visibility.py).
+# public and other agencies see only these (application/project_visibility.py).
 rm_approved_projects = Table(
     "rm_approved_projects",
     metadata,
@@ -222,14 +223,5 @@ project_statuses = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("scope", String(100), primary_key=True),  # operation
-    Column("subject", String(200), primary_key=True),  # caller
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("status_code", Integer, nullable=False),
-    Column("response", JSON, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-)
+# The shared Idempotency-Key table (one shape for every service; migration 0005 converted ours).
+idempotency = idempotency_table(metadata)

@@ -7,7 +7,6 @@ Projections depend only on the event, never on the clock or on monitoring's own 
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dgplan_shared.events import CloudEvent
-from monitoring.db.tables import (
+from dgplan_shared.text import normalize_text
+from monitoring.adapters.tables import (
     READ_MODELS,
     rm_approved_projects,
     rm_budget_entries,
@@ -26,16 +25,15 @@ from monitoring.db.tables import (
     rm_projects,
     rm_strategies,
 )
-from monitoring.events import types as t
 
 
-def _nfc(value: Any) -> str | None:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else None
+def _text(value: Any) -> str | None:
+    return normalize_text(value) if isinstance(value, str) else None
 
 
 def _title(data: dict, key: str = "title") -> dict[str, str | None]:
     title = data.get(key) if isinstance(data.get(key), dict) else {}
-    return {"title_th": _nfc(title.get("th")), "title_en": _nfc(title.get("en"))}
+    return {"title_th": _text(title.get("th")), "title_en": _text(title.get("en"))}
 
 
 def _int(value: Any) -> int | None:
@@ -180,25 +178,28 @@ async def _budget_entry(session: AsyncSession, kind: str, data: dict) -> None:
     )
 
 
-async def apply_event(session: AsyncSession, event: CloudEvent) -> bool:
-    """Apply one event to the read models; False when the type does not concern them."""
-    data = event.data
-    if event.type == t.PLAN_DRAFTED:
-        await _plan_drafted(session, data)
-    elif event.type == t.PLAN_VERSION_APPROVED:
-        await _version_approved(session, data)
-    elif event.type == t.PLAN_STRUCTURE_PUBLISHED:
-        await _structure_published(session, data)
-    elif event.type in (t.PROJECT_REGISTERED, t.PROJECT_CHANGED):
-        await _project_snapshot(session, data)
-    elif event.type in t.BUDGET_KINDS:
-        await _budget_entry(session, t.BUDGET_KINDS[event.type], data)
-    else:
-        return False
-    return True
+class ReadModelProjection:
+    """Writes of the read models, one method per kind of fact an event brings, and the truncation a
+    rebuild starts with. Which event brings which fact is the application's (``project_event``)."""
 
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
-async def clear_read_models(session: AsyncSession) -> None:
-    for table in READ_MODELS:
-        await session.execute(delete(table))
+    async def plan_drafted(self, data: dict) -> None:
+        await _plan_drafted(self.session, data)
 
+    async def version_approved(self, data: dict) -> None:
+        await _version_approved(self.session, data)
+
+    async def structure_published(self, data: dict) -> None:
+        await _structure_published(self.session, data)
+
+    async def project_snapshot(self, data: dict) -> None:
+        await _project_snapshot(self.session, data)
+
+    async def budget_entry(self, kind: str, data: dict) -> None:
+        await _budget_entry(self.session, kind, data)
+
+    async def clear(self) -> None:
+        for table in READ_MODELS:
+            await self.session.execute(delete(table))
