@@ -96,7 +96,9 @@ def version_approved(plan_id: str = PLAN_ID, version_id: str = "v1", project_ids
 def project(project_id: str, *, code: str | None = None, strategy: str = "S1", lead: str = "MOF",
             target: str | None = "T1", start_fy: int = 2563, end_fy: int = 2565, th: str = "โครงการทดสอบ",
             en: str = "Test project", plan_id: str = PLAN_ID, changed: bool = False,
-            supporting: tuple[str, ...] = ()) -> CloudEvent:
+            supporting: tuple[str, ...] = (), version_id: str | None = "v1") -> CloudEvent:
+    """A project as it stands in ``version_id`` (the seed's approved v1 unless said; None: an older
+    producer that names no version)."""
     kind = "changed" if changed else "registered"
     return event(REGISTRY, f"dgplan.plan-registry.project.{kind}.v1", project_id, {
         "project_id": project_id, "code": code or project_id, "plan_id": plan_id,
@@ -105,6 +107,7 @@ def project(project_id: str, *, code: str | None = None, strategy: str = "S1", l
         "agencies": [{"agency": lead, "role": "lead"}] + [{"agency": a, "role": "supporting"} for a in supporting],
         "start_fy": start_fy, "end_fy": end_fy, "status": "active",
         "target_ids": [f"{plan_id}-{target}"] if target else [],
+        **({} if version_id is None else {"version_id": version_id}),
     })
 
 

@@ -2,7 +2,8 @@
 
 The same code serves the live consumer and the rebuild command, so a rebuild reproduces the live
 read models exactly. Tolerant reader: unknown fields are ignored, missing ones become NULL.
-Projections depend only on the event, never on the clock or on monitoring's own data.
+Projections depend only on the events (in the order consumed, which a rebuild keeps), never on
+the clock or on monitoring's own data.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from monitoring.adapters.tables import (
     rm_budget_entries,
     rm_plan_targets,
     rm_plans,
+    rm_project_versions,
     rm_projects,
     rm_strategies,
 )
@@ -57,12 +59,13 @@ def _declared(data: dict) -> dict[str, int | None]:
     }
 
 
-async def _upsert(session: AsyncSession, table: Table, key: str, values: dict[str, Any]) -> None:
+async def _upsert(session: AsyncSession, table: Table, key: str | tuple[str, ...], values: dict[str, Any]) -> None:
+    keys = (key,) if isinstance(key, str) else key
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(**values)
-    changes = {k: v for k, v in values.items() if k != key}
-    await session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changes))
+    changes = {k: v for k, v in values.items() if k not in keys}
+    await session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
 
 
 async def _plan_drafted(session: AsyncSession, data: dict) -> None:
@@ -82,14 +85,35 @@ async def _version_approved(session: AsyncSession, data: dict) -> None:
     project_ids = data.get("project_ids")
     if not isinstance(project_ids, list):
         return  # an older producer: keep the set the last approval gave
+    ids = sorted({str(x) for x in project_ids})
+    a, v, p = rm_approved_projects.c, rm_project_versions.c, rm_projects.c
+    kept = dict((await session.execute(
+        select(a.project_id, a.snapshot_version_id).where(a.plan_id == plan_id))).all())
+    own = set((await session.scalars(
+        select(v.project_id).where(v.version_id == version_id, v.project_id.in_(ids)))).all())
+    latest = dict((await session.execute(select(p.project_id, p.version_id).where(p.project_id.in_(ids)))).all())
     # A full snapshot of the approved version's projects: what a later draft proposes stays out.
-    await session.execute(delete(rm_approved_projects).where(rm_approved_projects.c.plan_id == plan_id))
+    await session.execute(delete(rm_approved_projects).where(a.plan_id == plan_id))
     rows = [
-        {"plan_id": plan_id, "project_id": project_id, "version_id": version_id}
-        for project_id in sorted({str(x) for x in project_ids})
+        {"plan_id": plan_id, "project_id": project_id, "version_id": version_id,
+         "snapshot_version_id": _approved_snapshot(project_id, version_id, own, kept, latest)}
+        for project_id in ids
     ]
     if rows:
         await session.execute(rm_approved_projects.insert(), rows)
+
+
+def _approved_snapshot(
+    project_id: str, version_id: str, own: set[str], kept: dict[str, str | None], latest: dict[str, str | None],
+) -> str | None:
+    """Which snapshot an approved version shows of a project: its own, if the version changed the
+    project; else the one the previous approval showed (the project came through unchanged); else
+    the latest known now, frozen, so a later draft's edit does not reach the public."""
+    if project_id in own:
+        return version_id
+    if kept.get(project_id) is not None:
+        return kept[project_id]
+    return latest.get(project_id)
 
 
 async def _structure_published(session: AsyncSession, data: dict) -> None:
@@ -140,8 +164,9 @@ async def _project_snapshot(session: AsyncSession, data: dict) -> None:
         for a in (data.get("agencies") or [])
         if isinstance(a, dict) and a.get("agency")
     ]
-    await _upsert(session, rm_projects, "project_id", {
-        "project_id": str(data["project_id"]),
+    project_id = str(data["project_id"])
+    version_id = _opt_str(data.get("version_id"))
+    snapshot = {
         "code": data.get("code"),
         "plan_id": _opt_str(data.get("plan_id")),
         "strategy_id": _opt_str(data.get("strategy_id")),
@@ -154,7 +179,18 @@ async def _project_snapshot(session: AsyncSession, data: dict) -> None:
         "end_fy": _int(data.get("end_fy")),
         "status": data.get("status"),
         "target_ids": [str(x) for x in (data.get("target_ids") or [])],
-    })
+    }
+    await _upsert(session, rm_projects, "project_id", {"project_id": project_id, **snapshot, "version_id": version_id})
+    if version_id is None:
+        return  # an older producer: only the latest snapshot is known
+    await _upsert(session, rm_project_versions, ("project_id", "version_id"),
+                  {"project_id": project_id, "version_id": version_id, **snapshot})
+    # The approval may have come first (plan and project events travel on different topics): the
+    # approved version's own snapshot, once it arrives, is what that approval shows.
+    a = rm_approved_projects.c
+    await session.execute(
+        update(rm_approved_projects).where(a.project_id == project_id, a.version_id == version_id)
+        .values(snapshot_version_id=version_id))
 
 
 async def _budget_entry(session: AsyncSession, kind: str, data: dict) -> None:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_contracts.storage import Satang
@@ -15,6 +15,7 @@ from monitoring.adapters.tables import (
     rm_budget_entries,
     rm_plan_targets,
     rm_plans,
+    rm_project_versions,
     rm_projects,
     rm_strategies,
 )
@@ -70,6 +71,25 @@ class ReadModelRepository:
     async def projects_of_plan(self, plan_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in (await self.session.execute(
             select(rm_projects).where(rm_projects.c.plan_id == plan_id).order_by(rm_projects.c.code))).mappings()]
+
+    async def approved_projects_of_plan(self, plan_id: str) -> list[dict[str, Any]]:
+        """The projects of the plan's approved version as that version has them (not as a later
+        draft changed them); the latest snapshot only where no version was ever named."""
+        a, v, p = rm_approved_projects.c, rm_project_versions.c, rm_projects.c
+        columns = [
+            case((v.project_id.is_not(None), v[name]), else_=p[name]).label(name)
+            for name in rm_projects.c.keys() if name not in ("project_id", "version_id")
+        ]
+        code = columns[[c.name for c in columns].index("code")]
+        query = (
+            select(a.project_id, *columns)
+            .select_from(rm_approved_projects)
+            .outerjoin(rm_project_versions, and_(v.project_id == a.project_id, v.version_id == a.snapshot_version_id))
+            .outerjoin(rm_projects, p.project_id == a.project_id)
+            .where(a.plan_id == plan_id, or_(v.project_id.is_not(None), p.project_id.is_not(None)))
+            .order_by(code)
+        )
+        return [dict(r) for r in (await self.session.execute(query)).mappings()]
 
     async def project_ids(self) -> list[str]:
         return list((await self.session.execute(select(rm_projects.c.project_id))).scalars())
