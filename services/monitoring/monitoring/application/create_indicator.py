@@ -34,7 +34,7 @@ def stored_values(d: IndicatorDefinition) -> dict[str, Any]:
             "denominator": d.formula.denominator,
             "factor": decimal_text(d.formula.factor),
         },
-        "baseline": decimal_text(d.baseline),
+        "baseline": None if d.baseline is None else decimal_text(d.baseline),
         "baseline_year": d.baseline_year,
         "frequency": d.frequency,
         "source": d.source,
@@ -44,7 +44,7 @@ def stored_values(d: IndicatorDefinition) -> dict[str, Any]:
 
 
 def stored_targets(d: IndicatorDefinition) -> list[tuple[int, str]]:
-    return [(fy, decimal_text(target) or "0") for fy, target in d.targets]
+    return [(fy, decimal_text(target)) for fy, target in d.targets]
 
 
 async def validated(repos: Repositories, d: IndicatorDefinition, other_than: str | None = None) -> None:

@@ -85,9 +85,9 @@ class IndicatorDefinition:
     source: str | None = None
 
 
-def decimal_text(value: Decimal | None) -> str | None:
+def decimal_text(value: Decimal) -> str:
     """Canonical decimal text: 80.00 and 80 are the same target."""
-    return None if value is None else format(value.normalize(), "f")
+    return format(value.normalize(), "f")
 
 
 def check_definition(definition: IndicatorDefinition) -> None:
