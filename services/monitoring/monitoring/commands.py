@@ -1,20 +1,17 @@
-"""Service commands beyond api/relay/consumer/migrate."""
+"""Service commands beyond api/relay/consumer/migrate, run through the command pipeline."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
+from dgplan_shared.commands import execute
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.service import Runtime
-from monitoring.db.tables import rm_projects
+from monitoring.application import rebuild_read_models, reevaluate
 from monitoring.domain.evaluation import Thresholds
-from monitoring.usecases.announce_status import evaluate_and_announce
-from monitoring.usecases.rebuild_read_models import rebuild_read_models
 
 
 async def rebuild_command(runtime: Runtime, args: list[str]) -> int:
     """dgplan-monitoring rebuild-read-models: truncate and replay the consumed-event history."""
-    applied = await rebuild_read_models(runtime.db)
+    applied = (await execute(runtime.uow, rebuild_read_models.handle, rebuild_read_models.RebuildReadModels())).body
     print(f"read models rebuilt from {applied} events")
     return 0
 
@@ -25,11 +22,8 @@ async def reevaluate_command(runtime: Runtime, args: list[str]) -> int:
     settings = runtime.settings
     day = getattr(settings, "fixed_today", None) or utcnow().date()
     rules = Thresholds.from_settings(settings)
-    async with runtime.db.session() as session:
-        ids = list((await session.execute(select(rm_projects.c.project_id))).scalars())
+    ids = (await execute(runtime.uow, reevaluate.project_ids, reevaluate.ListProjectIds())).body
     for project_id in ids:
-        async with runtime.uow() as uow:
-            await evaluate_and_announce(uow, project_id, day, rules)
-            await uow.commit()
+        await execute(runtime.uow, reevaluate.handle, reevaluate.Reevaluate(project_id, day, rules))
     print(f"{len(ids)} projects re-evaluated as of {day}")
     return 0

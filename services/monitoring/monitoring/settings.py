@@ -1,4 +1,5 @@
 from datetime import date
+from functools import lru_cache
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -36,3 +37,9 @@ class Settings(ServiceSettings):
         default=None,
         description="Evaluate as if today were this date (demos, reproducible tests); unset in production.",
     )
+
+
+@lru_cache(maxsize=1)
+def consumer_settings() -> Settings:
+    """The consumer process's settings, built on first use (never at import), from MONITORING_*."""
+    return Settings()

@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from dgplan_shared.bus.base import IncomingRecord
 from dgplan_shared.events import CloudEvent, topic_for
-from monitoring.db.tables import READ_MODELS
+from dgplan_shared.commands import execute
+from dgplan_shared.db.uow import UnitOfWork
+from monitoring.adapters.tables import READ_MODELS, outbox
+from monitoring.application.rebuild_read_models import RebuildReadModels, handle
 
 REGISTRY = "plan-registry"
 LEDGER = "budget-ledger"
@@ -93,7 +96,9 @@ def version_approved(plan_id: str = PLAN_ID, version_id: str = "v1", project_ids
 def project(project_id: str, *, code: str | None = None, strategy: str = "S1", lead: str = "MOF",
             target: str | None = "T1", start_fy: int = 2563, end_fy: int = 2565, th: str = "โครงการทดสอบ",
             en: str = "Test project", plan_id: str = PLAN_ID, changed: bool = False,
-            supporting: tuple[str, ...] = ()) -> CloudEvent:
+            supporting: tuple[str, ...] = (), version_id: str | None = "v1") -> CloudEvent:
+    """A project as it stands in ``version_id`` (the seed's approved v1 unless said; None: an older
+    producer that names no version)."""
     kind = "changed" if changed else "registered"
     return event(REGISTRY, f"dgplan.plan-registry.project.{kind}.v1", project_id, {
         "project_id": project_id, "code": code or project_id, "plan_id": plan_id,
@@ -102,6 +107,7 @@ def project(project_id: str, *, code: str | None = None, strategy: str = "S1", l
         "agencies": [{"agency": lead, "role": "lead"}] + [{"agency": a, "role": "supporting"} for a in supporting],
         "start_fy": start_fy, "end_fy": end_fy, "status": "active",
         "target_ids": [f"{plan_id}-{target}"] if target else [],
+        **({} if version_id is None else {"version_id": version_id}),
     })
 
 
@@ -141,3 +147,8 @@ async def snapshot(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def
             key = list(table.primary_key.columns)
             out[table.name] = [tuple(r) for r in (await session.execute(select(table).order_by(*key))).all()]
     return out
+
+
+async def rebuild_read_models(db) -> int:  # type: ignore[no-untyped-def]
+    """The rebuild command's use case, through the command pipeline, on ``db``."""
+    return (await execute(lambda: UnitOfWork(db, "monitoring", outbox), handle, RebuildReadModels())).body

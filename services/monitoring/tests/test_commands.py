@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.events import CloudEvent
 from dgplan_shared.service import build_runtime
-from monitoring.db.tables import outbox, project_statuses
+from monitoring.adapters.tables import outbox, project_statuses
 from monitoring.definition import definition
 from monitoring.settings import Settings
 from monitoring_test_events import feed, posting, project, seed_plan_events, snapshot

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.service import build_runtime, create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
-from monitoring.db.tables import outbox, progress_reports
+from monitoring.adapters.tables import outbox, progress_reports
 from monitoring.definition import definition
 from monitoring.settings import Settings
 from monitoring_test_events import feed, project

@@ -4,23 +4,26 @@ from datetime import date
 
 import pytest
 
+from dgplan_contracts.fiscal import fiscal_year_of, fiscal_year_range, fiscal_year_range_json
 from monitoring.domain.fiscal import (
     FiscalQuarter,
+    clipped_to_fiscal_year,
     elapsed_fraction,
     fiscal_year_elapsed,
-    fiscal_year_end,
-    fiscal_year_of,
-    fiscal_year_range,
-    fiscal_year_start,
     last_due_quarter,
     quarter_of,
 )
 
 
 def test_fiscal_year_2565_is_october_2021_to_september_2022():
-    assert fiscal_year_start(2565) == date(2021, 10, 1)
-    assert fiscal_year_end(2565) == date(2022, 9, 30)
-    assert fiscal_year_range(2565) == {"start": "2021-10-01", "end": "2022-09-30"}
+    assert fiscal_year_range(2565) == (date(2021, 10, 1), date(2022, 9, 30))
+    assert fiscal_year_range_json(2565) == {"start": "2021-10-01", "end": "2022-09-30"}
+
+
+def test_a_day_outside_the_fiscal_year_is_clipped_to_it():
+    assert clipped_to_fiscal_year(2565, date(2021, 9, 30)) == date(2021, 10, 1)
+    assert clipped_to_fiscal_year(2565, date(2022, 5, 1)) == date(2022, 5, 1)
+    assert clipped_to_fiscal_year(2565, date(2023, 1, 1)) == date(2022, 9, 30)
 
 
 @pytest.mark.parametrize(

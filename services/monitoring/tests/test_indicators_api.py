@@ -39,7 +39,7 @@ async def test_secretariat_defines_an_indicator_once_per_idempotency_key(client,
     assert created["name"]["th"] == "ร้อยละของบริการที่ให้บริการผ่านระบบดิจิทัล"
     assert created["targets"] == [{"fiscal_year": 2564, "target": "50"}, {"fiscal_year": 2565, "target": "80"}]
     assert created["formula"] == {"numerator": "services online", "denominator": "all services", "factor": "100"}
-    assert first.headers["etag"] == f'"{created["indicator_id"]}.1"'
+    assert first.headers["etag"] == f'"indicator-{created["indicator_id"]}-1"'
     again = await client.post(BASE, json=body(), headers=headers)
     assert again.status_code == 201 and again.json() == created
     listed = (await client.get(BASE, headers=identity("agency", agency="MOF"))).json()

@@ -18,10 +18,10 @@ from dgplan_shared.events import CloudEvent, topic_for
 from dgplan_shared.service import build_runtime, create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
 from dgplan_shared.testing.databases import migrated_database_url
-from monitoring.db.tables import consumed_events, outbox, rm_budget_entries
+from monitoring.adapters.tables import consumed_events, outbox, rm_budget_entries
 from monitoring.definition import definition
 from monitoring.settings import Settings
-from monitoring.usecases.rebuild_read_models import rebuild_read_models
+from monitoring_test_events import rebuild_read_models
 from monitoring_test_events import posting, project, snapshot, structure_published
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from dgplan_shared.db.engine import build_engine
 from dgplan_shared.db.migrations import downgrade, upgrade
-from monitoring.db.tables import rm_approved_projects, rm_plans, rm_projects
+from monitoring.adapters.tables import rm_approved_projects, rm_plans, rm_projects
 
 
 def _project(project_id: str, plan_id: str) -> dict:
@@ -29,7 +29,8 @@ async def test_upgrade_backfills_the_approved_set_of_approved_plans_only(fresh_d
             ])
         await asyncio.to_thread(upgrade, "monitoring:migrations", url, "head")
         async with engine.connect() as conn:
-            rows = (await conn.execute(select(rm_approved_projects).order_by(rm_approved_projects.c.project_id))).all()
+            a = rm_approved_projects.c
+            rows = (await conn.execute(select(a.plan_id, a.project_id, a.version_id).order_by(a.project_id))).all()
         assert [tuple(r) for r in rows] == [("approved-plan", "a1", "v1"), ("approved-plan", "a2", "v1")]
     finally:
         await engine.dispose()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dgplan_shared.events import CloudEvent
-from monitoring.db.tables import outbox, progress_reports
+from monitoring.adapters.tables import outbox, progress_reports
 from monitoring_test_events import feed, project, structure_published
 
 BASE = "/api/v1/monitoring/progress-reports"

@@ -43,11 +43,11 @@ async def test_committees_filter_the_projects_flagged_at_risk(client, identity, 
 
 
 async def test_money_alone_can_raise_the_flag(client, identity, runtime, settings, monkeypatch):
-    from monitoring.projections import handlers
+    from monitoring import settings as handlers
 
     settings.fixed_today = date(2022, 6, 1)
     monkeypatch.setenv("MONITORING_FIXED_TODAY", "2022-06-01")
-    handlers._consumer_settings.cache_clear()
+    handlers.consumer_settings.cache_clear()
     try:
         await feed(runtime, project("p1", code="C1", lead="MOF", start_fy=2565, end_fy=2565))
         response = await client.post("/api/v1/monitoring/progress-reports", json={
@@ -57,6 +57,6 @@ async def test_money_alone_can_raise_the_flag(client, identity, runtime, setting
         # An allocation with nothing disbursed eight months into the year: the consumer re-evaluates.
         await feed(runtime, posting("allocation", "a1", "p1", "1000000.00"))
     finally:
-        handlers._consumer_settings.cache_clear()
+        handlers.consumer_settings.cache_clear()
     (row,) = (await client.get(URL, headers=identity("secretariat"))).json()["items"]
     assert (row["status"], row["at_risk"], row["as_of"]) == ("off_track", True, "2022-06-01")

@@ -20,7 +20,8 @@ async def proposal(client, identity, runtime, settings):  # type: ignore[no-unty
     """The seeded plan (approved) plus MOF's proposal in a draft, with a progress report and an
     indicator of its own."""
     settings.fixed_today = date(2022, 5, 15)
-    await feed(runtime, *seed_plan_events(), project(PROPOSED, lead="MOF", th="โครงการที่เสนอในร่าง"))
+    await feed(runtime, *seed_plan_events(), project(PROPOSED, lead="MOF", th="โครงการที่เสนอในร่าง",
+                                                                 version_id="v2"))
     reported = await client.post("/api/v1/monitoring/progress-reports", json={
         "project_id": PROPOSED, "fiscal_year": 2565, "quarter": 1, "percent_complete": "25.00"},
         headers={**identity("agency", agency="MOF"), "Idempotency-Key": "draft-report"})

@@ -16,9 +16,9 @@ from monitoring_test_events import (
     structure_published,
 )
 from dgplan_shared.events import CloudEvent
-from monitoring.db.tables import READ_MODELS, consumed_events, outbox, rm_budget_entries, rm_plans, rm_projects
-from monitoring.db.tables import rm_strategies
-from monitoring.usecases.rebuild_read_models import rebuild_read_models
+from monitoring.adapters.tables import READ_MODELS, consumed_events, outbox, rm_budget_entries, rm_plans, rm_projects
+from monitoring.adapters.tables import rm_strategies
+from monitoring_test_events import rebuild_read_models
 
 
 async def outbox_events(db, event_type=None) -> list[CloudEvent]:  # type: ignore[no-untyped-def]
@@ -117,13 +117,13 @@ async def test_rebuild_command_is_wired():
 
 
 async def test_announced_statuses_are_as_of_the_configured_today(runtime, db, monkeypatch):
-    from monitoring.projections import handlers
+    from monitoring import settings as handlers
 
     monkeypatch.setenv("MONITORING_FIXED_TODAY", "2022-01-10")
-    handlers._consumer_settings.cache_clear()
+    handlers.consumer_settings.cache_clear()
     try:
         await feed(runtime, project("p1"), posting("allocation", "e1", "p1", "5.00", posted_at="2020-01-01T00:00:00Z"))
     finally:
-        handlers._consumer_settings.cache_clear()
+        handlers.consumer_settings.cache_clear()
     (changed,) = await outbox_events(db, "dgplan.monitoring.evaluation.project-status-changed.v1")
     assert (changed.data["as_of"], changed.data["fiscal_year"]) == ("2022-01-10", 2565)

@@ -5,40 +5,40 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
-from dgplan_contracts.identity import SECRETARIAT, Principal, require_role
-from dgplan_contracts.assertion import principal_from_request
+from dgplan_contracts.identity import SECRETARIAT, require_role
+from dgplan_shared.commands import run_command
 from dgplan_shared.problems import PROBLEM_RESPONSES
-from dgplan_shared.service import get_runtime
-from monitoring.api.common import (
-    check_if_match,
-    decode_cursor,
-    encode_cursor,
-    etag,
-    refuse_nul_characters,
-    request_fingerprint,
-    validate_idempotency_key,
-)
+from dgplan_shared.web.pagination import Cursor, Limit
+from dgplan_shared.web.url_guards import refuse_bad_text_in_url
+from monitoring.api.deps import Caller, OptionalFiscalYear, body_payload, run_query
 from monitoring.api.schemas import IndicatorActualIn, IndicatorIn
-from monitoring.db.tables import indicator_actuals, indicator_targets, indicators
-from monitoring.usecases.idempotent import run_idempotent
-from monitoring.usecases.indicator_actuals import record_indicator_actual
-from monitoring.usecases.indicator_actuals import render as render_actual
-from monitoring.usecases.indicators import (
-    create_indicator,
-    indicator_view,
-    render,
-    replace_indicator,
-    visible_indicator_view,
-)
-from monitoring.usecases.project_visibility import indicator_scope
+from monitoring.application import create_indicator
+from monitoring.application import get_indicator as reading
+from monitoring.application import list_indicator_actuals as actuals_listing
+from monitoring.application import list_indicators as listing
+from monitoring.application import record_indicator_actual, replace_indicator
+from monitoring.application.replace_indicator import indicator_etag
+from monitoring.domain.indicators import Formula, IndicatorDefinition
 
 router = APIRouter(prefix="/api/v1/monitoring/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES,
-                   dependencies=[Depends(refuse_nul_characters)])
+                   dependencies=[Depends(refuse_bad_text_in_url)])
 
-Caller = Annotated[Principal, Depends(principal_from_request)]
+
+def definition_of(body: IndicatorIn) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        code=body.code, name_th=body.name.th, name_en=body.name.en, unit=body.unit,
+        measure_type=body.measure_type, direction=body.direction,
+        formula=None if body.formula is None else Formula(body.formula.numerator, body.formula.denominator,
+                                                          body.formula.factor),
+        baseline=body.baseline, baseline_year=body.baseline_year,
+        targets=tuple((t.fiscal_year, t.target) for t in body.targets),
+        frequency=body.frequency, source=body.source, link_type=body.link.type, link_id=body.link.id,
+    )
+
+
+def _etag_header(view: dict) -> dict[str, str]:
+    return {"ETag": indicator_etag(view["indicator_id"], view["version"])}
 
 
 @router.post("", status_code=201, summary="Define an indicator (secretariat)")
@@ -47,22 +47,14 @@ async def post_indicator(
     request: Request,
     principal: Caller,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> JSONResponse:
-    require_role(principal, SECRETARIAT)
-    key = validate_idempotency_key(idempotency_key)
-    runtime = get_runtime(request)
-
-    async def operation(uow):  # type: ignore[no-untyped-def]
-        return 201, await create_indicator(uow.session, body)
-
-    status, view = await run_idempotent(
-        runtime.uow, "indicators.create", principal.subject, key,
-        request_fingerprint(body.model_dump(mode="json")), operation,
+) -> Response:
+    require_role(principal, SECRETARIAT)  # before the key: a caller who may never do this learns that first
+    return await run_command(
+        request, create_indicator.handle, create_indicator.CreateIndicator(principal, definition_of(body)),
+        status=201, idempotency_key=idempotency_key, payload=body_payload(body), subject=principal.subject,
+        require_key=True,
+        headers=lambda view: {**_etag_header(view), "Location": f"{router.prefix}/{view['indicator_id']}"},
     )
-    return JSONResponse(view, status_code=status, headers={
-        "ETag": etag(view["indicator_id"], view["version"]),
-        "Location": f"{router.prefix}/{view['indicator_id']}",
-    })
 
 
 @router.get("", summary="List indicators")
@@ -73,66 +65,35 @@ async def list_indicators(
     link_id: str | None = Query(default=None, max_length=64),
     measure_type: Literal["number", "percent", "ratio", "qualitative"] | None = None,
     sort: Literal["code", "-code"] = "code",
-    limit: int = Query(default=50, ge=1, le=200),
-    cursor: str | None = Query(default=None, max_length=500),
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> dict:
     """Indicators of projects the caller may not see (another agency's unapproved proposal) are left out."""
-    after = decode_cursor(cursor, (str,))
-    query = select(indicators)
-    if link_type:
-        query = query.where(indicators.c.link_type == link_type)
-    if link_id:
-        query = query.where(indicators.c.link_id == link_id)
-    if measure_type:
-        query = query.where(indicators.c.measure_type == measure_type)
-    descending = sort.startswith("-")
-    if after is not None:
-        query = query.where(indicators.c.code < after[0] if descending else indicators.c.code > after[0])
-    query = query.order_by(indicators.c.code.desc() if descending else indicators.c.code).limit(limit + 1)
-    async with get_runtime(request).db.session() as session:
-        visible = (await indicator_scope(session, principal)).indicator_filter(indicators.c.link_type,
-                                                                              indicators.c.link_id)
-        if visible is not None:
-            query = query.where(visible)
-        rows = [dict(r) for r in (await session.execute(query)).mappings()]
-        page = rows[:limit]
-        ids = [r["indicator_id"] for r in page]
-        targets: dict[str, list] = {i: [] for i in ids}
-        if ids:
-            for indicator_id, fy, value in (await session.execute(
-                select(indicator_targets).where(indicator_targets.c.indicator_id.in_(ids)))).all():
-                targets[indicator_id].append((fy, value))
-    return {
-        "items": [render(r, targets[r["indicator_id"]]) for r in page],
-        "next_cursor": encode_cursor([page[-1]["code"]]) if len(rows) > limit else None,
-    }
+    return await run_query(request, listing.handle, listing.ListIndicators(
+        principal, link_type, link_id, measure_type, sort.startswith("-"), limit, cursor))
 
 
 @router.get("/{indicator_id}", summary="Read an indicator (ETag for updates)")
 async def get_indicator(indicator_id: str, request: Request, response: Response, principal: Caller) -> dict:
-    async with get_runtime(request).db.session() as session:
-        view = await visible_indicator_view(session, principal, indicator_id)
-    response.headers["ETag"] = etag(indicator_id, view["version"])
+    view = await run_query(request, reading.handle, reading.GetIndicator(principal, indicator_id))
+    response.headers.update(_etag_header(view))
     return view
 
 
-@router.put("/{indicator_id}", summary="Replace an indicator's definition (secretariat, If-Match required)")
+@router.put("/{indicator_id}", response_model=dict, summary="Replace an indicator's definition (secretariat, If-Match required)")
 async def put_indicator(
     indicator_id: str,
     body: IndicatorIn,
     request: Request,
-    response: Response,
     principal: Caller,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
-) -> dict:
+) -> Response:
     require_role(principal, SECRETARIAT)
-    async with get_runtime(request).uow() as uow:
-        current = await indicator_view(uow.session, indicator_id)
-        check_if_match(if_match, etag(indicator_id, current["version"]))
-        view = await replace_indicator(uow.session, indicator_id, body, current["version"])
-        await uow.commit()
-    response.headers["ETag"] = etag(indicator_id, view["version"])
-    return view
+    return await run_command(
+        request, replace_indicator.handle,
+        replace_indicator.ReplaceIndicator(principal, indicator_id, definition_of(body), if_match),
+        headers=_etag_header,
+    )
 
 
 @router.post("/{indicator_id}/actuals", status_code=201,
@@ -143,18 +104,17 @@ async def post_indicator_actual(
     request: Request,
     principal: Caller,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> JSONResponse:
-    require_role(principal, SECRETARIAT)
-    key = validate_idempotency_key(idempotency_key)
-
-    async def operation(uow):  # type: ignore[no-untyped-def]
-        return 201, await record_indicator_actual(uow.session, indicator_id, body, principal.subject)
-
-    status, view = await run_idempotent(
-        get_runtime(request).uow, f"indicator-actuals.{indicator_id}", principal.subject, key,
-        request_fingerprint(body.model_dump(mode="json")), operation,
+) -> Response:
+    require_role(principal, SECRETARIAT)  # before the key: a caller who may never do this learns that first
+    command = record_indicator_actual.RecordIndicatorActual(
+        principal, indicator_id, body.fiscal_year, body.quarter, body.value, body.numerator, body.denominator,
+        body.note, tuple(e.model_dump(mode="json") for e in body.evidence), body.revises_actual_id,
+        body.revision_reason,
     )
-    return JSONResponse(view, status_code=status)
+    return await run_command(
+        request, record_indicator_actual.handle, command, status=201, idempotency_key=idempotency_key,
+        payload=body_payload(body), subject=principal.subject, require_key=True,
+    )
 
 
 @router.get("/{indicator_id}/actuals", summary="Every actual of a plan-level indicator, every revision")
@@ -162,15 +122,7 @@ async def list_indicator_actuals(
     indicator_id: str,
     request: Request,
     principal: Caller,
-    fiscal_year: int | None = Query(default=None, ge=2400, le=2800),
+    fiscal_year: OptionalFiscalYear = None,
 ) -> dict:
-    async with get_runtime(request).db.session() as session:
-        await visible_indicator_view(session, principal, indicator_id)  # 404 for an unknown or hidden one
-        query = select(indicator_actuals).where(indicator_actuals.c.indicator_id == indicator_id)
-        if fiscal_year is not None:
-            query = query.where(indicator_actuals.c.fiscal_year == fiscal_year)
-        query = query.order_by(indicator_actuals.c.fiscal_year, indicator_actuals.c.quarter,
-                               indicator_actuals.c.revision)
-        rows = (await session.execute(query)).mappings().all()
-    # One indicator's actuals are a few per year: the whole history is one page.
-    return {"items": [render_actual(dict(r)) for r in rows], "next_cursor": None}
+    return await run_query(request, actuals_listing.handle,
+                           actuals_listing.ListIndicatorActuals(principal, indicator_id, fiscal_year))

@@ -1,62 +1,21 @@
-"""Request bodies. Unknown fields are refused so a typo never passes silently; Thai text is NFC."""
+"""Request bodies (wire models). ``Strict`` refuses unknown fields and text that cannot be stored,
+and normalizes every string with the one text function, so Thai is spelled one way."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AnyHttpUrl, Field
 
+from dgplan_contracts.fiscal import FiscalYear
+from dgplan_contracts.text import Bilingual, BilingualName
+from dgplan_shared.web.models import Strict
 from monitoring.domain.indicators import DIRECTIONS, FREQUENCIES, LINK_TYPES, MEASURE_TYPES
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=2)]
 Number = Annotated[Decimal, Field(max_digits=30, decimal_places=6, allow_inf_nan=False)]
-FiscalYear = Annotated[int, Field(ge=2400, le=2800, description="Buddhist Era fiscal year, e.g. 2565")]
-
-
-def _nfc(value: str | None) -> str | None:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def refuse_nul(cls, value: Any) -> Any:
-        # PostgreSQL text cannot hold U+0000: refuse it up front rather than fail on write.
-        if _has_nul(value):
-            raise ValueError("text must not contain NUL characters")
-        return value
-
-
-class Bilingual(Strict):
-    th: str = Field(min_length=1, max_length=4000)
-    en: str | None = Field(default=None, max_length=4000)
-
-    @field_validator("th", "en")
-    @classmethod
-    def normalize(cls, value: str | None) -> str | None:
-        value = _nfc(value)
-        if isinstance(value, str) and not value.strip():
-            raise ValueError("must not be blank")
-        return value
-
-
-class BilingualName(Bilingual):
-    en: str = Field(min_length=1, max_length=4000)
 
 
 class FormulaIn(Strict):
@@ -88,11 +47,6 @@ class IndicatorIn(Strict):
     frequency: Literal[FREQUENCIES] = "quarterly"  # type: ignore[valid-type]
     source: str | None = Field(default=None, max_length=1000)
     link: LinkIn
-
-    @field_validator("source", "unit")
-    @classmethod
-    def normalize(cls, value: str | None) -> str | None:
-        return _nfc(value)
 
 
 class ActualIn(Strict):
@@ -150,8 +104,3 @@ class IndicatorActualIn(Strict):
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=100)
     revises_actual_id: str | None = Field(default=None, max_length=64)
     revision_reason: str | None = Field(default=None, max_length=2000)
-
-    @field_validator("note", "revision_reason")
-    @classmethod
-    def normalize(cls, value: str | None) -> str | None:
-        return _nfc(value)

@@ -38,15 +38,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from monitoring.domain.fiscal import (
-    FiscalQuarter,
-    elapsed_fraction,
-    fiscal_year_elapsed,
-    fiscal_year_end,
-    fiscal_year_of,
-    fiscal_year_start,
-    last_due_quarter,
-)
+from dgplan_contracts.fiscal import fiscal_year_of, fiscal_year_range
+from monitoring.domain.fiscal import FiscalQuarter, elapsed_fraction, fiscal_year_elapsed, last_due_quarter
 from monitoring.domain.indicators import achievement
 
 ON_TRACK = "on_track"
@@ -228,7 +221,7 @@ def evaluate_project(facts: ProjectFacts, as_of: date, rules: Thresholds) -> Eva
 def _progress_check(facts: ProjectFacts, latest: ReportFacts, rules: Thresholds) -> Check:
     start_fy = facts.start_fy or latest.fiscal_year
     end_fy = facts.end_fy or latest.fiscal_year
-    expected = _pct(elapsed_fraction(fiscal_year_start(start_fy), fiscal_year_end(end_fy), latest.period.end))
+    expected = _pct(elapsed_fraction(fiscal_year_range(start_fy)[0], fiscal_year_range(end_fy)[1], latest.period.end))
     lag = expected - latest.percent_complete
     status = _level(lag, rules.progress_at_risk_lag, rules.progress_off_track_lag)
     return Check(

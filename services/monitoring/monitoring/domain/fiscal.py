@@ -1,7 +1,7 @@
-"""Thai fiscal time, pure: fiscal years in the Buddhist Era and their quarters.
-
-FY N (B.E.) runs 1 October (N - 544 C.E.) to 30 September (N - 543 C.E.).
-Q1 is October-December, Q2 January-March, Q3 April-June, Q4 July-September.
+"""Monitoring's rules on Thai fiscal time, pure: quarters as values with neighbours, the quarter
+whose report is due, and the share of a period elapsed. Fiscal years and their date ranges are
+the shared ``dgplan_contracts.fiscal`` (FY N runs 1 Oct N-544 CE to 30 Sep N-543 CE;
+Q1 Oct-Dec, Q2 Jan-Mar, Q3 Apr-Jun, Q4 Jul-Sep).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-BE_OFFSET = 543
+from dgplan_contracts import fiscal
 
 
 @dataclass(frozen=True, order=True)
@@ -23,13 +23,11 @@ class FiscalQuarter:
 
     @property
     def start(self) -> date:
-        ce_start_year = self.fiscal_year - BE_OFFSET - 1
-        month = 10 + 3 * (self.quarter - 1)
-        return date(ce_start_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        return fiscal.quarter_range(self.fiscal_year, self.quarter)[0]
 
     @property
     def end(self) -> date:
-        return self.next().start - timedelta(days=1)
+        return fiscal.quarter_range(self.fiscal_year, self.quarter)[1]
 
     def next(self) -> FiscalQuarter:
         if self.quarter == 4:
@@ -45,21 +43,8 @@ class FiscalQuarter:
         return f"FY{self.fiscal_year}-Q{self.quarter}"
 
 
-def fiscal_year_start(fiscal_year: int) -> date:
-    return date(fiscal_year - BE_OFFSET - 1, 10, 1)
-
-
-def fiscal_year_end(fiscal_year: int) -> date:
-    return date(fiscal_year - BE_OFFSET, 9, 30)
-
-
-def fiscal_year_of(day: date) -> int:
-    return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
-
-
 def quarter_of(day: date) -> FiscalQuarter:
-    fiscal_month = (day.month - 10) % 12  # 0 for October
-    return FiscalQuarter(fiscal_year_of(day), fiscal_month // 3 + 1)
+    return FiscalQuarter(fiscal.fiscal_year_of(day), fiscal.quarter_of(day))
 
 
 def elapsed_fraction(start: date, end: date, as_of: date) -> float:
@@ -72,7 +57,12 @@ def elapsed_fraction(start: date, end: date, as_of: date) -> float:
 
 
 def fiscal_year_elapsed(fiscal_year: int, as_of: date) -> float:
-    return elapsed_fraction(fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year), as_of)
+    return elapsed_fraction(*fiscal.fiscal_year_range(fiscal_year), as_of)
+
+
+def clipped_to_fiscal_year(fiscal_year: int, day: date) -> date:
+    start, end = fiscal.fiscal_year_range(fiscal_year)
+    return min(max(day, start), end)
 
 
 def last_due_quarter(as_of: date, grace_days: int) -> FiscalQuarter:
@@ -81,7 +71,3 @@ def last_due_quarter(as_of: date, grace_days: int) -> FiscalQuarter:
     while quarter.end + timedelta(days=grace_days) >= as_of:
         quarter = quarter.previous()
     return quarter
-
-
-def fiscal_year_range(fiscal_year: int) -> dict[str, str]:
-    return {"start": fiscal_year_start(fiscal_year).isoformat(), "end": fiscal_year_end(fiscal_year).isoformat()}

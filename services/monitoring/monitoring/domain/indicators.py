@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from dgplan_shared.errors import invalid
+
 MEASURE_TYPES = ("number", "percent", "ratio", "qualitative")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 FREQUENCIES = ("quarterly", "semiannual", "annual")
@@ -61,3 +63,47 @@ def achievement(actual: Decimal, target: Decimal, direction: str, baseline: Deci
 
 def target_met(actual: Decimal, target: Decimal, direction: str) -> bool:
     return actual >= target if direction == "higher_is_better" else actual <= target
+
+
+@dataclass(frozen=True)
+class IndicatorDefinition:
+    """What the secretariat defines an indicator as (numbers exact; targets one per fiscal year)."""
+
+    code: str
+    name_th: str
+    name_en: str
+    unit: str
+    measure_type: str
+    link_type: str
+    link_id: str
+    direction: str = "higher_is_better"
+    formula: Formula | None = None
+    baseline: Decimal | None = None
+    baseline_year: int | None = None
+    targets: tuple[tuple[int, Decimal], ...] = ()
+    frequency: str = "quarterly"
+    source: str | None = None
+
+
+def decimal_text(value: Decimal) -> str:
+    """Canonical decimal text: 80.00 and 80 are the same target."""
+    return format(value.normalize(), "f")
+
+
+def check_definition(definition: IndicatorDefinition) -> None:
+    """The rules a definition obeys whatever it links to (422 naming the field)."""
+    years = [fy for fy, _ in definition.targets]
+    if len(years) != len(set(years)):
+        raise invalid("targets", "one target per fiscal year")
+    if definition.measure_type == "qualitative" and (
+        definition.targets or definition.formula or definition.baseline is not None
+    ):
+        raise invalid("measure_type", "a qualitative indicator has no numeric baseline, targets or formula")
+    if definition.measure_type == "percent":
+        for i, (_, target) in enumerate(definition.targets):
+            if not 0 <= target <= 100:
+                raise invalid(f"targets.{i}.target", "a percentage must be between 0 and 100")
+        if definition.baseline is not None and not 0 <= definition.baseline <= 100:
+            raise invalid("baseline", "a percentage must be between 0 and 100")
+    if definition.formula is not None and definition.formula.factor == 0:
+        raise invalid("formula.factor", "must not be zero")

@@ -1,5 +1,5 @@
 from dgplan_shared.db.migrations import run_env
 
-from monitoring.db.tables import metadata
+from monitoring.adapters.tables import metadata
 
 run_env(metadata)

@@ -2,40 +2,40 @@
 
 The same code serves the live consumer and the rebuild command, so a rebuild reproduces the live
 read models exactly. Tolerant reader: unknown fields are ignored, missing ones become NULL.
-Projections depend only on the event, never on the clock or on monitoring's own data.
+Projections depend only on the events (in the order consumed, which a rebuild keeps), never on
+the clock or on monitoring's own data.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dgplan_shared.events import CloudEvent
-from monitoring.db.tables import (
+from dgplan_shared.text import normalize_text
+from monitoring.adapters.tables import (
     READ_MODELS,
     rm_approved_projects,
     rm_budget_entries,
     rm_plan_targets,
     rm_plans,
+    rm_project_versions,
     rm_projects,
     rm_strategies,
 )
-from monitoring.events import types as t
 
 
-def _nfc(value: Any) -> str | None:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else None
+def _text(value: Any) -> str | None:
+    return normalize_text(value) if isinstance(value, str) else None
 
 
 def _title(data: dict, key: str = "title") -> dict[str, str | None]:
     title = data.get(key) if isinstance(data.get(key), dict) else {}
-    return {"title_th": _nfc(title.get("th")), "title_en": _nfc(title.get("en"))}
+    return {"title_th": _text(title.get("th")), "title_en": _text(title.get("en"))}
 
 
 def _int(value: Any) -> int | None:
@@ -59,12 +59,13 @@ def _declared(data: dict) -> dict[str, int | None]:
     }
 
 
-async def _upsert(session: AsyncSession, table: Table, key: str, values: dict[str, Any]) -> None:
+async def _upsert(session: AsyncSession, table: Table, key: str | tuple[str, ...], values: dict[str, Any]) -> None:
+    keys = (key,) if isinstance(key, str) else key
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(**values)
-    changes = {k: v for k, v in values.items() if k != key}
-    await session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changes))
+    changes = {k: v for k, v in values.items() if k not in keys}
+    await session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
 
 
 async def _plan_drafted(session: AsyncSession, data: dict) -> None:
@@ -84,14 +85,35 @@ async def _version_approved(session: AsyncSession, data: dict) -> None:
     project_ids = data.get("project_ids")
     if not isinstance(project_ids, list):
         return  # an older producer: keep the set the last approval gave
+    ids = sorted({str(x) for x in project_ids})
+    a, v, p = rm_approved_projects.c, rm_project_versions.c, rm_projects.c
+    kept = dict((await session.execute(
+        select(a.project_id, a.snapshot_version_id).where(a.plan_id == plan_id))).all())
+    own = set((await session.scalars(
+        select(v.project_id).where(v.version_id == version_id, v.project_id.in_(ids)))).all())
+    latest = dict((await session.execute(select(p.project_id, p.version_id).where(p.project_id.in_(ids)))).all())
     # A full snapshot of the approved version's projects: what a later draft proposes stays out.
-    await session.execute(delete(rm_approved_projects).where(rm_approved_projects.c.plan_id == plan_id))
+    await session.execute(delete(rm_approved_projects).where(a.plan_id == plan_id))
     rows = [
-        {"plan_id": plan_id, "project_id": project_id, "version_id": version_id}
-        for project_id in sorted({str(x) for x in project_ids})
+        {"plan_id": plan_id, "project_id": project_id, "version_id": version_id,
+         "snapshot_version_id": _approved_snapshot(project_id, version_id, own, kept, latest)}
+        for project_id in ids
     ]
     if rows:
         await session.execute(rm_approved_projects.insert(), rows)
+
+
+def _approved_snapshot(
+    project_id: str, version_id: str, own: set[str], kept: dict[str, str | None], latest: dict[str, str | None],
+) -> str | None:
+    """Which snapshot an approved version shows of a project: its own, if the version changed the
+    project; else the one the previous approval showed (the project came through unchanged); else
+    the latest known now, frozen, so a later draft's edit does not reach the public."""
+    if project_id in own:
+        return version_id
+    if kept.get(project_id) is not None:
+        return kept[project_id]
+    return latest.get(project_id)
 
 
 async def _structure_published(session: AsyncSession, data: dict) -> None:
@@ -142,8 +164,9 @@ async def _project_snapshot(session: AsyncSession, data: dict) -> None:
         for a in (data.get("agencies") or [])
         if isinstance(a, dict) and a.get("agency")
     ]
-    await _upsert(session, rm_projects, "project_id", {
-        "project_id": str(data["project_id"]),
+    project_id = str(data["project_id"])
+    version_id = _opt_str(data.get("version_id"))
+    snapshot = {
         "code": data.get("code"),
         "plan_id": _opt_str(data.get("plan_id")),
         "strategy_id": _opt_str(data.get("strategy_id")),
@@ -156,7 +179,18 @@ async def _project_snapshot(session: AsyncSession, data: dict) -> None:
         "end_fy": _int(data.get("end_fy")),
         "status": data.get("status"),
         "target_ids": [str(x) for x in (data.get("target_ids") or [])],
-    })
+    }
+    await _upsert(session, rm_projects, "project_id", {"project_id": project_id, **snapshot, "version_id": version_id})
+    if version_id is None:
+        return  # an older producer: only the latest snapshot is known
+    await _upsert(session, rm_project_versions, ("project_id", "version_id"),
+                  {"project_id": project_id, "version_id": version_id, **snapshot})
+    # The approval may have come first (plan and project events travel on different topics): the
+    # approved version's own snapshot, once it arrives, is what that approval shows.
+    a = rm_approved_projects.c
+    await session.execute(
+        update(rm_approved_projects).where(a.project_id == project_id, a.version_id == version_id)
+        .values(snapshot_version_id=version_id))
 
 
 async def _budget_entry(session: AsyncSession, kind: str, data: dict) -> None:
@@ -180,25 +214,28 @@ async def _budget_entry(session: AsyncSession, kind: str, data: dict) -> None:
     )
 
 
-async def apply_event(session: AsyncSession, event: CloudEvent) -> bool:
-    """Apply one event to the read models; False when the type does not concern them."""
-    data = event.data
-    if event.type == t.PLAN_DRAFTED:
-        await _plan_drafted(session, data)
-    elif event.type == t.PLAN_VERSION_APPROVED:
-        await _version_approved(session, data)
-    elif event.type == t.PLAN_STRUCTURE_PUBLISHED:
-        await _structure_published(session, data)
-    elif event.type in (t.PROJECT_REGISTERED, t.PROJECT_CHANGED):
-        await _project_snapshot(session, data)
-    elif event.type in t.BUDGET_KINDS:
-        await _budget_entry(session, t.BUDGET_KINDS[event.type], data)
-    else:
-        return False
-    return True
+class ReadModelProjection:
+    """Writes of the read models, one method per kind of fact an event brings, and the truncation a
+    rebuild starts with. Which event brings which fact is the application's (``project_event``)."""
 
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
-async def clear_read_models(session: AsyncSession) -> None:
-    for table in READ_MODELS:
-        await session.execute(delete(table))
+    async def plan_drafted(self, data: dict) -> None:
+        await _plan_drafted(self.session, data)
 
+    async def version_approved(self, data: dict) -> None:
+        await _version_approved(self.session, data)
+
+    async def structure_published(self, data: dict) -> None:
+        await _structure_published(self.session, data)
+
+    async def project_snapshot(self, data: dict) -> None:
+        await _project_snapshot(self.session, data)
+
+    async def budget_entry(self, kind: str, data: dict) -> None:
+        await _budget_entry(self.session, kind, data)
+
+    async def clear(self) -> None:
+        for table in READ_MODELS:
+            await self.session.execute(delete(table))

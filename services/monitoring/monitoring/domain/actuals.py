@@ -5,12 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from dgplan_shared.problems import invalid
-from monitoring.domain.indicators import Formula
+from dgplan_shared.errors import invalid
+from monitoring.domain.indicators import Formula, decimal_text
 
 
-def decimal_text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def resolve_actual(

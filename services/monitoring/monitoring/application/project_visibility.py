@@ -16,15 +16,11 @@ mistaken for the approved plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Literal
 
 from dgplan_contracts.identity import AGENCY, Principal
-
-from monitoring.api.common import agency_codes, sees_everything
-from monitoring.db.tables import rm_approved_projects, rm_projects
+from monitoring.adapters.repositories import Repositories
+from monitoring.domain.access import agency_codes
 
 Version = Literal["approved", "latest"]
 
@@ -42,44 +38,34 @@ class ProjectScope:
     def in_approved_version(self, project_id: str) -> bool:
         return project_id in self.approved_ids
 
-    def indicator_filter(self, link_type: Any, link_id: Any) -> ColumnElement[bool] | None:
-        """SQL condition keeping indicators whose project the caller may see (None: keep all)."""
-        if self.everything:
-            return None
-        return or_(link_type != "project", link_id.in_(sorted(self.approved_ids | self.own_ids)))
+    def visible_projects(self) -> frozenset[str] | None:
+        """The projects whose indicators the caller may see (None: all)."""
+        return None if self.everything else self.approved_ids | self.own_ids
 
 
-async def approved_project_ids(session: AsyncSession, plan_id: str | None = None) -> frozenset[str]:
-    query = select(rm_approved_projects.c.project_id)
-    if plan_id is not None:
-        query = query.where(rm_approved_projects.c.plan_id == plan_id)
-    return frozenset((await session.scalars(query)).all())
-
-
-async def _own_project_ids(session: AsyncSession, agency: str) -> frozenset[str]:
+async def _own_project_ids(repos: Repositories, agency: str) -> frozenset[str]:
     # A plan has tens of projects and agencies are a JSON list: filter here, not in SQL.
-    rows = (await session.execute(
-        select(rm_projects.c.project_id, rm_projects.c.lead_agency, rm_projects.c.agencies))).mappings()
-    return frozenset(r["project_id"] for r in rows if agency in agency_codes(dict(r)))
+    return frozenset(r["project_id"] for r in await repos.read_models.project_participants()
+                     if agency in agency_codes(r))
 
 
 async def project_scope(
-    session: AsyncSession, principal: Principal | None, version: Version | None = None, plan_id: str | None = None
+    repos: Repositories, principal: Principal | None, version: Version | None = None, plan_id: str | None = None
 ) -> ProjectScope:
     """What ``principal`` sees of the projects (of one plan, or of all plans)."""
-    oversight = principal is not None and sees_everything(principal)
+    oversight = principal is not None and principal.oversees
     agency = principal.agency if principal is not None and principal.has(AGENCY) else None
     chosen: Version = version or ("latest" if oversight else "approved")
     if not (oversight or agency):
         chosen = "approved"  # the public has nothing beyond the approved version: say so
-    approved = await approved_project_ids(session, plan_id)
+    approved = await repos.read_models.approved_project_ids(plan_id)
     own: frozenset[str] = frozenset()
     if chosen == "latest" and not oversight and agency:
-        own = await _own_project_ids(session, agency)
+        own = await _own_project_ids(repos, agency)
     return ProjectScope(chosen, approved, everything=oversight and chosen == "latest", own_ids=own)
 
 
-async def indicator_scope(session: AsyncSession, principal: Principal | None) -> ProjectScope:
+async def indicator_scope(repos: Repositories, principal: Principal | None) -> ProjectScope:
     """Indicators linked to a project: oversight sees all; others those of approved projects and,
     for an agency, of projects it takes part in (its own drafts' indicators are its business)."""
-    return await project_scope(session, principal, "latest")
+    return await project_scope(repos, principal, "latest")

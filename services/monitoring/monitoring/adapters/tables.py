@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from dgplan_shared.db.idempotency import idempotency_table
 from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
 from dgplan_shared.db.types import UtcDateTime
 from dgplan_contracts.storage import Satang
@@ -88,23 +89,41 @@ rm_strategies = Table(
     Column("declared_projects", Integer, nullable=True),
 )
 
+def _project_snapshot_columns() -> list[Column]:
+    return [
+        Column("code", String(100), nullable=True),
+        Column("plan_id", String(_ID), nullable=True, index=True),
+        Column("strategy_id", String(_ID), nullable=True),
+        Column("measure_id", String(_ID), nullable=True),
+        Column("work_plan_id", String(_ID), nullable=True),
+        Column("title_th", Text, nullable=True),
+        Column("title_en", Text, nullable=True),
+        Column("lead_agency", String(100), nullable=True),
+        Column("agencies", JSON, nullable=False),
+        Column("start_fy", Integer, nullable=True),
+        Column("end_fy", Integer, nullable=True),
+        Column("status", String(50), nullable=True),
+        Column("target_ids", JSON, nullable=False),
+    ]
+
+
+# The latest snapshot of every project, usually a draft's: what oversight's ``latest`` view shows.
 rm_projects = Table(
     "rm_projects",
     metadata,
     Column("project_id", String(_ID), primary_key=True),
-    Column("code", String(100), nullable=True),
-    Column("plan_id", String(_ID), nullable=True, index=True),
-    Column("strategy_id", String(_ID), nullable=True),
-    Column("measure_id", String(_ID), nullable=True),
-    Column("work_plan_id", String(_ID), nullable=True),
-    Column("title_th", Text, nullable=True),
-    Column("title_en", Text, nullable=True),
-    Column("lead_agency", String(100), nullable=True),
-    Column("agencies", JSON, nullable=False),
-    Column("start_fy", Integer, nullable=True),
-    Column("end_fy", Integer, nullable=True),
-    Column("status", String(50), nullable=True),
-    Column("target_ids", JSON, nullable=False),
+    *_project_snapshot_columns(),
+    Column("version_id", String(_ID), nullable=True),  # the plan version it stands in (None: not said)
+)
+
+# Every snapshot per plan version: an approved version keeps showing its own wording while a
+# later draft changes the project.
+rm_project_versions = Table(
+    "rm_project_versions",
+    metadata,
+    Column("project_id", String(_ID), primary_key=True),
+    Column("version_id", String(_ID), primary_key=True),
+    *_project_snapshot_columns(),
 )
 
 rm_budget_entries = Table(
@@ -124,17 +143,21 @@ rm_budget_entries = Table(
 
 # The projects of each plan's approved version, replaced whole on every approval. Project events
 # carry the latest draft, so this set is what tells an approved project from a proposed one: the
-# public and other agencies see only these (usecases/project_visibility.py).
+# public and other agencies see only these (application/project_visibility.py), each as the
+# snapshot ``snapshot_version_id`` of rm_project_versions (the approved version's own, or the
+# earlier one it kept unchanged); None when no version was ever named (the latest is shown).
 rm_approved_projects = Table(
     "rm_approved_projects",
     metadata,
     Column("plan_id", String(_ID), primary_key=True),
     Column("project_id", String(_ID), primary_key=True),
     Column("version_id", String(_ID), nullable=False),
+    Column("snapshot_version_id", String(_ID), nullable=True),
     Index("ix_rm_approved_projects_project", "project_id"),
 )
 
-READ_MODELS = (rm_plans, rm_plan_targets, rm_strategies, rm_projects, rm_approved_projects, rm_budget_entries)
+READ_MODELS = (rm_plans, rm_plan_targets, rm_strategies, rm_projects, rm_project_versions, rm_approved_projects,
+               rm_budget_entries)
 
 indicators = Table(
     "indicators",
@@ -222,14 +245,5 @@ project_statuses = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("scope", String(100), primary_key=True),  # operation
-    Column("subject", String(200), primary_key=True),  # caller
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("status_code", Integer, nullable=False),
-    Column("response", JSON, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-)
+# The shared Idempotency-Key table (one shape for every service; migration 0005 converted ours).
+idempotency = idempotency_table(metadata)

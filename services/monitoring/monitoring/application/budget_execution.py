@@ -3,47 +3,48 @@ ledger's postings as monitoring received them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from dgplan_contracts.storage import Satang
-
-from dgplan_shared.problems import invalid
-from monitoring.db.tables import rm_budget_entries, rm_strategies
-from monitoring.usecases.scorecard import budget_block
+from dgplan_contracts.identity import AGENCY, OVERSIGHT_ROLES, Principal, require_role
+from dgplan_shared.db.uow import UnitOfWork
+from dgplan_shared.errors import invalid
+from monitoring.adapters.repositories import Repositories, repositories
+from monitoring.application.scorecard import plan_row
+from monitoring.domain.access import require_plan_reader
+from monitoring.domain.budget import budget_block
 
 GROUPINGS = ("strategy", "agency", "fiscal_year")
 
 
+@dataclass(frozen=True)
+class GetBudgetExecution:
+    principal: Principal | None
+    group_by: str = "strategy"
+    plan_id: str | None = None
+    fiscal_year: int | None = None
+
+
+async def handle(query: GetBudgetExecution, uow: UnitOfWork) -> dict[str, Any]:
+    repos = repositories(uow)
+    if query.plan_id is not None:
+        require_plan_reader(query.principal, await plan_row(repos, query.plan_id))
+    else:
+        require_role(query.principal or Principal("anonymous"), AGENCY, *OVERSIGHT_ROLES)
+    return await budget_execution(repos, query.group_by, query.plan_id, query.fiscal_year)
+
+
 async def budget_execution(
-    session: AsyncSession, group_by: str, plan_id: str | None = None, fiscal_year: int | None = None
+    repos: Repositories, group_by: str, plan_id: str | None = None, fiscal_year: int | None = None
 ) -> dict[str, Any]:
     if group_by not in GROUPINGS:
         raise invalid("group_by", f"one of {', '.join(GROUPINGS)}")
-    column = {
-        "strategy": rm_budget_entries.c.strategy_id,
-        "agency": rm_budget_entries.c.agency,
-        "fiscal_year": rm_budget_entries.c.fiscal_year,
-    }[group_by]
-    total_amount = func.sum(rm_budget_entries.c.amount, type_=Satang())
-    query = select(column, rm_budget_entries.c.kind, total_amount).group_by(column, rm_budget_entries.c.kind)
-    if plan_id is not None:
-        query = query.where(rm_budget_entries.c.plan_id == plan_id)
-    if fiscal_year is not None:
-        query = query.where(rm_budget_entries.c.fiscal_year == fiscal_year)
-    groups: dict[Any, dict[str, Decimal]] = {}
-    for key, kind, total in (await session.execute(query)).all():
-        groups.setdefault(key, {})[kind] = total  # baht, through Satang
+    groups = await repos.read_models.budget_by(group_by, plan_id, fiscal_year)  # baht, through Satang
 
     labels: dict[str, dict[str, Any]] = {}
     if group_by == "strategy":
-        strategy_query = select(rm_strategies)
-        if plan_id is not None:
-            strategy_query = strategy_query.where(rm_strategies.c.plan_id == plan_id)
-        for s in (await session.execute(strategy_query)).mappings():
+        for s in await repos.read_models.strategies(plan_id):
             labels[s["strategy_id"]] = {
                 "code": s["code"], "number": s["number"], "title": {"th": s["title_th"], "en": s["title_en"]},
                 "framework": s["budget_framework"],

@@ -3,101 +3,87 @@ targets and the plan; completeness; budget execution against the frameworks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from dgplan_shared.problems import invalid, not_found
-from monitoring.db.queries import budget_totals, project_facts, targets_by_indicator
-from monitoring.db.tables import indicators, rm_plan_targets, rm_plans, rm_projects, rm_strategies
-from monitoring.domain.evaluation import (
-    NOT_REPORTING,
-    IndicatorFacts,
-    Thresholds,
-    evaluate_project,
-    indicator_check,
-    roll_up,
-)
-from monitoring.domain.fiscal import fiscal_year_end, fiscal_year_range, fiscal_year_start, quarter_of
-from monitoring.usecases.indicator_actuals import latest_actuals
-from monitoring.usecases.project_visibility import ProjectScope
-
-ZERO = Decimal("0.00")
-KINDS = ("allocation", "commitment", "disbursement")
+from dgplan_contracts.fiscal import fiscal_year_range, fiscal_year_range_json
+from dgplan_contracts.identity import Principal
+from dgplan_shared.db.uow import UnitOfWork
+from dgplan_shared.errors import invalid, not_found
+from monitoring.adapters.repositories import Repositories, repositories
+from monitoring.application.evaluation_facts import indicator_facts, project_facts
+from monitoring.application.project_visibility import ProjectScope, Version, project_scope
+from monitoring.domain.access import require_plan_reader
+from monitoring.domain.budget import budget_block, summed
+from monitoring.domain.evaluation import NOT_REPORTING, Thresholds, evaluate_project, indicator_check, roll_up
+from monitoring.domain.fiscal import clipped_to_fiscal_year, quarter_of
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(Decimal("0.01")))
+@dataclass(frozen=True)
+class GetScorecard:
+    principal: Principal | None
+    plan_id: str
+    fiscal_year: int
+    today: date
+    rules: Thresholds
+    as_of: date | None = None  # default: today, clipped to the fiscal year
+    version: Version | None = None
 
 
-def execution_rate(allocated: Decimal, disbursed: Decimal) -> str | None:
-    if allocated <= 0:
-        return None
-    return str((disbursed / allocated * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def budget_block(
-    totals: dict[str, Decimal], *, framework: Decimal | None = None, show_framework: bool = False
-) -> dict[str, Any]:
-    allocated = totals.get("allocation", ZERO)
-    disbursed = totals.get("disbursement", ZERO)
-    block = {
-        "allocated": money(allocated),
-        "committed": money(totals.get("commitment", ZERO)),
-        "disbursed": money(disbursed),
-        "execution_rate": execution_rate(allocated, disbursed),
-    }
-    if show_framework:
-        block = {"framework": money(framework), **block}
-    return block
-
-
-def _sum(blocks: list[dict[str, Decimal]]) -> dict[str, Decimal]:
-    return {k: sum((b.get(k, ZERO) for b in blocks), ZERO) for k in KINDS}
-
-
-def default_as_of(fiscal_year: int, today: date) -> date:
-    return min(max(today, fiscal_year_start(fiscal_year)), fiscal_year_end(fiscal_year))
-
-
-async def plan_row(session: AsyncSession, plan_id: str) -> dict[str, Any]:
-    row = (await session.execute(select(rm_plans).where(rm_plans.c.plan_id == plan_id))).mappings().first()
+async def plan_row(repos: Repositories, plan_id: str) -> dict[str, Any]:
+    row = await repos.read_models.plan(plan_id)
     if row is None:
         raise not_found("plan", plan_id)
-    return dict(row)
+    return row
+
+
+async def _projects(repos: Repositories, plan_id: str, scope: ProjectScope) -> list[dict[str, Any]]:
+    """The plan's projects the caller sees, each as the caller may see it: the approved version's
+    wording for everybody, a draft's only for oversight and for the agencies taking part."""
+    latest = await repos.read_models.projects_of_plan(plan_id)
+    if scope.everything:
+        return latest
+    approved = await repos.read_models.approved_projects_of_plan(plan_id)
+    if not scope.own_ids:
+        return approved
+    own = {p["project_id"]: p for p in latest if p["project_id"] in scope.own_ids}
+    shown = [own.pop(p["project_id"], p) for p in approved] + list(own.values())
+    order = {p["project_id"]: i for i, p in enumerate(latest)}
+    return sorted(shown, key=lambda p: order.get(p["project_id"], len(order)))
 
 
 def _title(row: dict[str, Any]) -> dict[str, str | None]:
     return {"th": row["title_th"], "en": row["title_en"]}
 
 
+async def handle(query: GetScorecard, uow: UnitOfWork) -> dict[str, Any]:
+    repos = repositories(uow)
+    require_plan_reader(query.principal, await plan_row(repos, query.plan_id))
+    scope = await project_scope(repos, query.principal, query.version, query.plan_id)
+    as_of = query.as_of or clipped_to_fiscal_year(query.fiscal_year, query.today)
+    return await build_scorecard(repos, query.plan_id, query.fiscal_year, as_of, query.rules, scope=scope)
+
+
 async def build_scorecard(
-    session: AsyncSession, plan_id: str, fiscal_year: int, as_of: date, rules: Thresholds, *, scope: ProjectScope
+    repos: Repositories, plan_id: str, fiscal_year: int, as_of: date, rules: Thresholds, *, scope: ProjectScope
 ) -> dict[str, Any]:
     """``scope`` decides which projects count (the approved version's, or also proposals): every
     roll-up, total and completeness figure is over those projects only."""
-    plan = await plan_row(session, plan_id)
-    if not fiscal_year_start(fiscal_year) <= as_of <= fiscal_year_end(fiscal_year):
-        raise invalid("as_of", f"must fall in fiscal year {fiscal_year} ({fiscal_year_start(fiscal_year)} to "
-                               f"{fiscal_year_end(fiscal_year)})")
+    plan = await plan_row(repos, plan_id)
+    start, end = fiscal_year_range(fiscal_year)
+    if not start <= as_of <= end:
+        raise invalid("as_of", f"must fall in fiscal year {fiscal_year} ({start} to {end})")
     if plan["start_fy"] and plan["end_fy"] and not plan["start_fy"] <= fiscal_year <= plan["end_fy"]:
         raise invalid("fiscal_year", f"the plan runs in fiscal years {plan['start_fy']}-{plan['end_fy']}")
-    strategies = [dict(r) for r in (await session.execute(
-        select(rm_strategies).where(rm_strategies.c.plan_id == plan_id)
-        .order_by(rm_strategies.c.number, rm_strategies.c.code))).mappings()]
-    targets = [dict(r) for r in (await session.execute(
-        select(rm_plan_targets).where(rm_plan_targets.c.plan_id == plan_id)
-        .order_by(rm_plan_targets.c.position))).mappings()]
-    projects = [dict(r) for r in (await session.execute(
-        select(rm_projects).where(rm_projects.c.plan_id == plan_id).order_by(rm_projects.c.code))).mappings()
-        if scope.shows(r["project_id"])]
+    strategies = await repos.read_models.strategies(plan_id)
+    targets = await repos.read_models.plan_targets(plan_id)
+    projects = await _projects(repos, plan_id, scope)
 
-    facts = await project_facts(session, projects, fiscal_year)
+    facts = await project_facts(repos, projects, fiscal_year)
     evaluations = {pid: evaluate_project(f, as_of, rules) for pid, f in facts.items()}
-    money_by_project = await budget_totals(session, fiscal_year, [p["project_id"] for p in projects])
+    money_by_project = await repos.read_models.budget_totals(fiscal_year, [p["project_id"] for p in projects])
 
     current = quarter_of(as_of)
     project_views = []
@@ -124,7 +110,7 @@ async def build_scorecard(
 
     def group(members: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Decimal]]:
         rolled = roll_up([m["status"] for m in members], rules)
-        totals = _sum([money_by_project.get(m["project_id"], {}) for m in members])
+        totals = summed([money_by_project.get(m["project_id"], {}) for m in members])
         return rolled, totals
 
     strategy_views = []
@@ -149,7 +135,7 @@ async def build_scorecard(
             "budget": budget_block(totals),
         })
     plan_rolled, plan_totals = group(project_views)
-    plan_indicators = await _plan_level_indicators(session, strategies, targets, fiscal_year, as_of, rules)
+    plan_indicators = await _plan_level_indicators(repos, strategies, targets, fiscal_year, as_of, rules)
     for view in strategy_views:
         view["indicators"] = _linked(plan_indicators, "strategy", view["strategy_id"])
     for view in target_views:
@@ -166,7 +152,7 @@ async def build_scorecard(
         },
         "version": scope.version,
         "fiscal_year": fiscal_year,
-        "fiscal_year_range": fiscal_year_range(fiscal_year),
+        "fiscal_year_range": fiscal_year_range_json(fiscal_year),
         "as_of": as_of.isoformat(),
         "quarter": quarter_of(as_of).quarter,
         "last_due_quarter": None if due is None else {"fiscal_year": due.fiscal_year, "quarter": due.quarter},
@@ -202,26 +188,17 @@ def _completeness(declared: int | None, members: list[dict[str, Any]]) -> dict[s
 
 
 async def _plan_level_indicators(
-    session: AsyncSession, strategies: list[dict], targets: list[dict], fiscal_year: int, as_of: date,
+    repos: Repositories, strategies: list[dict], targets: list[dict], fiscal_year: int, as_of: date,
     rules: Thresholds,
 ) -> list[dict[str, Any]]:
-    strategy_ids = [s["strategy_id"] for s in strategies]
-    target_ids = [t["target_id"] for t in targets]
-    rows = [dict(r) for r in (await session.execute(
-        select(indicators).where(or_(
-            (indicators.c.link_type == "strategy") & indicators.c.link_id.in_(strategy_ids or [""]),
-            (indicators.c.link_type == "plan_target") & indicators.c.link_id.in_(target_ids or [""]),
-        )).order_by(indicators.c.code))).mappings()]
+    rows = await repos.indicators.of_plan_level([s["strategy_id"] for s in strategies],
+                                                [t["target_id"] for t in targets])
     ids = [r["indicator_id"] for r in rows]
-    by_indicator = await targets_by_indicator(session, ids)
-    actuals = await latest_actuals(session, ids, fiscal_year, quarter_of(as_of).quarter)
+    by_indicator = await repos.indicators.targets_by_indicator(ids)
+    actuals = await repos.indicators.latest_actuals(ids, fiscal_year, quarter_of(as_of).quarter)
     views = []
     for r in rows:
-        facts = IndicatorFacts(
-            indicator_id=r["indicator_id"], code=r["code"], measure_type=r["measure_type"],
-            direction=r["direction"], baseline=Decimal(r["baseline"]) if r["baseline"] is not None else None,
-            targets=by_indicator.get(r["indicator_id"], {}),
-        )
+        facts = indicator_facts(r, by_indicator.get(r["indicator_id"], {}))
         value, quarter, actual_row = actuals.get(r["indicator_id"], (None, None, None))
         check = indicator_check(facts, fiscal_year, value, quarter, rules)
         target = facts.targets.get(fiscal_year)

@@ -1,0 +1,1 @@
+"""Adapters: the tables, one repository per aggregate (all SQL lives here), the read-model projection."""

@@ -1,0 +1,1 @@
+"""Use cases and event handlers: each ``handle(command, uow)``; queries (read use cases) too."""
