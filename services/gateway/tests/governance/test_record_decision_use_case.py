@@ -59,7 +59,8 @@ async def test_nesdc_endorses_with_observations_and_the_plan_goes_to_revision():
 
 async def test_the_cabinet_approves_and_the_instance_completes():
     uow = fake_uow_at("cabinet")
-    result = await handle(RecordDecision(member("demo-cabinet", "cabinet"), "i-1", "approve_in_principle", "r"), uow)  # type: ignore[arg-type]
+    command = RecordDecision(member("demo-cabinet", "cabinet"), "i-1", "approve_in_principle", "r")
+    result = await handle(command, uow)  # type: ignore[arg-type]
     assert (result.instance["status"], result.instance["outcome"]) == ("completed", "approved")
     assert [e.type for e in uow.published] == [ev.STAGE_DECIDED, ev.PLAN_APPROVED]
 

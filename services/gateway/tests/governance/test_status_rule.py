@@ -67,8 +67,8 @@ async def test_403_never_and_409_not_now_at_every_stage(client, auth, deliver, c
     submitted = {"plan_id": PLAN, "version_id": "v1", "number": 1, "revision_of_version_id": None,
                  "submitted_by": "demo-secretariat"}
     await deliver(ev.PLAN_SUBMITTED, PLAN, submitted)
-    listed = (await client.get(f"/api/v1/governance/instances?plan_id={PLAN}", headers=await auth("secretariat"))).json()
-    iid = listed["items"][0]["id"]
+    listed = await client.get(f"/api/v1/governance/instances?plan_id={PLAN}", headers=await auth("secretariat"))
+    iid = listed.json()["items"][0]["id"]
     url = f"/api/v1/governance/instances/{iid}"
 
     async def stage_now() -> str:
@@ -89,7 +89,8 @@ async def test_403_never_and_409_not_now_at_every_stage(client, auth, deliver, c
 
     assert await stage_now() == "revision"
     await assert_refusals(client, caller, iid, "revision")
-    await deliver(ev.PLAN_SUBMITTED, PLAN, {**submitted, "version_id": "v2", "number": 2, "revision_of_version_id": "v1"})
+    revised = {**submitted, "version_id": "v2", "number": 2, "revision_of_version_id": "v1"}
+    await deliver(ev.PLAN_SUBMITTED, PLAN, revised)
 
     assert await stage_now() == "cabinet"
     await assert_refusals(client, caller, iid, "cabinet")

@@ -113,5 +113,6 @@ async def patch_member(
     code: str, subject: str, body: MemberPatch, principal: Caller, request: Request, if_match: IfMatch = None
 ) -> Response:
     require_role(principal, OPERATOR)
-    command = changing_member.ChangeMember(principal, code, subject, if_match, body.model_dump(mode="json", exclude_unset=True))
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    command = changing_member.ChangeMember(principal, code, subject, if_match, changes)
     return await run_command(request, changing_member.handle, command, present=member_view, headers=_member_tag)

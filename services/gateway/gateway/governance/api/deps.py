@@ -15,9 +15,12 @@ Caller = Annotated[Principal, Depends(principal_from_request)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="Required: a retry with the same key gets the first answer (428 without one)."),
+    Header(alias="Idempotency-Key",
+           description="Required: a retry with the same key gets the first answer (428 without one)."),
 ]
-IfMatch = Annotated[str | None, Header(alias="If-Match", description="Required: the ETag you read (428 without, 412 if stale).")]
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", description="Required: the ETag you read (428 without, 412 if stale).")
+]
 Ident = Annotated[str | None, Query(max_length=64)]
 
 

@@ -32,8 +32,10 @@ STAGE_RULE = (
     "or the decision is not one the current stage offers; the problem names `current_stage`."
 )
 STAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: {**PROBLEM_RESPONSES[403], "description": "You never may: no body of yours takes this action in this workflow"},
-    409: {**PROBLEM_RESPONSES[409], "description": "Not now: the instance is not at a stage of yours (illegal-transition)"},
+    403: {**PROBLEM_RESPONSES[403],
+          "description": "You never may: no body of yours takes this action in this workflow"},
+    409: {**PROBLEM_RESPONSES[409],
+          "description": "Not now: the instance is not at a stage of yours (illegal-transition)"},
 }
 
 

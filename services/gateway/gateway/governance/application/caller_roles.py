@@ -13,10 +13,3 @@ async def caller_roles(repos: Repositories, principal: Principal) -> dict[str, s
     stored = await repos.bodies.roles_of(principal.subject)
     return {body: role for body, role in stored.items() if principal.member_of(body)}
 
-
-def stripped(observations: tuple[dict, ...] | list[dict]) -> list[dict]:
-    """Observations as stored: text already normalized by the wire model, outer spaces dropped."""
-    return [
-        {"text": {"th": o["text"]["th"].strip(), "en": o["text"]["en"].strip()}, "node_id": o.get("node_id")}
-        for o in observations
-    ]

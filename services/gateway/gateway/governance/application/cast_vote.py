@@ -12,7 +12,7 @@ from typing import Any
 from dgplan_contracts.identity import Principal
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from gateway.governance.application.caller_roles import caller_roles, stripped
+from gateway.governance.application.caller_roles import caller_roles
 from gateway.governance.application.repositories import repositories
 from gateway.governance.application.stage_moves import conclude_stage
 from gateway.governance.domain.authority import VOTE, authorize
@@ -21,6 +21,7 @@ from gateway.governance.domain.transitions import (
     acting_as,
     check_observations,
     offered_decision,
+    stored_observations,
     subject_of,
 )
 
@@ -54,7 +55,7 @@ async def handle(command: CastVote, uow: UnitOfWork) -> VoteCast:
     roles = await caller_roles(repos, command.principal)
     stage, role = authorize(definition, instance, VOTE, roles, command.stage)
     decision = offered_decision(stage, command.choice)
-    observations = stripped(command.observations)
+    observations = stored_observations(command.observations)
     check_observations(decision, observations)
     reason = command.reason.strip()
     entry = instance["stage_entry"]

@@ -87,7 +87,8 @@ async def inbox(session: AsyncSession, principal: Principal, limit: int, cursor:
         definition = await workflows.get(row["workflow_key"], row["definition_version"])
         stage = definition.stage(row["stage"])
         assert stage is not None
-        items.append(InboxItem(row, stage.mode, [d.name for d in stage.decisions], (row["id"], row["stage_entry"]) in voted))
+        decisions = [d.name for d in stage.decisions]
+        items.append(InboxItem(row, stage.mode, decisions, (row["id"], row["stage_entry"]) in voted))
     return Rows(items, next_cursor)
 
 

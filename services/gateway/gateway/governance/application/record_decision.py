@@ -9,12 +9,17 @@ from typing import Any
 from dgplan_contracts.identity import Principal
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
-from gateway.governance.application.caller_roles import caller_roles, stripped
+from gateway.governance.application.caller_roles import caller_roles
 from gateway.governance.application.repositories import repositories
 from gateway.governance.application.stage_moves import conclude_stage
 from gateway.governance.domain.authority import DECIDE, authorize
 from gateway.governance.domain.rules import DecisionRule, tally
-from gateway.governance.domain.transitions import check_observations, illegal, offered_decision
+from gateway.governance.domain.transitions import (
+    check_observations,
+    illegal,
+    offered_decision,
+    stored_observations,
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> DecisionRecorded:
     roles = await caller_roles(repos, command.principal)
     stage, role = authorize(definition, instance, DECIDE, roles, command.stage)
     decision = offered_decision(stage, command.decision)
-    observations = stripped(command.observations)
+    observations = stored_observations(command.observations)
     check_observations(decision, observations)
     tally_json = None
     if stage.mode == "vote":

@@ -62,7 +62,9 @@ def actor_of(event: CloudEvent, fallback: str | None = None) -> str:
 async def note_ignored(uow: UnitOfWork, instance: dict[str, Any], event: CloudEvent, now: datetime, why: str) -> None:
     """An event that does not fit the instance's state is recorded on its timeline, not applied:
     raising would only send a legitimate event to the dead-letter topic."""
-    log.warning("event ignored by governance", extra={"event_type": event.type, "instance_id": instance["id"], "why": why})
+    log.warning(
+        "event ignored by governance", extra={"event_type": event.type, "instance_id": instance["id"], "why": why}
+    )
     await repositories(uow).instances.add_timeline(
         instance, at=now, kind="event-ignored", stage=instance["stage"], body=instance["stage_body"],
         actor=actor_of(event), reason=why, detail={"event_id": event.id, "event_type": event.type},

@@ -95,3 +95,11 @@ def check_observations(decision: Decision, observations: list[dict[str, Any]]) -
         raise invalid("observations", f"decision {decision.name} needs at least one observation")
     if decision.observations == "none" and observations:
         raise invalid("observations", f"decision {decision.name} takes no observations")
+
+
+def stored_observations(observations: tuple[dict, ...] | list[dict]) -> list[dict[str, Any]]:
+    """Observations as stored: text already normalized by the wire model, outer spaces dropped."""
+    return [
+        {"text": {"th": o["text"]["th"].strip(), "en": o["text"]["en"].strip()}, "node_id": o.get("node_id")}
+        for o in observations
+    ]
