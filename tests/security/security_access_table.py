@@ -32,13 +32,16 @@ class Rule:
     hidden: frozenset[str] = field(default_factory=frozenset)
     # Routes anyone may call (no 401/403 for anyone), whatever their answer.
     public: bool = False
+    # Roles that may do this at another stage of the workflow: 409 "not now", not 403 "never"
+    # (the governance engine's status rule; the stage owner among them is simply allowed).
+    not_now: frozenset[str] = field(default_factory=frozenset)
 
 
-def allow(*roles: str | frozenset[str], hidden: tuple[str, ...] = ()) -> Rule:
+def allow(*roles: str | frozenset[str], hidden: tuple[str, ...] = (), not_now: tuple[str, ...] = ()) -> Rule:
     names: set[str] = set()
     for r in roles:
         names |= set(r) if isinstance(r, frozenset) else {r}
-    return Rule(frozenset(names), frozenset(hidden))
+    return Rule(frozenset(names), frozenset(hidden), not_now=frozenset(not_now))
 
 
 PUBLIC = Rule(ALL, public=True)
@@ -62,8 +65,10 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/governance/instances/{instance_id}": allow(SIGNED_IN),
     "GET /api/v1/governance/instances/{instance_id}/history": allow(SIGNED_IN),
     "GET /api/v1/governance/history": allow(SIGNED_IN),
-    "POST /api/v1/governance/instances/{instance_id}/votes": allow(STAGE_OWNER),
-    "POST /api/v1/governance/instances/{instance_id}/decisions": allow(STAGE_OWNER),
+    # plan approval: the committee votes (its chair also records its resolution), NESDC and the
+    # Cabinet decide as one, each at its own stage
+    "POST /api/v1/governance/instances/{instance_id}/votes": allow(STAGE_OWNER, not_now=(DGC,)),
+    "POST /api/v1/governance/instances/{instance_id}/decisions": allow(STAGE_OWNER, not_now=(DGC, NESDC, CAB)),
     "GET /api/v1/governance/bodies": allow(SIGNED_IN),
     "POST /api/v1/governance/bodies": allow(OP),
     "GET /api/v1/governance/bodies/{code}": allow(SIGNED_IN),

@@ -5,7 +5,8 @@ role on realistic resources (MOF's project, request and report wherever an agenc
   role or body get 403;
 - no agency reads or changes another agency's project, request or report (403 or 404, never
   2xx), and its successful answers never carry the other agency's private ids;
-- only the body that owns the current stage of a workflow votes or decides on it;
+- only the body that owns the current stage of a workflow votes or decides on it (another body
+  deciding at a later or earlier stage gets 409 "not now", everyone else 403 "never");
 - nothing answers 5xx.
 
 The expectations are a table (operation -> who may). An operation of the document that is not in
@@ -70,6 +71,9 @@ def test_every_role_gets_exactly_what_the_table_allows(setting, suite):
             elif role == ANON:
                 if status != 401:
                     problems.append(f"anonymous caller not asked to sign in: {where}")
+            elif role in rule.not_now:
+                if status != 409:
+                    problems.append(f"caller acting at another stage not answered 409 (not now): {where}")
             elif status != 403:
                 problems.append(f"caller without the role or body not refused with 403: {where}")
             if role == ANON and 200 <= status < 300:

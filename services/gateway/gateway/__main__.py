@@ -1,8 +1,4 @@
-from dgplan_shared.cli import entry
-
-from gateway.definition import definition
-
-run = entry(definition)
+from gateway.cli import run
 
 if __name__ == "__main__":
     run()

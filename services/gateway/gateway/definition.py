@@ -1,22 +1,54 @@
-"""The gateway as the shared kit sees it: the edge (entry point) plus the governance engine."""
+"""The gateway as the shared kit sees it: the edge (entry point) plus the governance engine,
+wired here explicitly — routers, event handlers, tables, commands and the scheduler daemon."""
+
+from __future__ import annotations
+
+import sys
+
+import orjson
 
 from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.service import Runtime, ServiceDefinition
-
-from gateway import edge, governance
-from gateway.governance import scheduler
+from gateway import edge
 from gateway.edge.adapters.tables import idempotency_records
-from gateway.governance.adapters import audit_tables  # noqa: F401 - adds the audit log's tables
-from gateway.governance.adapters.tables import gov_idempotency
+from gateway.governance.adapters import audit_tables, tables  # noqa: F401 - add the engine's tables to the metadata
+from gateway.governance.api import audit, bodies, instances, workflows
+from gateway.governance.application import deadlines, intake, queries
+from gateway.governance.application.seed import seed_governance
 from gateway.metadata import idempotency_keys, inbox, metadata, outbox
 from gateway.settings import Settings
 
 SERVICE = "gateway"
 
 
+async def verify_audit_command(runtime: Runtime, args: list[str]) -> int:
+    """``dgplan-gateway verify-audit``: the verification as JSON; exit status 1 when the chain is broken."""
+    async with runtime.db.session() as session:
+        result = await queries.verify_audit(session)
+    sys.stdout.write(orjson.dumps(result.to_json()).decode() + "\n")
+    return 0 if result.ok else 1
+
+
+async def seed_governance_command(runtime: Runtime, args: list[str]) -> int:
+    """``dgplan-gateway seed-governance [--no-demo-members]``: what was added, as JSON."""
+    added = await seed_governance(runtime, demo_members="--no-demo-members" not in args)
+    sys.stdout.write(orjson.dumps(added).decode() + "\n")
+    return 0
+
+
+async def _embedded_setup(runtime: Runtime) -> None:
+    """``make run`` only: the governance bodies and workflows, then the demo clients (printed)."""
+    await seed_governance(runtime)
+    await edge.embedded_setup(runtime)
+
+
+def _routers() -> list:
+    return [*edge.routers(), instances.router, bodies.router, workflows.router, audit.router]
+
+
 def definition() -> ServiceDefinition:
     handlers = EventHandlers()
-    governance.register_handlers(handlers)
+    intake.register(handlers)
     return ServiceDefinition(
         name=SERVICE,
         start_order=90,
@@ -32,20 +64,14 @@ def definition() -> ServiceDefinition:
         metadata=metadata,
         outbox=outbox,
         idempotency=idempotency_keys,
-        idempotency_tables=(idempotency_records, gov_idempotency),
+        idempotency_tables=(idempotency_records,),
         inbox=inbox,
         migrations="gateway:migrations",
-        routers=lambda: [*edge.routers(), *governance.routers()],
+        routers=_routers,
         handlers=handlers,
-        subscriptions=governance.SUBSCRIPTIONS,
+        subscriptions=intake.SUBSCRIPTIONS,
         configure_app=edge.configure,
-        commands=dict(governance.COMMANDS),
-        daemons={"scheduler": scheduler.run},
+        commands={"verify-audit": verify_audit_command, "seed-governance": seed_governance_command},
+        daemons={"scheduler": deadlines.run},
         embedded_setup=_embedded_setup,
     )
-
-
-async def _embedded_setup(runtime: Runtime) -> None:
-    """``make run`` only: the governance bodies and workflows, then the demo clients (printed)."""
-    await governance.embedded_setup(runtime)
-    await edge.embedded_setup(runtime)

@@ -45,7 +45,7 @@ class EdgeState:
         cached = self._memberships.get(subject)
         if cached is not None and cached[1] > now:
             return cached[0]
-        from gateway.governance.membership import bodies_for_subject
+        from gateway.governance.application.memberships import bodies_for_subject
 
         try:
             bodies = frozenset(await bodies_for_subject(self.runtime, subject))

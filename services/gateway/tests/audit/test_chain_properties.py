@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.audit.chain import GENESIS, entry_hash, payload_hash, verify_chain
+from gateway.governance.domain.audit_chain import GENESIS, entry_hash, payload_hash, verify_chain
 
 START = datetime(2021, 3, 30, 3, 0, tzinfo=timezone.utc)
 

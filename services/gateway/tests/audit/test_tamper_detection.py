@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from dgplan_shared.db.engine import Database
-from gateway.audit.chain import entry_hash, payload_hash
-from gateway.audit.log import append
-from gateway.audit.verify import verify_stored_chain
+from gateway.governance.domain.audit_chain import entry_hash, payload_hash
+from gateway.governance.adapters import audit_repository
+from gateway.governance.adapters.audit_repository import AuditRepository
 from gateway.governance.adapters.audit_tables import audit_log
 from dgplan_shared.cli import run_service_command
 from gateway.definition import definition
@@ -21,8 +21,8 @@ ENTRIES = 6
 async def write_entries(db, n=ENTRIES):
     for i in range(1, n + 1):
         async with db.session() as session:
-            await append(
-                session, actor=f"member-{i}", acting_as="member@digital-government-committee", action="vote-cast",
+            await AuditRepository(session).append(
+                actor=f"member-{i}", acting_as="member@digital-government-committee", action="vote-cast",
                 target="instance:abc", decision="propose", reason=f"เหตุผลที่ {i}", payload={"stage": "committee", "i": i},
             )
             await session.commit()
@@ -30,7 +30,7 @@ async def write_entries(db, n=ENTRIES):
 
 async def verify(db):
     async with db.session() as session:
-        return await verify_stored_chain(session)
+        return await AuditRepository(session).verify()
 
 
 async def _row(session, seq):
@@ -131,7 +131,7 @@ async def test_concurrent_appends_form_one_chain_and_the_command_checks_it(fresh
     try:
         async def one(i):
             async with database.session() as session:
-                await append(session, actor=f"a{i}", acting_as="system", action="test", target="t", payload={"i": i})
+                await AuditRepository(session).append(actor=f"a{i}", acting_as="system", action="test", target="t", payload={"i": i})
                 await session.commit()
 
         await asyncio.gather(*(one(i) for i in range(20)))
@@ -149,9 +149,7 @@ async def test_concurrent_appends_form_one_chain_and_the_command_checks_it(fresh
 
 
 async def test_verification_reads_the_log_page_by_page(db, monkeypatch):
-    from gateway.audit import verify as verify_module
-
-    monkeypatch.setattr(verify_module, "PAGE", 2)
+    monkeypatch.setattr(audit_repository, "PAGE", 2)
     await write_entries(db)
     assert (await verify(db)).checked == ENTRIES
     async with db.session() as session:

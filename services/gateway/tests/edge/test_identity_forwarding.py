@@ -45,7 +45,7 @@ async def test_body_memberships_come_from_governance(gateway, bearer, monkeypatc
     async def bodies(runtime, subject):  # type: ignore[no-untyped-def]
         return frozenset({"cabinet"}) if subject == "demo-cabinet" else frozenset()
 
-    monkeypatch.setattr("gateway.governance.membership.bodies_for_subject", bodies)
+    monkeypatch.setattr("gateway.governance.application.memberships.bodies_for_subject", bodies)
     async with gateway() as (client, runtime):
         headers = await bearer(runtime, "body_member", subject="demo-cabinet")
         body = (await client.get("/api/v1/plans", headers=headers)).json()

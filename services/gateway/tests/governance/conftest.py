@@ -23,7 +23,7 @@ from gateway.metadata import outbox
 from gateway.definition import definition
 from gateway.edge.bearer_tokens import ClientGrant, issue_token
 from gateway.edge.state import edge_state
-from gateway.governance.seed import seed_governance
+from gateway.governance.application.seed import seed_governance
 from gateway.settings import Settings
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "gateway" / "governance" / "events" / "schemas"

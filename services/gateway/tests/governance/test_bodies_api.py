@@ -1,12 +1,14 @@
 """Bodies and members: the seed of docs/contracts.md (Thai verbatim), operators' changes with
 Idempotency-Key and If-Match, and memberships reaching the forwarded identity."""
 
+import base64
+import json
 import re
 import unicodedata
 from pathlib import Path
 
-from gateway.governance.membership import bodies_for_subject
-from gateway.governance.seed import seed_governance
+from gateway.governance.application.memberships import bodies_for_subject
+from gateway.governance.application.seed import seed_governance
 
 CONTRACTS = Path(__file__).resolve().parents[4] / "docs" / "contracts.md"
 COMMITTEE = "digital-government-committee"
@@ -107,9 +109,6 @@ async def test_a_membership_change_changes_the_bodys_etag(client, auth, seeded):
 
 
 async def test_forged_cursors_are_refused_not_crashed_on(client, auth, seeded):
-    import base64
-    import json
-
     def forge(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 

@@ -5,13 +5,14 @@ import asyncio
 from sqlalchemy import func, select
 
 from dgplan_contracts.identity import BODY_MEMBER, Principal
+from dgplan_shared.commands import execute
 from dgplan_shared.problems import ProblemError
 from dgplan_shared.service import build_runtime
 from gateway.governance.adapters.tables import gov_instances, gov_timeline
 from gateway.definition import definition
-from gateway.governance import decide
-from gateway.governance import events as ev
-from gateway.governance.seed import seed_governance
+from gateway.governance.application.cast_vote import CastVote, handle as cast_vote
+from gateway.governance.events import types as ev
+from gateway.governance.application.seed import seed_governance
 from gateway.settings import Settings
 
 from .conftest import deliver_event, published
@@ -25,10 +26,11 @@ def member(subject):
 
 async def _vote(runtime, instance_id, subject, key):
     try:
-        status, body = await decide.cast_vote(
-            runtime, member(subject), instance_id, key, {"choice": "propose", "reason": "ready", "stage": "committee"}
+        answer = await execute(
+            runtime.uow, cast_vote, CastVote(member(subject), instance_id, "propose", "ready", stage="committee"),
+            status=201,
         )
-        return status
+        return answer.status
     except ProblemError as exc:
         return exc.status
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gateway.governance import events as ev
+from gateway.governance.events import types as ev
 
 PLAN = "plan-x"
 
@@ -56,8 +56,9 @@ async def test_illegal_transitions_are_refused_with_409(client, auth, as_member,
     body = problem(await client.post(votes, json={"choice": "approve_in_principle", "reason": "r"},
                                      headers=await as_member("demo-dgc-member-1", "a")), 409, "illegal-transition")
     assert body["allowed"] == ["propose", "return", "reject"]
+    # NESDC decides plans, at its own stage: while the plan is with the committee that is "not now".
     problem(await client.post(decisions, json={"decision": "endorse", "reason": "r"},
-                              headers=await as_member("demo-nesdc", "b")), 403)
+                              headers=await as_member("demo-nesdc", "b")), 409, "illegal-transition")
     problem(await client.post(votes, json={"choice": "propose", "reason": "r", "stage": "nesdc"},
                               headers=await as_member("demo-dgc-member-1", "c")), 409, "illegal-transition")
     await client.post(decisions, json={"decision": "reject", "reason": "out of scope"},

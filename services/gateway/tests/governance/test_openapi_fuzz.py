@@ -5,7 +5,7 @@ a committee member and the secretariat)."""
 from __future__ import annotations
 
 from dgplan_shared.testing.generated_cases import generated_cases
-from gateway.governance import events as ev
+from gateway.governance.events import types as ev
 
 def _governance_or_audit(path: str, item: dict) -> bool:
     return path.startswith(("/api/v1/governance", "/api/v1/audit"))

@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from gateway.governance import events as ev
+from gateway.governance.events import types as ev
 
 from .conftest import SCHEMAS
 

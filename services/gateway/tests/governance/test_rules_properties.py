@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.governance.rules import DecisionRule, required_quorum, tally
+from gateway.governance.domain.rules import DecisionRule, required_quorum, tally
 
 CHOICES = ("propose", "return", "reject")
 

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import jsonschema
 
-from gateway.governance import events as ev
-from gateway.governance import scheduler
+from gateway.governance.events import types as ev
+from gateway.governance.application import deadlines as scheduler
+from gateway.governance.domain.transitions import parse_deadline
 
 from .conftest import SCHEMAS
 
@@ -84,8 +85,6 @@ async def test_the_loop_runs_until_stopped(deliver, outbox_events, seeded):
 
 
 def test_deadlines_from_events_are_read_tolerantly():
-    from gateway.governance.engine import parse_deadline
-
     assert parse_deadline("2021-02-15T10:00:00+00:00") == DECISION
     assert parse_deadline("2021-02-15T17:00:00+07:00") == DECISION
     assert parse_deadline("2021-02-15T10:00:00") == DECISION  # naive: UTC

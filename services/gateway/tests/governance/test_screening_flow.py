@@ -5,7 +5,7 @@ import json
 
 import jsonschema
 
-from gateway.governance import events as ev
+from gateway.governance.events import types as ev
 
 from .conftest import SCHEMAS
 

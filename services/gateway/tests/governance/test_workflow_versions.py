@@ -4,8 +4,10 @@ keeps the version it started with, new instances take the newest."""
 import copy
 from datetime import datetime, timedelta
 
-from gateway.governance import events as ev
-from gateway.governance.seed_data import PLAN_APPROVAL_V1
+import jsonschema
+
+from gateway.governance.events import types as ev
+from gateway.governance.domain.seed_data import PLAN_APPROVAL_V1
 
 URL = "/api/v1/governance/workflows/plan-approval/versions"
 
@@ -88,8 +90,6 @@ async def test_invalid_definitions_are_refused_naming_the_problem(client, auth, 
 
 
 async def test_the_definition_schema_is_published_and_the_seeded_versions_satisfy_it(client, auth, seeded):
-    import jsonschema
-
     schema = (await client.get("/api/v1/governance/workflows/schema", headers=await auth("operator"))).json()
     jsonschema.Draft202012Validator.check_schema(schema)
     listed = (await client.get("/api/v1/governance/workflows", headers=await auth("operator"))).json()

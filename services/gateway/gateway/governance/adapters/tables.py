@@ -2,7 +2,8 @@
 
 Bodies and members, workflow definitions as versioned data, running instances (each pinned to
 the definition version it started with), votes, the timeline every query reads, overdue notices
-(one per stage entry), observations as the registry reports them, and idempotency records.
+(one per stage entry) and observations as the registry reports them. (Idempotency-Keys live in
+the gateway's shared ``idempotency_keys`` table.)
 """
 
 from sqlalchemy import (
@@ -154,15 +155,4 @@ gov_observations = Table(
     Column("raised_by_body", String(64), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_gov_observations_plan_id", "plan_id"),
-)
-
-gov_idempotency = Table(
-    "gov_idempotency",
-    metadata,
-    Column("subject", String(200), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("status_code", Integer, nullable=False),
-    Column("response", JSON, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -1,59 +1,55 @@
-"""Request bodies of the governance API (validated here; 422 names the offending field)."""
+"""Request bodies of the governance API (validated here; 422 names the offending field). Every
+model is ``Strict``: unknown fields, NUL and lone surrogates refused, text normalized once."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from gateway.governance.api.nul import refuse_nul
+from dgplan_contracts.text import BilingualName
+from dgplan_shared.web.guards import refuse_bad_text
+from dgplan_shared.web.models import Strict
 
 NAME = r"^[a-z][a-z0-9_-]{0,63}$"
 
 
-class Request(BaseModel):
-    """Every request body: unknown fields refused, NUL characters refused (422 naming the field)."""
-
-    model_config = ConfigDict(extra="forbid")
+class Body(Strict):
+    """A whole request body. Text that cannot be stored is refused naming its field
+    (``body.reason``): ``Strict`` alone reports such a fault against ``body`` as a whole."""
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        refuse_nul(data)
-        return data
+    def _storable(cls, value: Any) -> Any:
+        refuse_bad_text(value)
+        return value
 
 
-class Bilingual(Request):
-    model_config = ConfigDict(extra="forbid")
-    th: str = Field(min_length=1, max_length=4000)
-    en: str = Field(min_length=1, max_length=4000)
-
-
-class ObservationIn(Request):
-    text: Bilingual
+class ObservationIn(Strict):
+    text: BilingualName
     node_id: str | None = Field(default=None, max_length=64)
 
 
-class VoteIn(Request):
+class VoteIn(Body):
     choice: str = Field(pattern=NAME, description="one of the current stage's decisions")
     reason: str = Field(min_length=1, max_length=4000)
     observations: list[ObservationIn] = Field(default_factory=list, max_length=50)
     stage: str | None = Field(default=None, pattern=NAME, description="the stage the voter means (409 if moved on)")
 
 
-class DecisionIn(Request):
+class DecisionIn(Body):
     decision: str = Field(pattern=NAME)
     reason: str = Field(min_length=1, max_length=4000)
     observations: list[ObservationIn] = Field(default_factory=list, max_length=50)
-    stage: str | None = Field(default=None, pattern=NAME)
+    stage: str | None = Field(default=None, pattern=NAME, description="the stage the caller means (409 if moved on)")
 
 
-class QuorumIn(Request):
+class QuorumIn(Strict):
     fraction: str | None = Field(default=None, pattern=r"^[1-9][0-9]*/[1-9][0-9]*$")
     count: int | None = Field(default=None, ge=1, le=1000)
 
 
-class RuleIn(Request):
+class RuleIn(Strict):
     quorum: QuorumIn
     majority: Literal["cast", "members"] = "cast"
     casting_vote: bool = True
@@ -66,26 +62,26 @@ class RuleIn(Request):
 Kind = Literal["committee", "subcommittee", "council", "cabinet", "secretariat"]
 
 
-class BodyIn(Request):
+class BodyIn(Body):
     code: str = Field(pattern=NAME)
-    name: Bilingual
+    name: BilingualName
     kind: Kind
     parent_code: str | None = Field(default=None, pattern=NAME)
     rule: RuleIn
 
 
-class BodyPatch(Request):
-    name: Bilingual | None = None
+class BodyPatch(Body):
+    name: BilingualName | None = None
     kind: Kind | None = None
     parent_code: str | None = Field(default=None, pattern=NAME)
     rule: RuleIn | None = None
 
 
-class MemberIn(Request):
+class MemberIn(Body):
     subject: str = Field(min_length=1, max_length=200)
     role: Literal["chair", "member", "secretary"]
 
 
-class MemberPatch(Request):
+class MemberPatch(Body):
     role: Literal["chair", "member", "secretary"] | None = None
     active: bool | None = None
