@@ -16,7 +16,7 @@ import zlib
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Table, func, select, text, update
 
-from dgplan_shared.bus.base import Bus, OutgoingRecord
+from dgplan_shared.bus.base import Bus, OutgoingRecord, structured_mode_headers
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import CloudEvent
@@ -70,7 +70,9 @@ class OutboxRelay:
             records = []
             for row in rows:
                 event = CloudEvent.from_json(row.envelope)
-                records.append(OutgoingRecord(row.topic, row.key, row.envelope.encode(), event.kafka_headers()))
+                records.append(
+                    OutgoingRecord(row.topic, row.key, row.envelope.encode(), structured_mode_headers(event.traceparent))
+                )
             # Raises on failure: the transaction rolls back and the rows stay unpublished.
             await self.bus.publish(records)
             await session.execute(

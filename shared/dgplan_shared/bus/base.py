@@ -15,6 +15,27 @@ class OutgoingRecord:
     headers: list[tuple[str, bytes]] = field(default_factory=list)
 
 
+# The CloudEvents Kafka binding tells the content mode by this header: with it the value is the
+# whole JSON envelope (structured mode). Without it a reader falls back to binary mode and takes the
+# envelope for the event's data, which is how every record looked before this header was sent.
+CONTENT_TYPE_HEADER = "content-type"
+STRUCTURED_JSON = "application/cloudevents+json"
+
+
+def structured_mode_headers(traceparent: str | None = None) -> list[tuple[str, bytes]]:
+    """Headers of a structured-mode record: the content type, and the W3C trace context.
+
+    No ``ce_*`` headers: the binding allows them in structured mode, but the ``cloudevents`` SDK's
+    ``from_kafka`` (2.2) decides by their presence alone that a record is binary mode, and its
+    legacy ``from_structured`` turns every header into an attribute. The envelope in the value
+    carries every attribute; the key (the subject) and the topic are what brokers route by.
+    """
+    headers = [(CONTENT_TYPE_HEADER, STRUCTURED_JSON.encode())]
+    if traceparent:
+        headers.append(("traceparent", traceparent.encode()))
+    return headers
+
+
 def next_offsets(records: Sequence[IncomingRecord]) -> dict[tuple[str, int], int]:
     """(topic, partition) -> the offset to commit after these records."""
     out: dict[tuple[str, int], int] = {}
