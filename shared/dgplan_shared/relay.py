@@ -4,7 +4,8 @@ Each batch runs in one transaction that first takes a transaction-scoped advisor
 PostgreSQL, so only one relay replica publishes at a time (order is kept) and a crashed
 replica's lock vanishes with its connection. Rows are marked published only after the bus
 acknowledged them: a crash in between republishes them, never loses them; consumers' inboxes
-absorb the duplicate.
+absorb the duplicate. A batch the bus acknowledged only in part keeps that part published, so a
+fault-free retry resends nothing that is already on its topic.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
+from collections.abc import Sequence
 
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Table, func, select, text, update
 
-from dgplan_shared.bus.base import Bus, OutgoingRecord, structured_mode_headers
+from dgplan_shared.bus.base import Bus, OutgoingRecord, PublishFailed, structured_mode_headers
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import CloudEvent
@@ -26,6 +28,23 @@ log = logging.getLogger(__name__)
 PUBLISHED = Counter("dgplan_outbox_published_total", "Outbox events published", ["service"])
 FAILURES = Counter("dgplan_outbox_publish_failures_total", "Failed outbox publish attempts", ["service"])
 PENDING = Gauge("dgplan_outbox_pending", "Outbox events not yet published (last seen)", ["service"])
+
+
+def in_order_prefix(records: Sequence[OutgoingRecord], acknowledged: frozenset[int]) -> list[int]:
+    """Indexes of acknowledged records that no unacknowledged record of the same key precedes.
+
+    Each aggregate's events must reach its topic in order; a record acknowledged after an earlier
+    one of its key failed is left for the retry too (it is then published twice, never reordered).
+    """
+    blocked: set[tuple[str, str]] = set()
+    out = []
+    for i, record in enumerate(records):
+        key = (record.topic, record.key)
+        if i in acknowledged and key not in blocked:
+            out.append(i)
+        else:
+            blocked.add(key)
+    return out
 
 
 class OutboxRelay:
@@ -73,13 +92,21 @@ class OutboxRelay:
                 records.append(
                     OutgoingRecord(row.topic, row.key, row.envelope.encode(), structured_mode_headers(event.traceparent))
                 )
-            # Raises on failure: the transaction rolls back and the rows stay unpublished.
-            await self.bus.publish(records)
-            await session.execute(
-                update(o).where(o.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
-            )
-        PUBLISHED.labels(self.service).inc(len(rows))
-        return len(rows)
+            failed: PublishFailed | None = None
+            try:
+                await self.bus.publish(records)
+                done = [r.id for r in rows]
+            except PublishFailed as exc:
+                # Part of the batch is on its topics: mark that part, so the retry sends only the rest.
+                failed = exc
+                done = [rows[i].id for i in in_order_prefix(records, exc.acknowledged)]
+            # Any other failure propagates: the transaction rolls back and the rows stay unpublished.
+            if done:
+                await session.execute(update(o).where(o.c.id.in_(done)).values(published_at=utcnow()))
+        PUBLISHED.labels(self.service).inc(len(done))
+        if failed is not None:
+            raise failed
+        return len(done)
 
     async def pending(self) -> int:
         async with self.db.session() as session:

@@ -14,7 +14,7 @@ from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.v1 import kafka as ce_kafka_v1
 from sqlalchemy import select
 
-from dgplan_shared.bus.base import OutgoingRecord
+from dgplan_shared.bus.base import OutgoingRecord, PublishFailed
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.service import build_runtime
 from messaging_helpers import effect_counts, inbox_count, unpublished, wait_for
@@ -172,5 +172,44 @@ async def test_a_fault_free_first_publish_to_topics_that_do_not_exist_puts_each_
     assert set(on_the_wire) == set(expected), "every committed event is on its topic"
     twice = {i: n for i, n in on_the_wire.items() if n > 1}
     assert twice == {}, f"{len(twice)} of {len(expected)} ids appear more than once without any fault"
+    await producer.db.dispose()
+    await producer.bus.stop()
+
+
+async def test_a_batch_that_fails_half_way_is_not_resent_whole(probe_database, kafka_bootstrap):
+    """Kafka acknowledges records one by one: what it acknowledged before a failure stays published,
+    and the retry sends only the rest (a record the broker refuses stops its batch half-way)."""
+    prefix = f"t{uuid.uuid4().hex[:8]}-"
+    producer = _runtime(await probe_database("postgres"), kafka_bootstrap, prefix)
+    await producer.bus.ensure_topics([TOPIC])
+    async with UnitOfWork(producer.db, "probe", outbox) as uow:
+        for seq in range(10):
+            await uow.publish(ITEM_CREATED, f"item-{seq % 5}", {"seq": seq})
+        # Over the producer's 1 MiB request limit: refused before it is sent.
+        await uow.publish(ITEM_CREATED, "item-big", {"seq": 10, "text": "ก" * 400_000})
+        for seq in range(11, 15):
+            await uow.publish(ITEM_CREATED, "item-big" if seq == 12 else f"item-{seq % 5}", {"seq": seq})
+        await uow.commit()
+    expected = await _envelopes(producer)
+
+    with pytest.raises(Exception) as refused:
+        await producer.relay().publish_batch()
+    assert await unpublished(producer.db) == 5, "the ten records before the refused one stay published"
+    assert isinstance(refused.value, PublishFailed) and len(refused.value.acknowledged) == 10
+
+    async with producer.db.session() as s, s.begin():
+        big = next(e for e in expected.values() if e["data"]["seq"] == 10)
+        big["data"]["text"] = "ย่อแล้ว"
+        await s.execute(outbox.update().where(outbox.c.event_id == big["id"]).values(envelope=orjson.dumps(big).decode()))
+    await _relay_until_published(producer)
+
+    records = await _read_all(kafka_bootstrap, [prefix + TOPIC], at_least=15)
+    on_the_wire = Counter(orjson.loads(r.value)["id"] for r in records)
+    assert on_the_wire == Counter({i: 1 for i in expected}), "each id once: nothing acknowledged was resent"
+    # Per key, the order of the outbox is the order on the topic.
+    by_key: dict[bytes, list[int]] = {}
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        by_key.setdefault(r.key, []).append(orjson.loads(r.value)["data"]["seq"])
+    assert all(seqs == sorted(seqs) for seqs in by_key.values()), by_key
     await producer.db.dispose()
     await producer.bus.stop()

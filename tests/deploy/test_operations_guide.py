@@ -102,3 +102,13 @@ def test_the_idempotency_key_purge_is_explained_with_commands_that_match_the_man
     named = set(re.findall(r"--from=cronjob/([a-z0-9-]+)", section))
     cronjobs = {d["metadata"]["name"] for d in rendered["prod"] if d["kind"] == "CronJob"}
     assert named and named <= cronjobs, f"the guide names CronJobs the manifests lack: {sorted(named - cronjobs)}"
+
+
+def test_external_consumers_are_told_to_deduplicate_by_id():
+    """At-least-once is a promise to readers outside dgplan: both the guide and the catalogue say it."""
+    catalogue = (GUIDE.parent / "events.md").read_text(encoding="utf-8")
+    header = catalogue.split("| type |")[0]
+    for where, page in (("docs/operations.md", GUIDE.read_text(encoding="utf-8")), ("docs/events.md", header)):
+        prose = " ".join(page.split())  # the sentence may wrap anywhere
+        assert "at-least-once" in prose and "de-duplicate by `id`" in prose, where
+    assert "content-type: application/cloudevents+json" in header

@@ -55,6 +55,16 @@ class IncomingRecord:
     headers: list[tuple[str, bytes]] = field(default_factory=list)
 
 
+class PublishFailed(Exception):
+    """Some records of a batch were not acknowledged. ``acknowledged`` holds the indexes of those
+    that were (they are on the topic): the caller must not send them again, or they appear twice."""
+
+    def __init__(self, acknowledged: frozenset[int], cause: BaseException) -> None:
+        super().__init__(f"{len(acknowledged)} record(s) acknowledged before {cause!r}")
+        self.acknowledged = acknowledged
+        self.cause = cause
+
+
 class Subscription(ABC):
     """A consumer group member. Offsets are committed only by ``commit``, never automatically."""
 
@@ -95,8 +105,10 @@ class Bus(ABC):
     async def publish(self, records: Sequence[OutgoingRecord]) -> None:
         """Publish in order and return only when every record is durably acknowledged.
 
-        Raises on failure; the caller (the relay) retries, so a record may be published twice
-        but never lost. Consumers deduplicate through their inbox.
+        Raises on failure: ``PublishFailed`` when the bus knows which records were acknowledged,
+        anything else when none was. The caller (the relay) retries the rest; a crash between the
+        acknowledgement and the relay's commit still publishes a record twice (at-least-once),
+        which consumers absorb through their inbox.
         """
 
     @abstractmethod

@@ -17,9 +17,18 @@ from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
-from dgplan_shared.bus.base import Bus, IncomingRecord, OutgoingRecord, Subscription, next_offsets
+from dgplan_shared.bus.base import (
+    Bus,
+    IncomingRecord,
+    OutgoingRecord,
+    PublishFailed,
+    Subscription,
+    next_offsets,
+)
 
 log = logging.getLogger(__name__)
+
+ACK_TIMEOUT_SECONDS = 30.0
 
 
 class KafkaBus(Bus):
@@ -40,6 +49,7 @@ class KafkaBus(Bus):
         self.client_id = client_id
         self._producer: AIOKafkaProducer | None = None
         self._ping_cache: tuple[float, bool] = (0.0, False)
+        self._ready_topics: set[str] = set()  # logical topics known to exist with partitions
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -69,18 +79,53 @@ class KafkaBus(Bus):
 
     async def publish(self, records: Sequence[OutgoingRecord]) -> None:
         producer = await self._ensure_producer()
+        futures: list[asyncio.Future] = []
+        failure: BaseException | None = None
         try:
-            futures = [
-                await producer.send(
-                    self.physical(r.topic), value=r.value, key=r.key.encode(), headers=list(r.headers)
+            # A topic's first record otherwise waits for the broker to auto-create it; if that wait
+            # times out half-way through a batch, the records sent before it are already on their
+            # topics and a whole-batch retry would put them there twice.
+            await self._ensure_batch_topics(producer, records)
+            for r in records:
+                futures.append(
+                    await producer.send(
+                        self.physical(r.topic), value=r.value, key=r.key.encode(), headers=list(r.headers)
+                    )
                 )
-                for r in records
-            ]
-            await asyncio.gather(*futures)
-        except BaseException:
-            # A failed idempotent producer may hold a broken sequence; start afresh next time.
+        except asyncio.CancelledError:
             await self.stop()
             raise
+        except Exception as exc:  # noqa: BLE001 - reported below with what was acknowledged
+            failure = exc
+        if futures:
+            # The idempotent producer retries a batch until it is acknowledged, without end while
+            # the broker is away: bound the wait so the relay notices the outage and backs off.
+            _, pending = await asyncio.wait(futures, timeout=ACK_TIMEOUT_SECONDS)
+            if pending and failure is None:
+                failure = asyncio.TimeoutError(f"{len(pending)} record(s) unacknowledged after {ACK_TIMEOUT_SECONDS}s")
+        acknowledged = frozenset(i for i, f in enumerate(futures) if f.done() and not f.cancelled() and f.exception() is None)
+        failure = failure or next((f.exception() for f in futures if f.done() and not f.cancelled() and f.exception()), None)
+        if failure is None:
+            return
+        # A failed idempotent producer may hold a broken sequence; start afresh next time.
+        await self.stop()
+        if not acknowledged:
+            raise failure
+        raise PublishFailed(acknowledged, failure) from failure
+
+    async def _ensure_batch_topics(self, producer: AIOKafkaProducer, records: Sequence[OutgoingRecord]) -> None:
+        unknown = [t for t in dict.fromkeys(r.topic for r in records) if t not in self._ready_topics]
+        if not unknown:
+            return
+        try:
+            await self.ensure_topics(unknown)
+        except KafkaError as exc:
+            # Creating may be forbidden (ACLs) where an operator made the topics; the metadata
+            # wait below still fails before anything is sent if one is really missing.
+            log.debug("topics not created", extra={"topics": unknown, "error": repr(exc)})
+        for topic in unknown:
+            await producer.partitions_for(self.physical(topic))
+            self._ready_topics.add(topic)
 
     def subscribe(self, group: str, topics: Sequence[str]) -> Subscription:
         return _KafkaSubscription(self, group, list(topics))
