@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Table, func, select, text, update
 
+from dgplan_shared.bus.availability import backoff_delay
 from dgplan_shared.bus.base import Bus, OutgoingRecord, PublishFailed, structured_mode_headers
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
@@ -116,23 +117,47 @@ class OutboxRelay:
         return int(count or 0)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until ``stop`` is set; broker or database outages are waited out, never fatal."""
-        backoff = self.poll_interval
+        """Publish until ``stop`` is set; broker or database outages are waited out, never fatal.
+
+        Retries back off exponentially with jitter up to ``max_backoff``. A broker outage is logged
+        once by the bus's availability (and once more when it ends), any other failure once per
+        streak of failures, not once per retry.
+        """
+        failures = 0
         log.info("outbox relay started", extra={"relay_service": self.service})
         while not stop.is_set():
+            delay = self.poll_interval
             try:
+                if self.bus.availability.suspected:
+                    await self.bus.check()
                 published = await self.publish_batch()
-                backoff = self.poll_interval
+                if published:
+                    self.bus.availability.report_up()
+                if failures:
+                    log.info("outbox publishing resumed", extra={"failed_attempts": failures})
+                failures = 0
                 if published >= self.batch_size:
                     continue  # more is waiting: no sleep
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the relay must outlive any outage
                 FAILURES.labels(self.service).inc()
-                log.warning("outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff})
-                backoff = min(max(backoff * 2, 0.1), self.max_backoff)
+                failures += 1
+                delay = backoff_delay(failures, max(self.poll_interval, 0.1), self.max_backoff)
+                await self._report_failure(exc, failures, delay)
             try:
-                await asyncio.wait_for(stop.wait(), backoff)
+                await asyncio.wait_for(stop.wait(), delay)
             except asyncio.TimeoutError:
                 pass
         log.info("outbox relay stopped", extra={"relay_service": self.service})
+
+    async def _report_failure(self, exc: Exception, failures: int, retry_in: float) -> None:
+        self.bus.availability.suspected = True  # the cached ping answer predates this failure
+        try:
+            reachable = await self.bus.check()
+        except Exception:  # noqa: BLE001 - a failing check says as much as a failed one
+            reachable = False
+        if not reachable:
+            return  # the availability logged the outage when it began
+        level = logging.WARNING if failures == 1 else logging.DEBUG
+        log.log(level, "outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": round(retry_in, 2)})

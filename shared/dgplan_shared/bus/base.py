@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dgplan_shared.bus.availability import BrokerAvailability
+
 
 @dataclass(frozen=True)
 class OutgoingRecord:
@@ -86,8 +88,10 @@ class Subscription(ABC):
 
 
 class Bus(ABC):
-    def __init__(self, topic_prefix: str = "") -> None:
+    def __init__(self, topic_prefix: str = "", availability: BrokerAvailability | None = None) -> None:
         self.topic_prefix = topic_prefix
+        # In process nothing restarts half-way, so a failed ping is an outage at once.
+        self.availability = availability or BrokerAvailability("in-process bus", confirm_seconds=0, kind="memory")
 
     def physical(self, topic: str) -> str:
         return f"{self.topic_prefix}{topic}"
@@ -117,6 +121,15 @@ class Bus(ABC):
     @abstractmethod
     async def ping(self) -> bool:
         """True when the bus is reachable (readiness)."""
+
+    async def check(self) -> bool:
+        """Ping, and record the answer: the first failure after success logs the outage, the first
+        success after it logs its end."""
+        if await self.ping():
+            self.availability.report_up()
+            return True
+        self.availability.report_down(f"{self.availability.what} does not answer")
+        return False
 
     async def ensure_topics(self, topics: Sequence[str], partitions: int | None = None) -> None:
         """Create topics that do not exist yet (no-op where topics are implicit)."""
