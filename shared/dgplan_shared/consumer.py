@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from dgplan_shared.bus.availability import backoff_delay
 from dgplan_shared.bus.base import Bus, IncomingRecord, OutgoingRecord, Subscription
 from dgplan_shared.context import causation_id_var, correlation_id_var, traceparent_var
 from dgplan_shared.db.engine import Database
@@ -173,23 +174,35 @@ class InboxConsumer:
         )
 
     async def _start_subscription(self, stop: asyncio.Event) -> Subscription | None:
-        delay = self.backoff or 0.1
+        attempt = 0
         while not stop.is_set():
             subscription = self.bus.subscribe(self.group, self.topics)
             try:
                 await subscription.start()
+                if attempt:
+                    self.bus.availability.report_up()
                 return subscription
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - wait for the broker
-                log.warning("consumer cannot subscribe yet", extra={"error": repr(exc), "retry_in": delay})
+                attempt += 1
+                delay = backoff_delay(attempt, self.backoff or 0.1, self.max_backoff)
+                if await self._bus_is_up() and attempt == 1:
+                    log.warning("consumer cannot subscribe yet", extra={"error": repr(exc), "retry_in": round(delay, 2)})
                 try:
                     await subscription.stop()
                 except Exception:  # noqa: BLE001
                     pass
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.max_backoff)
+                await _sleep_unless_stopped(stop, delay)
         return None
+
+    async def _bus_is_up(self) -> bool:
+        """Check the bus; a down bus is logged once by its availability, so callers log only the rest."""
+        self.bus.availability.suspected = True  # the cached ping answer predates this failure
+        try:
+            return await self.bus.check()
+        except Exception:  # noqa: BLE001 - a failing check says as much as a failed one
+            return False
 
     async def run(self, stop: asyncio.Event) -> None:
         subscription = await self._start_subscription(stop)
@@ -197,7 +210,7 @@ class InboxConsumer:
             return
         self._subscription = subscription
         log.info("consumer started", extra={"group": self.group, "topics": list(self.topics)})
-        delay = self.backoff or 0.1
+        failures = 0
         try:
             while not stop.is_set():
                 try:
@@ -214,13 +227,22 @@ class InboxConsumer:
                         await subscription.commit(done)
                     if stop.is_set() and len(done) < len(records):
                         break
-                    delay = self.backoff or 0.1
+                    if records:
+                        self.bus.availability.report_up()
+                    elif self.bus.availability.suspected or self.bus.availability.available is False:
+                        # An idle consumer learns of an outage (and of its end) only by asking.
+                        await self.bus.check()
+                    if failures:
+                        log.info("consumer resumed", extra={"group": self.group, "failed_attempts": failures})
+                    failures = 0
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - outages are waited out; records redeliver
-                    log.warning("consumer paused by an outage", extra={"error": repr(exc), "retry_in": delay})
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, self.max_backoff)
+                    failures += 1
+                    delay = backoff_delay(failures, self.backoff or 0.1, self.max_backoff)
+                    if await self._bus_is_up() and failures == 1:
+                        log.warning("consumer paused by an outage", extra={"error": repr(exc), "retry_in": round(delay, 2)})
+                    await _sleep_unless_stopped(stop, delay)
                     try:
                         await subscription.rewind_to_committed()
                     except Exception:  # noqa: BLE001 - the next fetch will try again
@@ -229,6 +251,13 @@ class InboxConsumer:
             self._subscription = None
             await subscription.stop()
             log.info("consumer stopped", extra={"group": self.group})
+
+
+async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except asyncio.TimeoutError:
+        pass
 
 
 def dead_letter_reason(record: IncomingRecord) -> str | None:

@@ -4,7 +4,8 @@ Each batch runs in one transaction that first takes a transaction-scoped advisor
 PostgreSQL, so only one relay replica publishes at a time (order is kept) and a crashed
 replica's lock vanishes with its connection. Rows are marked published only after the bus
 acknowledged them: a crash in between republishes them, never loses them; consumers' inboxes
-absorb the duplicate.
+absorb the duplicate. A batch the bus acknowledged only in part keeps that part published, so a
+fault-free retry resends nothing that is already on its topic.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
+from collections.abc import Sequence
 
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Table, func, select, text, update
 
-from dgplan_shared.bus.base import Bus, OutgoingRecord
+from dgplan_shared.bus.availability import backoff_delay
+from dgplan_shared.bus.base import Bus, OutgoingRecord, PublishFailed, structured_mode_headers
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import CloudEvent
@@ -26,6 +29,23 @@ log = logging.getLogger(__name__)
 PUBLISHED = Counter("dgplan_outbox_published_total", "Outbox events published", ["service"])
 FAILURES = Counter("dgplan_outbox_publish_failures_total", "Failed outbox publish attempts", ["service"])
 PENDING = Gauge("dgplan_outbox_pending", "Outbox events not yet published (last seen)", ["service"])
+
+
+def in_order_prefix(records: Sequence[OutgoingRecord], acknowledged: frozenset[int]) -> list[int]:
+    """Indexes of acknowledged records that no unacknowledged record of the same key precedes.
+
+    Each aggregate's events must reach its topic in order; a record acknowledged after an earlier
+    one of its key failed is left for the retry too (it is then published twice, never reordered).
+    """
+    blocked: set[tuple[str, str]] = set()
+    out = []
+    for i, record in enumerate(records):
+        key = (record.topic, record.key)
+        if i in acknowledged and key not in blocked:
+            out.append(i)
+        else:
+            blocked.add(key)
+    return out
 
 
 class OutboxRelay:
@@ -70,14 +90,24 @@ class OutboxRelay:
             records = []
             for row in rows:
                 event = CloudEvent.from_json(row.envelope)
-                records.append(OutgoingRecord(row.topic, row.key, row.envelope.encode(), event.kafka_headers()))
-            # Raises on failure: the transaction rolls back and the rows stay unpublished.
-            await self.bus.publish(records)
-            await session.execute(
-                update(o).where(o.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
-            )
-        PUBLISHED.labels(self.service).inc(len(rows))
-        return len(rows)
+                records.append(
+                    OutgoingRecord(row.topic, row.key, row.envelope.encode(), structured_mode_headers(event.traceparent))
+                )
+            failed: PublishFailed | None = None
+            try:
+                await self.bus.publish(records)
+                done = [r.id for r in rows]
+            except PublishFailed as exc:
+                # Part of the batch is on its topics: mark that part, so the retry sends only the rest.
+                failed = exc
+                done = [rows[i].id for i in in_order_prefix(records, exc.acknowledged)]
+            # Any other failure propagates: the transaction rolls back and the rows stay unpublished.
+            if done:
+                await session.execute(update(o).where(o.c.id.in_(done)).values(published_at=utcnow()))
+        PUBLISHED.labels(self.service).inc(len(done))
+        if failed is not None:
+            raise failed
+        return len(done)
 
     async def pending(self) -> int:
         async with self.db.session() as session:
@@ -87,23 +117,47 @@ class OutboxRelay:
         return int(count or 0)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until ``stop`` is set; broker or database outages are waited out, never fatal."""
-        backoff = self.poll_interval
+        """Publish until ``stop`` is set; broker or database outages are waited out, never fatal.
+
+        Retries back off exponentially with jitter up to ``max_backoff``. A broker outage is logged
+        once by the bus's availability (and once more when it ends), any other failure once per
+        streak of failures, not once per retry.
+        """
+        failures = 0
         log.info("outbox relay started", extra={"relay_service": self.service})
         while not stop.is_set():
+            delay = self.poll_interval
             try:
+                if self.bus.availability.suspected:
+                    await self.bus.check()
                 published = await self.publish_batch()
-                backoff = self.poll_interval
+                if published:
+                    self.bus.availability.report_up()
+                if failures:
+                    log.info("outbox publishing resumed", extra={"failed_attempts": failures})
+                failures = 0
                 if published >= self.batch_size:
                     continue  # more is waiting: no sleep
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the relay must outlive any outage
                 FAILURES.labels(self.service).inc()
-                log.warning("outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff})
-                backoff = min(max(backoff * 2, 0.1), self.max_backoff)
+                failures += 1
+                delay = backoff_delay(failures, max(self.poll_interval, 0.1), self.max_backoff)
+                await self._report_failure(exc, failures, delay)
             try:
-                await asyncio.wait_for(stop.wait(), backoff)
+                await asyncio.wait_for(stop.wait(), delay)
             except asyncio.TimeoutError:
                 pass
         log.info("outbox relay stopped", extra={"relay_service": self.service})
+
+    async def _report_failure(self, exc: Exception, failures: int, retry_in: float) -> None:
+        self.bus.availability.suspected = True  # the cached ping answer predates this failure
+        try:
+            reachable = await self.bus.check()
+        except Exception:  # noqa: BLE001 - a failing check says as much as a failed one
+            reachable = False
+        if not reachable:
+            return  # the availability logged the outage when it began
+        level = logging.WARNING if failures == 1 else logging.DEBUG
+        log.log(level, "outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": round(retry_in, 2)})

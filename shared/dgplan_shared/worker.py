@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from dgplan_shared.health import readiness_body
 from dgplan_shared.relay import PENDING
 from dgplan_shared.service import Runtime, ServiceDefinition, build_runtime
 from dgplan_shared.settings import ServiceSettings
@@ -79,14 +80,8 @@ class WorkerProbes:
 
     async def _readiness(self) -> tuple[int, str, bytes]:
         # A worker is only useful with both: the relay publishes to the bus, the consumer reads it.
-        database = await self.runtime.db.ping()
-        bus = await self.runtime.bus.ping()
-        ready = database and bus
-        body = {
-            "status": "ready" if ready else "not-ready",
-            "checks": {"database": "up" if database else "down", "bus": "up" if bus else "down"},
-        }
-        return (200 if ready else 503), "application/json", json.dumps(body).encode()
+        body = await readiness_body(self.runtime)
+        return (200 if body["status"] == "ready" else 503), "application/json", json.dumps(body).encode()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -1,13 +1,16 @@
 """Outbox -> relay -> bus -> inbox consumer on the in-memory bus and SQLite (the embedded path)."""
 
 import asyncio
+import logging
 
+from dgplan_shared.bus.availability import BROKER_AVAILABLE
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.consumer import dead_letter_reason
 from dgplan_shared.db.engine import Database
+from dgplan_shared.relay import FAILURES, OutboxRelay
 from dgplan_shared.service import build_runtime
 from messaging_helpers import effect_counts, emit, inbox_count, unpublished, wait_for
-from probe_service.definition import TOPIC, Settings, definition
+from probe_service.definition import TOPIC, Settings, definition, outbox
 
 
 async def _runtime(url: str, bus: InMemoryBus, **overrides):  # type: ignore[no-untyped-def]
@@ -99,3 +102,32 @@ async def test_events_committed_while_the_bus_is_down_are_published_when_it_retu
 
 async def _unpublished_is(db, n):  # type: ignore[no-untyped-def]
     return await unpublished(db) == n
+
+
+async def test_a_bus_outage_is_logged_once_when_it_begins_and_once_when_it_ends(probe_database, caplog):
+    """However many retries the outage takes, the relay's log says it once, not once per retry."""
+    bus = InMemoryBus()
+    producer = await _runtime(await probe_database("sqlite"), bus)
+    relay = OutboxRelay(producer.db, bus, outbox, service="probe-outage", max_backoff=0.2)
+    await emit(producer.db, range(5))
+    stop = asyncio.Event()
+    caplog.set_level("DEBUG", logger="dgplan_shared")
+    relay_task = asyncio.create_task(relay.run(stop))
+    await wait_for(lambda: _unpublished_is(producer.db, 0), 20, "the first events")
+    bus.available = False
+    await emit(producer.db, range(5, 10))
+    await asyncio.sleep(2)  # about ten retries at a 0.2 s cap
+    assert bus.availability.available is False and BROKER_AVAILABLE.labels("memory")._value.get() == 0
+    bus.available = True
+    await wait_for(lambda: _unpublished_is(producer.db, 0), 20, "the relay to catch up")
+    stop.set()
+    await relay_task
+
+    assert FAILURES.labels("probe-outage")._value.get() >= 5, "the relay kept retrying during the outage"
+    noisy = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(noisy) == 1 and noisy[0].startswith("broker unavailable"), noisy
+    back = [r for r in caplog.records if r.getMessage() == "broker available again"]
+    assert len(back) == 1 and back[0].levelno == logging.INFO
+    assert [r.offset for r in bus.logs[TOPIC]] == list(range(10)), "nothing lost, nothing twice"
+    assert BROKER_AVAILABLE.labels("memory")._value.get() == 1
+    await producer.db.dispose()

@@ -123,7 +123,9 @@ async def test_a_relay_without_its_broker_is_alive_but_not_ready(probe_database)
         assert alive is not None and alive.status_code == 200
         ready = _get(port, "/readyz")
         assert ready is not None and ready.status_code == 503
-        assert ready.json() == {"status": "not-ready", "checks": {"database": "up", "bus": "down"}}
+        body = ready.json()
+        assert body.pop("detail")["bus"].startswith(f"Kafka at {nowhere} unreachable")
+        assert body == {"status": "not-ready", "checks": {"database": "up", "bus": "down"}, "down": ["bus"]}
         assert re.search(r"^dgplan_outbox_pending\{service=\"probe\"\} 0\.0$", _get(port, "/metrics").text, re.M)  # type: ignore[union-attr]
         assert _stop(relay) == 0
     finally:

@@ -113,15 +113,19 @@ def test_only_the_gateway_is_published(compose):
     assert resolve_defaults(port).endswith(":8080")
 
 
-def test_every_container_runs_as_a_numeric_non_root_user_without_privileges(compose):
+def test_every_container_runs_as_a_numeric_non_root_user_without_privileges(compose, settings_types):
+    read_only_checked: set[str] = set()
     for name, svc in compose["services"].items():
         user = str(svc.get("user", ""))
         assert re.fullmatch(r"[1-9][0-9]*(:[0-9]+)?", user), f"{name} runs as {user or 'the image default'}"
         assert svc.get("cap_drop") == ["ALL"], name
         assert "no-new-privileges:true" in svc.get("security_opt", []), name
         assert not svc.get("privileged"), name
-        if dgplan_service(resolve_defaults(svc["image"])):
+        if service := dgplan_service(resolve_defaults(svc["image"])):
             assert svc["read_only"] is True, name
+            read_only_checked.add(service)
+    # An image pattern that stopped matching would otherwise skip the read-only check unnoticed.
+    assert read_only_checked == set(settings_types), f"read-only root checked for {sorted(read_only_checked)}"
 
 
 def test_no_latest_tag_and_no_untagged_image(compose):
@@ -166,3 +170,75 @@ def test_dependencies_exist_and_have_no_cycle(compose):
         ready = {n for n, needs in graph.items() if n not in done and needs <= done}
         assert ready, f"dependency cycle among {set(graph) - done}"
         done |= ready
+
+
+DEV_BOX_CPUS = 2.0
+DEV_BOX_MEMORY_MIB = 8 * 1024
+ONE_OFF = re.compile(r"-migrate$|^kafka-topics$")  # run to completion before the long-running rest
+
+
+def _cpus(value: object) -> float:
+    return float(str(value))
+
+
+def _mebibytes(value: object) -> float:
+    match = re.fullmatch(r"(?P<n>[0-9.]+)(?P<unit>[KMG])", str(value))
+    assert match, f"memory {value!r} is not <number>K|M|G"
+    return float(match["n"]) * {"K": 1 / 1024, "M": 1, "G": 1024}[match["unit"]]
+
+
+def _resources(svc: dict) -> tuple[dict, dict]:
+    resources = (svc.get("deploy") or {}).get("resources") or {}
+    return resources.get("limits") or {}, resources.get("reservations") or {}
+
+
+def test_every_service_has_cpu_and_memory_limits_and_reservations(compose):
+    for name, svc in compose["services"].items():
+        limits, reservations = _resources(svc)
+        for kind, values in (("limits", limits), ("reservations", reservations)):
+            assert {"cpus", "memory"} <= set(values), f"{name}: deploy.resources.{kind} needs cpus and memory"
+        assert 0 < _cpus(reservations["cpus"]) <= _cpus(limits["cpus"]) <= DEV_BOX_CPUS, name
+        assert 0 < _mebibytes(reservations["memory"]) <= _mebibytes(limits["memory"]), name
+
+
+def test_what_runs_at_once_fits_the_two_core_dev_box(compose):
+    running = [svc for name, svc in compose["services"].items() if not ONE_OFF.search(name)]
+    reserved_cpus = sum(_cpus(_resources(svc)[1]["cpus"]) for svc in running)
+    reserved_memory = sum(_mebibytes(_resources(svc)[1]["memory"]) for svc in running)
+    limited_memory = sum(_mebibytes(_resources(svc)[0]["memory"]) for svc in running)
+    # Reservations leave room for the host; even every container at its memory cap fits the box.
+    assert reserved_cpus <= 0.75 * DEV_BOX_CPUS, reserved_cpus
+    assert reserved_memory <= 0.5 * DEV_BOX_MEMORY_MIB, reserved_memory
+    assert limited_memory <= 0.75 * DEV_BOX_MEMORY_MIB, limited_memory
+
+
+def test_kafka_memory_limit_leaves_room_above_its_heap(compose):
+    kafka = compose["services"]["kafka"]
+    heap = re.search(r"-Xmx(?P<heap>[0-9]+[KMG])", kafka["environment"]["KAFKA_HEAP_OPTS"], re.I)
+    assert heap, "kafka has no -Xmx"
+    limit = _mebibytes(_resources(kafka)[0]["memory"])
+    assert limit >= 1.5 * _mebibytes(heap["heap"].upper()), "a JVM needs metaspace, threads and buffers beside its heap"
+
+
+def test_the_operations_guide_states_the_limits_compose_sets(compose):
+    """docs/operations.md has one row per group of services with the same limits; every compose
+    service is in exactly one row, and the row's numbers are the ones compose sets."""
+    from deploy_support import GUIDE
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide[guide.index("### Resource limits"):]
+    section = section[: section.index("\n## ")]
+    stated: dict[str, tuple[str, str, str, str]] = {}
+    for row in re.findall(r"^\|(.+)\|\s*$", section, re.M):
+        cells = [c.strip() for c in row.split("|")]
+        names = re.findall(r"`([a-z0-9-]+)`", cells[0])
+        if len(cells) != 5 or not names:
+            continue
+        for name in names:
+            assert name not in stated, f"{name} is in two rows of the guide's resource table"
+            stated[name] = tuple(cells[1:5])  # type: ignore[assignment]
+    assert set(stated) == set(compose["services"]), "the guide's resource table and compose list other services"
+    for name, svc in compose["services"].items():
+        limits, reservations = _resources(svc)
+        expected = (str(limits["cpus"]), str(limits["memory"]), str(reservations["cpus"]), str(reservations["memory"]))
+        assert stated[name] == expected, f"{name}: the guide says {stated[name]}, compose sets {expected}"

@@ -369,6 +369,7 @@ def service_commands() -> dict[str, set[str]]:
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
 def test_every_dgplan_container_runs_a_command_its_service_has(rendered, overlay):
     commands = service_commands()
+    checked: dict[str, int] = {}
     for workload, pod in pod_specs(rendered[overlay]):
         for container in containers(pod):
             service = dgplan_service(container["image"])
@@ -376,14 +377,20 @@ def test_every_dgplan_container_runs_a_command_its_service_has(rendered, overlay
                 assert container["args"][0] in commands[service], (
                     f"{workload['metadata']['name']}: dgplan-{service} has no command {container['args'][0]!r}"
                 )
+                checked[service] = checked.get(service, 0) + 1
+    # An image pattern that stopped matching would otherwise check nothing and pass.
+    assert set(checked) == set(commands), f"containers checked per service: {checked}"
 
 
 def test_every_compose_dgplan_container_runs_a_command_its_service_has(compose):
     commands = service_commands()
+    checked: dict[str, int] = {}
     for name, svc in compose["services"].items():
         service = dgplan_service(svc["image"])
         if service is not None:
             assert svc["command"][0] in commands[service], f"{name}: dgplan-{service} has no {svc['command'][0]!r}"
+            checked[service] = checked.get(service, 0) + 1
+    assert set(checked) == set(commands), f"compose services checked per service: {checked}"
 
 
 def _pod_labels(docs: list[dict]) -> list[dict]:

@@ -67,19 +67,26 @@ def test_compose_sets_only_variables_the_services_read(compose, settings_env, pr
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
 def test_every_dgplan_container_gets_what_it_needs_to_run_distributed(rendered, settings_types, prefixes, overlay):
     by_service = {v: k for k, v in prefixes.items()}
+    checked: dict[str, int] = {}
     for service, variables, where in k8s_environment(rendered[overlay]):
         if service is not None:
             assert {by_service[service] + r for r in REQUIRED} <= set(variables), where
+            checked[service] = checked.get(service, 0) + 1
+    # An image pattern that stopped matching would otherwise check nothing and pass.
+    assert set(checked) == set(by_service), f"containers checked per service: {checked}"
 
 
 def test_every_compose_dgplan_container_gets_what_it_needs(compose, prefixes):
     by_service = {v: k for k, v in prefixes.items()}
+    checked: dict[str, int] = {}
     for name, svc in compose["services"].items():
         service = dgplan_service(svc["image"])
         if service is not None:
             environment = svc["environment"]
             assert {by_service[service] + r for r in REQUIRED} <= set(environment), name
             assert environment[by_service[service] + "BUS"] == "kafka"
+            checked[service] = checked.get(service, 0) + 1
+    assert set(checked) == set(by_service), f"compose services checked per service: {checked}"
 
 
 def test_the_drift_check_catches_a_misspelt_variable(settings_env, prefixes):

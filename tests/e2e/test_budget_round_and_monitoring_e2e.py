@@ -88,7 +88,9 @@ async def test_fy2565_round_to_allocations_then_monitoring_evaluation(gateway):
     foreign = await gateway.post(f"/api/v1/screening/rounds/{round_id}/requests", OPDC, json={
         "project_id": mof_project, "amounts": {"operating": "1.00"}, "justification": "x", "priority": 1,
         "multi_year": False})
-    assert foreign.status_code in (403, 404, 422)
+    # The project is known and the body valid: only who asks is wrong ("you never may": 403).
+    assert foreign.status_code == 403, foreign.text
+    assert foreign.headers["content-type"].startswith("application/problem+json")
 
     decided = await gateway.post(f"/api/v1/screening/requests/{mof_request}/decisions", SUBCOMMITTEE_CHAIR,
                                  json={"decision": "recommend-full", "reason": "ลำดับความสำคัญสูง", "rank": 1})

@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dgplan_shared.bus.availability import BrokerAvailability
+
 
 @dataclass(frozen=True)
 class OutgoingRecord:
@@ -13,6 +15,27 @@ class OutgoingRecord:
     key: str
     value: bytes
     headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+# The CloudEvents Kafka binding tells the content mode by this header: with it the value is the
+# whole JSON envelope (structured mode). Without it a reader falls back to binary mode and takes the
+# envelope for the event's data, which is how every record looked before this header was sent.
+CONTENT_TYPE_HEADER = "content-type"
+STRUCTURED_JSON = "application/cloudevents+json"
+
+
+def structured_mode_headers(traceparent: str | None = None) -> list[tuple[str, bytes]]:
+    """Headers of a structured-mode record: the content type, and the W3C trace context.
+
+    No ``ce_*`` headers: the binding allows them in structured mode, but the ``cloudevents`` SDK's
+    ``from_kafka`` (2.2) decides by their presence alone that a record is binary mode, and its
+    legacy ``from_structured`` turns every header into an attribute. The envelope in the value
+    carries every attribute; the key (the subject) and the topic are what brokers route by.
+    """
+    headers = [(CONTENT_TYPE_HEADER, STRUCTURED_JSON.encode())]
+    if traceparent:
+        headers.append(("traceparent", traceparent.encode()))
+    return headers
 
 
 def next_offsets(records: Sequence[IncomingRecord]) -> dict[tuple[str, int], int]:
@@ -32,6 +55,16 @@ class IncomingRecord:
     key: str | None
     value: bytes
     headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class PublishFailed(Exception):
+    """Some records of a batch were not acknowledged. ``acknowledged`` holds the indexes of those
+    that were (they are on the topic): the caller must not send them again, or they appear twice."""
+
+    def __init__(self, acknowledged: frozenset[int], cause: BaseException) -> None:
+        super().__init__(f"{len(acknowledged)} record(s) acknowledged before {cause!r}")
+        self.acknowledged = acknowledged
+        self.cause = cause
 
 
 class Subscription(ABC):
@@ -55,8 +88,10 @@ class Subscription(ABC):
 
 
 class Bus(ABC):
-    def __init__(self, topic_prefix: str = "") -> None:
+    def __init__(self, topic_prefix: str = "", availability: BrokerAvailability | None = None) -> None:
         self.topic_prefix = topic_prefix
+        # In process nothing restarts half-way, so a failed ping is an outage at once.
+        self.availability = availability or BrokerAvailability("in-process bus", confirm_seconds=0, kind="memory")
 
     def physical(self, topic: str) -> str:
         return f"{self.topic_prefix}{topic}"
@@ -74,8 +109,10 @@ class Bus(ABC):
     async def publish(self, records: Sequence[OutgoingRecord]) -> None:
         """Publish in order and return only when every record is durably acknowledged.
 
-        Raises on failure; the caller (the relay) retries, so a record may be published twice
-        but never lost. Consumers deduplicate through their inbox.
+        Raises on failure: ``PublishFailed`` when the bus knows which records were acknowledged,
+        anything else when none was. The caller (the relay) retries the rest; a crash between the
+        acknowledgement and the relay's commit still publishes a record twice (at-least-once),
+        which consumers absorb through their inbox.
         """
 
     @abstractmethod
@@ -84,6 +121,15 @@ class Bus(ABC):
     @abstractmethod
     async def ping(self) -> bool:
         """True when the bus is reachable (readiness)."""
+
+    async def check(self) -> bool:
+        """Ping, and record the answer: the first failure after success logs the outage, the first
+        success after it logs its end."""
+        if await self.ping():
+            self.availability.report_up()
+            return True
+        self.availability.report_down(f"{self.availability.what} does not answer")
+        return False
 
     async def ensure_topics(self, topics: Sequence[str], partitions: int | None = None) -> None:
         """Create topics that do not exist yet (no-op where topics are implicit)."""

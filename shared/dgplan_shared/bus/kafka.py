@@ -17,9 +17,37 @@ from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.structs import OffsetAndMetadata
 
-from dgplan_shared.bus.base import Bus, IncomingRecord, OutgoingRecord, Subscription, next_offsets
+from dgplan_shared.bus.availability import BrokerAvailability, quiet_client_logs
+from dgplan_shared.bus.base import (
+    Bus,
+    IncomingRecord,
+    OutgoingRecord,
+    PublishFailed,
+    Subscription,
+    next_offsets,
+)
 
 log = logging.getLogger(__name__)
+
+ACK_TIMEOUT_SECONDS = 60.0
+
+
+def _retrieve(future: asyncio.Future) -> None:
+    """Mark a settled future's exception as seen: the batch's failure is reported once, by publish."""
+    if not future.cancelled():
+        future.exception()
+
+
+_AVAILABILITY: BrokerAvailability | None = None
+
+
+def _process_availability(bootstrap_servers: str) -> BrokerAvailability:
+    """One state per process: aiokafka's loggers, whose errors feed it, are process-wide too."""
+    global _AVAILABILITY
+    if _AVAILABILITY is None:
+        _AVAILABILITY = BrokerAvailability(f"Kafka at {bootstrap_servers}")
+        quiet_client_logs(_AVAILABILITY)
+    return _AVAILABILITY
 
 
 class KafkaBus(Bus):
@@ -32,7 +60,7 @@ class KafkaBus(Bus):
         replication_factor: int = 1,
         session_timeout_ms: int = 10000,
     ) -> None:
-        super().__init__(topic_prefix)
+        super().__init__(topic_prefix, _process_availability(bootstrap_servers))
         self.bootstrap_servers = bootstrap_servers
         self.partitions = partitions
         self.replication_factor = replication_factor
@@ -40,6 +68,8 @@ class KafkaBus(Bus):
         self.client_id = client_id
         self._producer: AIOKafkaProducer | None = None
         self._ping_cache: tuple[float, bool] = (0.0, False)
+        self._ready_topics: set[str] = set()  # logical topics known to exist with partitions
+        self._stopping: set[asyncio.Future] = set()  # discarded producers still flushing
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -65,29 +95,100 @@ class KafkaBus(Bus):
     async def stop(self) -> None:
         if self._producer is not None:
             producer, self._producer = self._producer, None
-            await producer.stop()
+            # Flushing waits for the broker: a shutdown during an outage must not wait for it.
+            stopping = asyncio.ensure_future(producer.stop())
+            stopping.add_done_callback(_retrieve)
+            await asyncio.wait([stopping], timeout=10)
 
     async def publish(self, records: Sequence[OutgoingRecord]) -> None:
         producer = await self._ensure_producer()
+        futures: list[asyncio.Future] = []
+        failure: BaseException | None = None
         try:
-            futures = [
-                await producer.send(
-                    self.physical(r.topic), value=r.value, key=r.key.encode(), headers=list(r.headers)
+            # A topic's first record otherwise waits for the broker to auto-create it; if that wait
+            # times out half-way through a batch, the records sent before it are already on their
+            # topics and a whole-batch retry would put them there twice.
+            await self._ensure_batch_topics(producer, records)
+            for r in records:
+                futures.append(
+                    await producer.send(
+                        self.physical(r.topic), value=r.value, key=r.key.encode(), headers=list(r.headers)
+                    )
                 )
-                for r in records
-            ]
-            await asyncio.gather(*futures)
-        except BaseException:
-            # A failed idempotent producer may hold a broken sequence; start afresh next time.
-            await self.stop()
+        except asyncio.CancelledError:
+            await self._discard_producer(futures)
             raise
+        except Exception as exc:  # noqa: BLE001 - reported below with what was acknowledged
+            failure = exc
+        if futures:
+            # Also after a failed send: what was sent before it may still be acknowledged.
+            unacknowledged = await self._wait_for_acks(futures)
+            failure = failure or unacknowledged
+        acknowledged = frozenset(i for i, f in enumerate(futures) if f.done() and not f.cancelled() and f.exception() is None)
+        failure = failure or next((f.exception() for f in futures if f.done() and not f.cancelled() and f.exception()), None)
+        if failure is None:
+            return
+        # A failed idempotent producer may hold a broken sequence; start afresh next time.
+        await self._discard_producer(futures)
+        if not acknowledged:
+            raise failure
+        raise PublishFailed(acknowledged, failure) from failure
+
+    async def _discard_producer(self, futures: list[asyncio.Future]) -> None:
+        producer, self._producer = self._producer, None
+        for future in futures:
+            future.add_done_callback(_retrieve)  # settled later by the stopping producer, or never
+        if producer is None:
+            return
+        # stop() flushes what is unsent first, which waits for the broker: let it finish in the
+        # background (what it delivers then is at-least-once, as the relay resends the batch).
+        stopping = asyncio.ensure_future(producer.stop())
+        self._stopping.add(stopping)
+        stopping.add_done_callback(self._stopping.discard)
+        stopping.add_done_callback(_retrieve)
+        await asyncio.wait([stopping], timeout=5)
+
+    async def _wait_for_acks(self, futures: list[asyncio.Future]) -> BaseException | None:
+        """Wait until the broker acknowledged every record, up to ``ACK_TIMEOUT_SECONDS``.
+
+        The idempotent producer retries each batch until it is acknowledged and the broker keeps
+        no duplicate of it, so an outage shorter than the bound still puts every record on its topic
+        once. Meanwhile the bus's availability is kept current (one warning, a gauge, readiness).
+        """
+        deadline = time.monotonic() + ACK_TIMEOUT_SECONDS
+        pending = set(futures)
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=1.0)
+            if not pending:
+                return None
+            if self.availability.suspected:
+                await self.check()
+            if time.monotonic() > deadline:
+                return asyncio.TimeoutError(f"{len(pending)} record(s) unacknowledged after {ACK_TIMEOUT_SECONDS}s")
+        return None
+
+    async def _ensure_batch_topics(self, producer: AIOKafkaProducer, records: Sequence[OutgoingRecord]) -> None:
+        unknown = [t for t in dict.fromkeys(r.topic for r in records) if t not in self._ready_topics]
+        if not unknown:
+            return
+        try:
+            await self.ensure_topics(unknown)
+        except KafkaError as exc:
+            # Creating may be forbidden (ACLs) where an operator made the topics; the metadata
+            # wait below still fails before anything is sent if one is really missing.
+            log.debug("topics not created", extra={"topics": unknown, "error": repr(exc)})
+        for topic in unknown:
+            await producer.partitions_for(self.physical(topic))
+            self._ready_topics.add(topic)
 
     def subscribe(self, group: str, topics: Sequence[str]) -> Subscription:
         return _KafkaSubscription(self, group, list(topics))
 
     async def ping(self) -> bool:
         checked_at, ok = self._ping_cache
-        if time.monotonic() - checked_at < 5:
+        age = time.monotonic() - checked_at
+        # A client that just saw a connection error wants a fresh answer (at most twice a second).
+        if age < 5 and not (self.availability.suspected and age >= 0.5):
             return ok
         client = AIOKafkaClient(bootstrap_servers=self.bootstrap_servers, request_timeout_ms=3000)
         try:
