@@ -4,7 +4,7 @@ from importlib import resources
 
 import jsonschema
 
-from plan_registry.events import PUBLISHED_TYPES
+from plan_registry.events.types import PUBLISHED_TYPES
 from registry_test_helpers import governance_record, outbox_events, schema_for
 
 

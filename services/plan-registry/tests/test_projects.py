@@ -117,7 +117,7 @@ def test_the_documented_choices_are_the_ones_the_lists_accept():
 
     from plan_registry.api.deps import NodeSort, PlanSort, RoleFilter
     from plan_registry.domain.hierarchy import ROLES
-    from plan_registry.usecases.search import SORTS
+    from plan_registry.adapters.node_repository import SORTS
 
     def choices(annotation) -> set[str]:  # type: ignore[no-untyped-def]
         literal = get_args(annotation)[0]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-T = TypeVar("T")
+from dgplan_shared.web.pagination import Page
+
+__all__ = ["Page"]
 
 
 class BilingualOut(BaseModel):
@@ -92,11 +94,6 @@ class AgencyOut(BaseModel):
     code: str
     name: BilingualOut
     parent_code: str | None
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None
 
 
 class DiffNodeOut(BaseModel):

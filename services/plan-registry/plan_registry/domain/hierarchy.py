@@ -9,7 +9,8 @@ example projects); such a placement is visible as ``parent_type`` in the API.
 
 from __future__ import annotations
 
-from dgplan_shared.problems import invalid
+from dgplan_contracts.fiscal import FY_MAX, FY_MIN
+from dgplan_shared.errors import invalid
 
 STRATEGY = "strategy"
 MEASURE = "measure"
@@ -41,8 +42,6 @@ ROLES = ("lead", "supporting", "responsible", "funding", "accountable", "impleme
 
 PROJECT_STATUSES = ("proposed", "planned", "in_progress", "completed", "cancelled")
 
-MIN_BE_YEAR = 2400  # 1857 CE: anything lower is surely a Common Era year or a typo
-MAX_BE_YEAR = 2800
 
 
 def check_parent(node_type: str, parent_type: str | None, field: str = "parent_id") -> None:
@@ -56,10 +55,10 @@ def check_parent(node_type: str, parent_type: str | None, field: str = "parent_i
 
 
 def check_fiscal_year(value: int, field: str) -> None:
-    if not (MIN_BE_YEAR <= value <= MAX_BE_YEAR):
+    if not (FY_MIN <= value <= FY_MAX):
         raise invalid(
             field,
-            f"{value} is not a Buddhist-Era fiscal year (expected {MIN_BE_YEAR}-{MAX_BE_YEAR}, e.g. 2565 = CE 2022 + 543)",
+            f"{value} is not a Buddhist-Era fiscal year (expected {FY_MIN}-{FY_MAX}, e.g. 2565 = CE 2022 + 543)",
         )
 
 
@@ -88,8 +87,3 @@ def check_no_cycle(node_id: str, new_parent_id: str | None, parent_of: dict[str,
             break
         seen.add(current)
         current = parent_of.get(current)
-
-
-def fiscal_year_range_ce(fy: int) -> tuple[str, str]:
-    """FY N (BE) runs 1 Oct of N-544 to 30 Sep of N-543 (CE)."""
-    return f"{fy - 544}-10-01", f"{fy - 543}-09-30"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from plan_registry.store import money
+from dgplan_contracts.money import money_str
 
 
 def plan_drafted(plan: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def structure_published(plan: dict[str, Any], version_id: str, nodes: list[dict[
     strategies = [n for n in nodes if n["node_type"] == "strategy"]
     total = root.get("budget_framework")
     if total is None and strategies:
-        total = money(sum((Decimal(s["budget_framework"] or "0") for s in strategies), Decimal("0.00")))
+        total = money_str(sum((Decimal(s["budget_framework"] or "0") for s in strategies), Decimal("0.00")))
     return {
         "plan_id": plan["id"],
         "plan_code": plan["code"],
