@@ -33,7 +33,7 @@ async def handle(command: CreateNode, uow: UnitOfWork) -> dict[str, Any]:
         node["status"] = "proposed"
     authorize(command.principal, node)
     require_draft(version)
-    await validate_node(repos, version.id, node)
+    await validate_node(repos, plan, version.id, node)
     if node["position"] is None:
         node["position"] = await repos.nodes.next_position(version.id, node["parent_id"], node["node_type"])
     shape = await repos.nodes.shape(version.id)

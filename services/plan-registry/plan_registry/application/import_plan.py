@@ -64,7 +64,7 @@ def canonical_order(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-async def _checked_nodes(vi: int, version: dict[str, Any], known_codes: set[str]) -> list[dict[str, Any]]:
+async def _checked_nodes(vi: int, version: dict[str, Any], known_codes: set[str], period: tuple[int, int]) -> list[dict[str, Any]]:
     """A version's nodes, parents before children (type rank), validated in memory."""
     rank = {t: i for i, t in enumerate(NODE_TYPES)}
     by_id = {n["id"]: n for n in version["nodes"]}
@@ -79,7 +79,7 @@ async def _checked_nodes(vi: int, version: dict[str, Any], known_codes: set[str]
         node["strategy_id"] = node["id"] if node["node_type"] == "strategy" else (parent or {}).get("id")
         try:
             if node["node_type"] != "plan":
-                check_node(node, shape, codes, known_codes)
+                check_node(node, shape, codes, known_codes, period)
         except ProblemError as exc:
             for e in exc.extensions.get("errors", []):
                 e["field"] = f"versions[{vi}].nodes[{node['code']}].{e['field']}"
@@ -138,7 +138,7 @@ async def import_document(uow: UnitOfWork, repos: Repositories, doc: PlanDocumen
         roots = [n for n in v["nodes"] if n["node_type"] == "plan"]
         if len(roots) != 1 or roots[0]["id"] != plan["id"]:
             raise invalid(f"versions[{vi}].nodes", "needs exactly one node of type plan, with the plan's id")
-        await repos.nodes.bulk_insert(v["id"], await _checked_nodes(vi, v, known_codes))
+        await repos.nodes.bulk_insert(v["id"], await _checked_nodes(vi, v, known_codes, (plan["start_fy"], plan["end_fy"])))
     for oi, o in enumerate(data["observations"]):
         if o["version_id"] not in version_ids:
             raise invalid(f"observations[{oi}].version_id", "must name one of the document's versions")

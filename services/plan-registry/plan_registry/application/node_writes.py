@@ -28,11 +28,12 @@ def authorize(principal: Principal, node: dict[str, Any]) -> None:
         require_editor(principal)
 
 
-async def validate_node(repos: Repositories, version_id: str, node: dict[str, Any]) -> None:
+async def validate_node(repos: Repositories, plan: Any, version_id: str, node: dict[str, Any]) -> None:
+    """``plan``: the plan's row (its period bounds the node's years)."""
     shape = await repos.nodes.shape(version_id)
     codes = await repos.nodes.codes(version_id)
     known = await repos.agencies.existing({r["agency"] for r in node.get("roles") or []})
-    check_node(node, shape, codes, known)
+    check_node(node, shape, codes, known, (plan.start_fy, plan.end_fy))
 
 
 async def project_event_data(repos: Repositories, plan_id: str, version_id: str, project: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Remove a node from a draft version: not the plan's own node, none with children or links to it."""
+"""Remove a node from a draft version: not the plan's own node, none with children or links to it.
+A removed project is announced (project.removed), so that views of the draft drop it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from dgplan_shared.web.etags import content_etag, require_if_match
 
 from plan_registry.application.repositories import repositories
 from plan_registry.domain.access import require_editor
+from plan_registry.domain.hierarchy import PROJECT
 from plan_registry.domain.node_rules import require_draft
+from plan_registry.events.payloads import project_removed
+from plan_registry.events.types import PROJECT_REMOVED
 
 
 @dataclass(frozen=True)
@@ -42,3 +46,6 @@ async def handle(command: RemoveNode, uow: UnitOfWork) -> None:
     if any(node_id in n["focus_area_ids"] or node_id in n["target_ids"] for n in everything):
         raise conflict("node-referenced", "Projects still link to this node; unlink them first.")
     await repos.nodes.delete(version.id, node_id)
+    if current["node_type"] == PROJECT:
+        await uow.publish(PROJECT_REMOVED, node_id,
+                          project_removed(command.plan_id, version.id, current, command.principal.subject))

@@ -45,7 +45,7 @@ async def apply_patch(command: UpdateNode, repos: Repositories, uow: UnitOfWork,
         if merged.get(key) is None:
             merged[key] = DEFAULTS[key]
     authorize(principal, merged)  # an agency may not hand its project's lead to someone else
-    await validate_node(repos, version.id, merged)
+    await validate_node(repos, plan, version.id, merged)
     await repos.nodes.update(version.id, merged)
     if merged.get("parent_id") != current.get("parent_id"):
         # After a move, every node below must point at its (possibly new) strategy.

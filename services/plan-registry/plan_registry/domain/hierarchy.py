@@ -87,3 +87,21 @@ def check_no_cycle(node_id: str, new_parent_id: str | None, parent_of: dict[str,
             break
         seen.add(current)
         current = parent_of.get(current)
+
+
+def check_within_plan(start: int | None, end: int | None, plan_start: int, plan_end: int) -> None:
+    """A node's years lie inside its plan's period: a project cannot run before the plan starts or
+    after it ends (it belongs in the successor plan)."""
+    if start is None and end is None:
+        return
+    first, last = start if start is not None else end, end if end is not None else start
+    assert first is not None and last is not None
+    field = "start_fy" if start is not None and start < plan_start else "end_fy"
+    if end is None and start is not None and start > plan_end:
+        field = "start_fy"
+    if first < plan_start or last > plan_end:
+        raise invalid(
+            field,
+            f"FY {first}–{last} lies outside the plan's period FY {plan_start}–{plan_end}; "
+            "register it in the plan that covers those years",
+        )

@@ -7,7 +7,9 @@ from typing import Any
 
 from dgplan_shared.errors import ProblemError, conflict, invalid
 
-from plan_registry.domain.hierarchy import PROJECT, PROJECT_STATUSES, check_no_cycle, check_parent, check_period, check_role
+from plan_registry.domain.hierarchy import (
+    PROJECT, PROJECT_STATUSES, check_no_cycle, check_parent, check_period, check_role, check_within_plan,
+)
 
 Shape = dict[str, tuple[str, str | None, str | None]]  # node id -> (type, parent id, strategy id)
 
@@ -26,8 +28,12 @@ def require_draft(version: Any) -> None:
         raise frozen(version)
 
 
-def check_node(node: dict[str, Any], shape: Shape, codes: dict[str, str], known_agencies: set[str]) -> None:
-    """Every rule a node must pass, against the rest of its version (``shape``, ``codes``)."""
+def check_node(
+    node: dict[str, Any], shape: Shape, codes: dict[str, str], known_agencies: set[str],
+    plan_period: tuple[int, int] | None = None,
+) -> None:
+    """Every rule a node must pass, against the rest of its version (``shape``, ``codes``) and the
+    period of its plan (``plan_period``, start and end fiscal year)."""
     parent_id = node.get("parent_id")
     parent_type = None
     if parent_id is not None:
@@ -46,6 +52,8 @@ def check_node(node: dict[str, Any], shape: Shape, codes: dict[str, str], known_
         )
 
     check_period(node.get("start_fy"), node.get("end_fy"))
+    if plan_period is not None:
+        check_within_plan(node.get("start_fy"), node.get("end_fy"), *plan_period)
     if node["node_type"] == PROJECT:
         if node.get("status") is not None and node["status"] not in PROJECT_STATUSES:
             raise invalid("status", f"one of {', '.join(PROJECT_STATUSES)}")

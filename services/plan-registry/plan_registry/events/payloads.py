@@ -119,6 +119,11 @@ def project_snapshot(
     }
 
 
+def project_removed(plan_id: str, version_id: str, project: dict[str, Any], removed_by: str) -> dict[str, Any]:
+    return {"project_id": project["id"], "code": project["code"], "plan_id": plan_id, "version_id": version_id,
+            "removed_by": removed_by}
+
+
 def role_assigned(plan_id: str, node: dict[str, Any], agency: str, role: str) -> dict[str, Any]:
     return {"node_type": node["node_type"], "node_id": node["id"], "plan_id": plan_id, "agency": agency, "role": role}
 

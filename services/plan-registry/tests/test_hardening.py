@@ -1,0 +1,78 @@
+"""Issue 16, the registry's items: each test failed on the code before the fix."""
+
+import pytest
+
+from registry_test_helpers import outbox_events, validate_event
+
+PLAN = {"code": "P-HARD", "title": {"th": "แผนทดสอบ", "en": "Test plan"}, "start_fy": 2563, "end_fy": 2565}
+# "ทํา" as some keyboards and PDF copy type it: NIKHAHIT + SARA AA, not SARA AM.
+TAM_SPLIT = "\u0e17\u0e4d\u0e32"
+TAM = "\u0e17\u0e33"
+
+
+@pytest.fixture
+async def plan(client, secretariat, idem, seeded):  # type: ignore[no-untyped-def]
+    created = (await client.post("/api/v1/plans", json=PLAN, headers=secretariat | idem())).json()
+    base = f"/api/v1/plans/{created['id']}/versions/{created['latest_version_id']}/nodes"
+    strategy = (await client.post(base, json={"node_type": "strategy", "code": "S1", "name": {"th": "ยุทธศาสตร์", "en": "S"}},
+                                  headers=secretariat | idem())).json()
+    return created, base, strategy
+
+
+def _project(plan_id: str, parent: str, code: str, **extra):  # type: ignore[no-untyped-def]
+    return {"plan_id": plan_id, "parent_id": parent, "code": code, "name": {"th": f"โครงการ {code}", "en": code},
+            "roles": [{"agency": "DGA", "role": "lead"}], **extra}
+
+
+async def test_a_project_running_past_its_plans_period_is_refused_saying_why(client, plan, secretariat, idem):
+    created, base, strategy = plan
+    late = await client.post("/api/v1/projects", json=_project(created["id"], strategy["id"], "P-LATE", start_fy=2565, end_fy=2567),
+                             headers=secretariat | idem())
+    assert late.status_code == 422 and late.headers["content-type"] == "application/problem+json"
+    problem = late.json()
+    assert problem["errors"][0]["field"] == "end_fy"
+    assert "2565–2567" in problem["detail"] and "2563–2565" in problem["detail"]
+    early = await client.post("/api/v1/projects", json=_project(created["id"], strategy["id"], "P-EARLY", start_fy=2562, end_fy=2563),
+                              headers=secretariat | idem())
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "start_fy"
+    inside = await client.post("/api/v1/projects", json=_project(created["id"], strategy["id"], "P-IN", start_fy=2564, end_fy=2565),
+                               headers=secretariat | idem())
+    assert inside.status_code == 201, inside.text
+    node = f"{base}/{inside.json()['id']}"
+    etag = (await client.get(node, headers=secretariat)).headers["etag"]
+    moved = await client.patch(node, json={"end_fy": 2566}, headers=secretariat | {"If-Match": etag})
+    assert moved.status_code == 422 and moved.json()["errors"][0]["field"] == "end_fy"
+    listed = (await client.get("/api/v1/projects", params={"version": "latest", "q": "P-"}, headers=secretariat)).json()
+    assert [p["code"] for p in listed["items"]] == ["P-IN"]
+
+
+async def test_thai_typed_as_nikhahit_and_sara_aa_is_stored_normalized_and_found_either_way(client, plan, secretariat, idem):
+    created, _, strategy = plan
+    name = {"th": f"ระบบ{TAM_SPLIT}งาน", "en": "Work system"}
+    response = await client.post("/api/v1/projects", json={**_project(created["id"], strategy["id"], "P-TAM"), "name": name},
+                                 headers=secretariat | idem())
+    assert response.status_code == 201, response.text
+    assert response.json()["name"]["th"] == f"ระบบ{TAM}งาน"
+    for term in (TAM, TAM_SPLIT, f"ระบบ{TAM}"):
+        found = (await client.get("/api/v1/projects", params={"version": "latest", "q": term}, headers=secretariat)).json()
+        assert [p["code"] for p in found["items"]] == ["P-TAM"], term
+        nodes = (await client.get(f"/api/v1/plans/{created['id']}/versions/{created['latest_version_id']}/nodes",
+                                  params={"q": term}, headers=secretariat)).json()
+        assert [n["code"] for n in nodes["items"]] == ["P-TAM"], term
+
+
+async def test_removing_a_project_from_a_draft_announces_it(client, plan, secretariat, idem, db):
+    created, base, strategy = plan
+    project = (await client.post("/api/v1/projects", json=_project(created["id"], strategy["id"], "P-GONE"),
+                                 headers=secretariat | idem())).json()
+    measure = (await client.post(base, json={"node_type": "measure", "code": "S1-M1", "parent_id": strategy["id"],
+                                             "name": {"th": "มาตรการ", "en": "M"}}, headers=secretariat | idem())).json()
+    for node in (project, measure):
+        etag = (await client.get(f"{base}/{node['id']}", headers=secretariat)).headers["etag"]
+        assert (await client.delete(f"{base}/{node['id']}", headers=secretariat | {"If-Match": etag})).status_code == 204
+    removed = await outbox_events(db, "dgplan.plan-registry.project.removed.v1")
+    assert len(removed) == 1  # the measure is no project: nothing to announce
+    assert removed[0]["subject"] == project["id"]
+    assert removed[0]["data"] == {"project_id": project["id"], "code": "P-GONE", "plan_id": created["id"],
+                                  "version_id": created["latest_version_id"], "removed_by": "dga-officer"}
+    validate_event(removed[0])
