@@ -102,6 +102,8 @@ async def test_responding_then_closing_an_observation_publishes_each_step():
     assert closed["status"] == "closed"
     assert [(e.type, e.data["status"]) for e in uow.published] == [
         (OBSERVATION_RESPONDED, "responded"), (OBSERVATION_CLOSED, "closed")]
+    assert [(h["action"], h["actor"], h.get("text")) for h in observations.history] == [
+        ("responded", "dga-officer", answer), ("closed", "nesdc-1", None)]
     with pytest.raises(ProblemError) as after_close:
         await respond_to_observation.handle(
             respond_to_observation.RespondToObservation(SECRETARIAT, "obs-1", answer), uow)

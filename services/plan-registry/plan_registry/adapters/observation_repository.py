@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from plan_registry.adapters.tables import node_roles, observations, plan_versions
+from plan_registry.adapters.tables import node_roles, observation_history, observations, plan_versions
 from plan_registry.domain.observations import ANSWERED
 
 
@@ -29,6 +29,17 @@ def observation_dict(row: Any) -> dict[str, Any]:
     }
 
 
+def history_dict(row: Any) -> dict[str, Any]:
+    return {
+        "at": row.at.isoformat(),
+        "actor": row.actor,
+        "action": row.action,
+        "status": row.status,
+        "text": {"th": row.text_th, "en": row.text_en} if row.text_th is not None else None,
+        "reason": row.reason,
+    }
+
+
 class ObservationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -46,6 +57,21 @@ class ObservationRepository:
 
     async def update(self, observation_id: str, **values: Any) -> None:
         await self.session.execute(update(observations).where(observations.c.id == observation_id).values(**values))
+
+    async def add_history(self, entry: dict[str, Any]) -> None:
+        """One step of the lifecycle: observation_id, at, actor, action, status, text (or None), reason."""
+        text = entry.get("text") or {}
+        await self.session.execute(insert(observation_history).values(
+            observation_id=entry["observation_id"], at=entry["at"], actor=entry["actor"], action=entry["action"],
+            status=entry["status"], text_th=text.get("th"), text_en=text.get("en"), reason=entry.get("reason"),
+        ))
+
+    async def history_of(self, observation_id: str) -> list[dict[str, Any]]:
+        rows = (await self.session.execute(
+            select(observation_history).where(observation_history.c.observation_id == observation_id)
+            .order_by(observation_history.c.at, observation_history.c.id)
+        )).all()
+        return [history_dict(r) for r in rows]
 
     async def unanswered(self, version_id: str) -> list[str]:
         return list((await self.session.scalars(

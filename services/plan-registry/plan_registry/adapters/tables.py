@@ -4,7 +4,7 @@ Version content is stored per version: a node row is keyed by (version_id, node_
 node id stays the same across versions, so two versions can be diffed node by node.
 """
 
-from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
 
 from dgplan_shared.db.idempotency import idempotency_table
 from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
@@ -125,6 +125,22 @@ observations = Table(
     Column("closed_at", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("version_id", "external_ref", name="uq_observations_version_id_external_ref"),
+)
+
+# Every step of an observation's life, with who, when and why: the observation row holds only the
+# latest response and resolution.
+observation_history = Table(
+    "observation_history",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("observation_id", String(64), ForeignKey("observations.id"), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),  # the caller's subject, or the body whose decision raised it
+    Column("action", String(20), nullable=False),  # raised | responded | accepted | rejected | closed | imported
+    Column("status", String(20), nullable=False),  # the observation's status after this step
+    Column("text_th", Text, nullable=True),  # what was said: the observation, or the response
+    Column("text_en", Text, nullable=True),
+    Column("reason", Text, nullable=True),  # why a response was accepted or rejected
 )
 
 # The shared shape (dgplan_shared.db.idempotency); migration 0003 brought the older table to it.

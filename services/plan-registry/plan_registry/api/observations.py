@@ -10,10 +10,11 @@ from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 
 from plan_registry.api.deps import Caller, IdemKey, Limit, Viewer, etag, read, read_with_etag
-from plan_registry.api.responses import ObservationOut, Page, ok
+from plan_registry.api.responses import ObservationOut, ObservationStepOut, Page, ok
 from plan_registry.api.schemas import ObservationCreate, ObservationResolution, ObservationResponse
 from plan_registry.application import close_observation as close_case
 from plan_registry.application import list_observations as list_case
+from plan_registry.application import observation_history as history_case
 from plan_registry.application import raise_observation as raise_case
 from plan_registry.application import read_observation as read_case
 from plan_registry.application import resolve_observation as resolve_case
@@ -45,6 +46,13 @@ async def list_observations(
 @router.get("/api/v1/observations/{observation_id}", responses=ok(ObservationOut))
 async def get_observation(observation_id: str, request: Request, principal: Viewer) -> Response:
     return await read_with_etag(request, read_case.handle, read_case.ReadObservation(principal, observation_id))
+
+
+@router.get("/api/v1/observations/{observation_id}/history", responses=ok(Page[ObservationStepOut]), response_model=None)
+async def observation_history(observation_id: str, request: Request, principal: Viewer) -> dict:
+    """Every step of the observation's life, oldest first: each response (not only the latest) and
+    each resolution, with who, when and why."""
+    return await read(request, history_case.handle, history_case.ObservationHistory(principal, observation_id))
 
 
 @router.post("/api/v1/observations/{observation_id}/responses", status_code=201, responses=ok(ObservationOut, 201))

@@ -90,6 +90,15 @@ class ObservationOut(BaseModel):
     created_at: str
 
 
+class ObservationStepOut(BaseModel):
+    at: str = Field(description="When (ISO 8601, UTC)")
+    actor: str = Field(description="Who: the caller's subject, or the body whose decision raised it")
+    action: str = Field(description="raised | responded | accepted | rejected | closed | imported")
+    status: str = Field(description="The observation's status after this step")
+    text: BilingualOut | None = Field(description="What was said: the observation when raised, the response when responded")
+    reason: str | None = Field(description="Why a response was accepted or rejected")
+
+
 class AgencyOut(BaseModel):
     code: str
     name: BilingualOut

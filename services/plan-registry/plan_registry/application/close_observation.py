@@ -29,7 +29,10 @@ async def handle(command: CloseObservation, uow: UnitOfWork) -> dict[str, Any]:
         raise not_found("observation", command.observation_id)
     require_raiser(command.principal, obs["raised_by_body"], "settle")
     require_status(obs, CLOSABLE, "close")
-    await repos.observations.update(command.observation_id, status="closed", closed_at=utcnow())
+    now = utcnow()
+    await repos.observations.update(command.observation_id, status="closed", closed_at=now)
+    await repos.observations.add_history({"observation_id": command.observation_id, "at": now,
+                                          "actor": command.principal.subject, "action": "closed", "status": "closed"})
     obs = await repos.observations.find(command.observation_id)
     assert obs is not None
     await uow.publish(OBSERVATION_CLOSED, command.observation_id, observation_event(obs))

@@ -90,7 +90,8 @@ async def _checked_nodes(vi: int, version: dict[str, Any], known_codes: set[str]
     return ready
 
 
-async def import_document(uow: UnitOfWork, repos: Repositories, doc: PlanDocument) -> Imported:
+async def import_document(uow: UnitOfWork, repos: Repositories, doc: PlanDocument, imported_by: str) -> Imported:
+    """``imported_by``: who the imported observations' history names (the caller, or the seed)."""
     data = canonical_order(doc.model_dump(mode="json"))
     plan = data["plan"]
     existing = await repos.plans.id_by_code(plan["code"])
@@ -150,6 +151,11 @@ async def import_document(uow: UnitOfWork, repos: Repositories, doc: PlanDocumen
             "responded_by": o["responded_by"], "resolution_reason": o["resolution_reason"],
             "created_at": _when(o["created_at"], f"observations[{oi}].created_at"),
         })
+        # The document carries an observation's state, not its history: its history here starts
+        # with the import, in the state the document gives.
+        await repos.observations.add_history({"observation_id": o["id"], "at": now, "actor": imported_by,
+                                              "action": "imported", "status": o["status"],
+                                              "text": o["response"], "reason": o["resolution_reason"]})
     created = plan_dict(await repos.plans.get(plan["id"]))
     await _announce(uow, repos, created)
     return Imported("created", created)
@@ -176,4 +182,4 @@ async def _announce(uow: UnitOfWork, repos: Repositories, plan: dict[str, Any]) 
 
 async def handle(command: ImportPlan, uow: UnitOfWork) -> Imported:
     require_role(command.principal, *EDITORS)
-    return await import_document(uow, repositories(uow), command.document)
+    return await import_document(uow, repositories(uow), command.document, command.principal.subject)

@@ -30,15 +30,19 @@ async def record_observation(
     uow: UnitOfWork, repos: Repositories, plan_id: str, version_id: str, body: str, text: dict[str, str],
     node_id: str | None, external_ref: str | None = None, raised_by: str | None = None,
 ) -> dict[str, Any] | None:
-    """Insert (or find, by the engine's reference: None then) an observation and announce it."""
+    """Insert (or find, by the engine's reference: None then) an observation and announce it.
+    ``raised_by``: the caller's subject; the engine's observations are raised by the body."""
     if external_ref is not None and await repos.observations.id_by_ref(version_id, external_ref) is not None:
         return None
     oid = str(uuid.uuid4())
+    now = utcnow()
     await repos.observations.add({
         "id": oid, "plan_id": plan_id, "version_id": version_id, "node_id": node_id, "raised_by_body": body,
         "external_ref": external_ref, "text_th": text["th"], "text_en": text["en"], "status": "open",
-        "created_at": utcnow(),
+        "created_at": now,
     })
+    await repos.observations.add_history({"observation_id": oid, "at": now, "actor": raised_by or body,
+                                          "action": "raised", "status": "open", "text": text})
     obs = await repos.observations.find(oid)
     assert obs is not None
     await uow.publish(OBSERVATION_RAISED, oid, observation_event(obs))

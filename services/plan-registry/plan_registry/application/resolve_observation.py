@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dgplan_contracts.identity import Principal
+from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import not_found
 
@@ -29,6 +30,9 @@ async def handle(command: ResolveObservation, uow: UnitOfWork) -> dict[str, Any]
     require_raiser(command.principal, obs["raised_by_body"], "settle")
     require_status(obs, RESOLVABLE, f"mark as {command.decision}")
     await repos.observations.update(command.observation_id, status=command.decision, resolution_reason=command.reason)
+    await repos.observations.add_history({"observation_id": command.observation_id, "at": utcnow(),
+                                          "actor": command.principal.subject, "action": command.decision,
+                                          "status": command.decision, "reason": command.reason})
     obs = await repos.observations.find(command.observation_id)
     assert obs is not None
     return obs

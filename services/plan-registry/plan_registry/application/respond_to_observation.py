@@ -30,10 +30,15 @@ async def handle(command: RespondToObservation, uow: UnitOfWork) -> dict[str, An
     if obs is None:
         raise not_found("observation", command.observation_id)
     require_status(obs, RESPONDABLE, "respond to")
+    now = utcnow()
     await repos.observations.update(
         command.observation_id, status="responded", response_th=command.text["th"], response_en=command.text["en"],
-        responded_by=command.principal.subject, responded_at=utcnow(),
+        responded_by=command.principal.subject, responded_at=now,
     )
+    # The row keeps only the latest response; the history keeps each one.
+    await repos.observations.add_history({"observation_id": command.observation_id, "at": now,
+                                          "actor": command.principal.subject, "action": "responded",
+                                          "status": "responded", "text": command.text})
     obs = await repos.observations.find(command.observation_id)
     assert obs is not None
     await uow.publish(OBSERVATION_RESPONDED, command.observation_id, observation_event(obs))

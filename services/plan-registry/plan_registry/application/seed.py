@@ -33,5 +33,5 @@ async def load_seed(uow: UnitOfWork) -> str:
     if present is not None:
         same = canonical_order(document.model_dump(mode="json")) == await export_document(repos, present)
         return "unchanged" if same else "kept"
-    imported = await import_document(uow, repos, document)
+    imported = await import_document(uow, repos, document, imported_by="seed")
     return imported.outcome
