@@ -11,7 +11,7 @@ from dgplan_shared.problems import problem_body, problem_response
 from dgplan_shared.service import ServiceDefinition
 
 from plan_registry.adapters.tables import idempotency_keys, inbox, metadata, outbox
-from plan_registry.api import agencies, observations, plans, projects, versions
+from plan_registry.api import agencies, observations, openapi, plans, projects, versions
 from plan_registry.application import governance_decisions
 from plan_registry.commands import embedded_setup, seed_command
 from plan_registry.events.types import GOVERNANCE_TOPIC
@@ -25,7 +25,9 @@ def _routers():  # type: ignore[no-untyped-def]
 
 
 def _configure_app(app: FastAPI) -> None:
-    """A write that loses a race on a unique key (two requests, same code) is a 409, not a 500."""
+    """A write that loses a race on a unique key (two requests, same code) is a 409, not a 500;
+    the OpenAPI document says If-Match is required where a missing one is a 428."""
+    openapi.install(app)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:

@@ -2,6 +2,10 @@
 
 import pytest
 
+from dgplan_shared.service import create_service_app
+
+from plan_registry.definition import definition
+
 from registry_test_helpers import outbox_events, validate_event
 
 PLAN = {"code": "P-HARD", "title": {"th": "แผนทดสอบ", "en": "Test plan"}, "start_fy": 2563, "end_fy": 2565}
@@ -76,3 +80,28 @@ async def test_removing_a_project_from_a_draft_announces_it(client, plan, secret
     assert removed[0]["data"] == {"project_id": project["id"], "code": "P-GONE", "plan_id": created["id"],
                                   "version_id": created["latest_version_id"], "removed_by": "dga-officer"}
     validate_event(removed[0])
+
+
+def test_if_match_is_documented_as_required_where_a_missing_one_is_a_428():
+    document = create_service_app(definition()).openapi()
+    updates = [
+        ("patch", "/api/v1/plans/{plan_id}"), ("patch", "/api/v1/agencies/{code}"), ("patch", "/api/v1/projects/{project_id}"),
+        ("patch", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"),
+        ("delete", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"),
+    ]
+    for method, path in updates:
+        operation = document["paths"][path][method]
+        (if_match,) = [p for p in operation["parameters"] if p["in"] == "header" and p["name"].lower() == "if-match"]
+        assert if_match["required"] is True, (method, path)
+        assert if_match["schema"]["type"] == "string" and "anyOf" not in if_match["schema"]
+        assert {"412", "428"} <= set(operation["responses"]), (method, path)
+
+
+async def test_a_missing_if_match_is_still_a_428_not_a_validation_error(client, plan, secretariat, idem):
+    created, base, strategy = plan
+    project = (await client.post("/api/v1/projects", json=_project(created["id"], strategy["id"], "P-ETAG"),
+                                 headers=secretariat | idem())).json()
+    for path, body in ((f"/api/v1/plans/{created['id']}", {"end_fy": 2566}), ("/api/v1/agencies/DGA", {"parent_code": None}),
+                       (f"/api/v1/projects/{project['id']}", {"status": "planned"})):
+        response = await client.patch(path, json=body, headers=secretariat)
+        assert response.status_code == 428 and response.json()["type"].endswith("precondition-required"), path
