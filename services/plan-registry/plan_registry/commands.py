@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dgplan_shared.service import Runtime
 
+from plan_registry.application.demo_layer import apply_demo_layer
 from plan_registry.application.seed import load_seed
 
 
@@ -23,4 +24,8 @@ async def seed_command(runtime: Runtime, args: list[str]) -> int:
 
 
 async def embedded_setup(runtime: Runtime) -> None:
+    """``make run``: the seed plan, then the demo layer that lets its agencies act (demo data)."""
     await seed(runtime)
+    async with runtime.uow() as uow:
+        await apply_demo_layer(uow)
+        await uow.commit()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, tuple_, update
+from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_contracts.money import money_str
@@ -127,9 +127,12 @@ class NodeRepository:
             role_q = role_q.where(node_roles.c.node_id.in_(node_ids))
             link_q = link_q.where(node_links.c.node_id.in_(node_ids))
         rows = (await session.execute(query)).all()
-        roles: dict[str, list[dict[str, str]]] = {}
+        roles: dict[str, list[dict[str, Any]]] = {}
         for r in (await session.execute(role_q)).all():
-            roles.setdefault(r.node_id, []).append({"agency": r.agency_code, "role": r.role})
+            role: dict[str, Any] = {"agency": r.agency_code, "role": r.role}
+            if r.demo:
+                role["demo"] = True  # only the demo layer's roles say so: the plan's own stay {agency, role}
+            roles.setdefault(r.node_id, []).append(role)
         links: dict[str, dict[str, list[str]]] = {}
         for r in (await session.execute(link_q)).all():
             links.setdefault(r.node_id, {}).setdefault(r.link_type, []).append(r.target_id)
@@ -173,8 +176,9 @@ class NodeRepository:
         return await self.session.scalar(select(nodes.c.node_id).where(nodes.c.node_id.in_(node_ids)).limit(1))
 
     async def agencies_used(self, version_ids: list[str]) -> set[str]:
-        return set((await self.session.scalars(
-            select(node_roles.c.agency_code).where(node_roles.c.version_id.in_(version_ids)))).all())
+        """Agencies the plan's own roles name (the demo layer's are not plan content)."""
+        return set((await self.session.scalars(select(node_roles.c.agency_code).where(
+            node_roles.c.version_id.in_(version_ids), node_roles.c.demo == false()))).all())
 
     async def agency_holds_role(self, version_id: str, node_id: str | None, agency: str | None) -> bool:
         if node_id is None or agency is None:
@@ -211,11 +215,16 @@ class NodeRepository:
         session = self.session
         await session.execute(delete(node_roles).where(node_roles.c.version_id == version_id, node_roles.c.node_id == node["id"]))
         await session.execute(delete(node_links).where(node_links.c.version_id == version_id, node_links.c.node_id == node["id"]))
-        unique_roles = {(r["agency"], r["role"]) for r in node.get("roles") or []}
+        unique_roles: dict[tuple[str, str], bool] = {}
+        for r in node.get("roles") or []:
+            key = (r["agency"], r["role"])
+            # The same role named by the plan and by the demo layer is the plan's.
+            unique_roles[key] = unique_roles.get(key, True) and bool(r.get("demo"))
         if unique_roles:
             await session.execute(
                 insert(node_roles),
-                [{"version_id": version_id, "node_id": node["id"], "agency_code": a, "role": r} for a, r in sorted(unique_roles)],
+                [{"version_id": version_id, "node_id": node["id"], "agency_code": a, "role": r, "demo": demo}
+                 for (a, r), demo in sorted(unique_roles.items())],
             )
         rows = []
         for link_type, field in LINK_FIELDS.items():
@@ -240,7 +249,8 @@ class NodeRepository:
         session = self.session
         await session.execute(insert(nodes), [node_row_values(to_version, n) for n in content])
         roles = [
-            {"version_id": to_version, "node_id": n["id"], "agency_code": r["agency"], "role": r["role"]}
+            {"version_id": to_version, "node_id": n["id"], "agency_code": r["agency"], "role": r["role"],
+             "demo": bool(r.get("demo"))}
             for n in content for r in n["roles"]
         ]
         if roles:

@@ -4,7 +4,9 @@ Version content is stored per version: a node row is keyed by (version_id, node_
 node id stays the same across versions, so two versions can be diffed node by node.
 """
 
-from sqlalchemy import BigInteger, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger, Boolean, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint, false,
+)
 
 from dgplan_shared.db.idempotency import idempotency_table
 from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
@@ -90,6 +92,8 @@ node_roles = Table(
     Column("node_id", String(64), primary_key=True),
     Column("agency_code", String(40), ForeignKey("agencies.code"), primary_key=True),
     Column("role", String(20), primary_key=True),
+    # True: assigned by the demo layer of ``make run`` (seed/demo-assignments.json), not by the plan.
+    Column("demo", Boolean, nullable=False, server_default=false()),
     ForeignKeyConstraint(["version_id", "node_id"], ["nodes.version_id", "nodes.node_id"], name="fk_node_roles_node"),
     Index("ix_node_roles_agency_code", "agency_code"),
 )

@@ -45,6 +45,10 @@ class VersionOut(BaseModel):
 class RoleOut(BaseModel):
     agency: str
     role: str
+    demo: bool | None = Field(
+        default=None,
+        description="Present (true) only on a role the demo layer of `make run` assigned: demo data, not the plan's.",
+    )
 
 
 class DeclaredOut(BaseModel):

@@ -22,6 +22,13 @@ EXPORTED_NODE_FIELDS = (
 VERSION_FIELDS = ("id", "number", "status", "based_on_version_id", "submitted_by", "submitted_at", "decided_at", "decided_by_body")
 
 
+def plan_content(node: dict[str, Any]) -> dict[str, Any]:
+    """A node as the plan document holds it: the demo layer's roles are not the plan's content."""
+    out = {k: node[k] for k in EXPORTED_NODE_FIELDS}
+    out["roles"] = [r for r in node["roles"] if not r.get("demo")]
+    return out
+
+
 @dataclass(frozen=True)
 class ExportPlan:
     principal: Principal
@@ -34,8 +41,7 @@ async def export_document(repos: Repositories, plan_id: str) -> dict[str, Any]:
     for row in await repos.plans.list_versions(plan_id):
         v = version_dict(row)
         content = await repos.nodes.load_nodes(row.id)
-        versions.append({**{k: v[k] for k in VERSION_FIELDS},
-                         "nodes": [{k: n[k] for k in EXPORTED_NODE_FIELDS} for n in content]})
+        versions.append({**{k: v[k] for k in VERSION_FIELDS}, "nodes": [plan_content(n) for n in content]})
     used = await repos.nodes.agencies_used([v["id"] for v in versions])
     known = await repos.agencies.all()
     # Parents of used agencies travel with them so the import finds every reference.

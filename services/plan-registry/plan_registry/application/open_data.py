@@ -113,7 +113,9 @@ async def handle(query: OpenDataPackage, uow: UnitOfWork) -> Package:
             "status": n["status"], "declared_measures": d.get("measures"), "declared_work_plans": d.get("work_plans"),
             "declared_projects": d.get("projects"),
         })
-        role_rows += [{"node_id": n["id"], "node_code": n["code"], "agency_code": r["agency"], "role": r["role"]} for r in n["roles"]]
+        # Open data publishes the plan: the demo layer's roles stay out of it.
+        role_rows += [{"node_id": n["id"], "node_code": n["code"], "agency_code": r["agency"], "role": r["role"]}
+                      for r in n["roles"] if not r.get("demo")]
         link_rows += [{"node_id": n["id"], "link_type": "focus_area", "target_id": t} for t in n["focus_area_ids"] if t in shown]
         link_rows += [{"node_id": n["id"], "link_type": "target", "target_id": t} for t in n["target_ids"] if t in shown]
     known = await repos.agencies.all()
