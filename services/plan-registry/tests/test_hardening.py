@@ -1,9 +1,17 @@
 """Issue 16, the registry's items: each test failed on the code before the fix."""
 
-import pytest
+import asyncio
+import json
+from datetime import datetime, timezone
 
+import pytest
+from sqlalchemy import insert, select
+
+from dgplan_shared.db.engine import build_engine
+from dgplan_shared.db.migrations import downgrade, upgrade
 from dgplan_shared.service import create_service_app
 
+from plan_registry.adapters.tables import nodes, plan_versions, plans
 from plan_registry.definition import definition
 
 from registry_test_helpers import outbox_events, validate_event
@@ -105,3 +113,27 @@ async def test_a_missing_if_match_is_still_a_428_not_a_validation_error(client, 
                        (f"/api/v1/projects/{project['id']}", {"status": "planned"})):
         response = await client.patch(path, json=body, headers=secretariat)
         assert response.status_code == 428 and response.json()["type"].endswith("precondition-required"), path
+
+
+async def test_text_stored_before_normalization_is_rewritten_by_the_migration(fresh_database_url):
+    """Rows written before the one normalization existed are found by the usual spelling after 0006."""
+    url = await fresh_database_url()
+    await asyncio.to_thread(downgrade, definition().migrations, url, "0005")
+    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    engine = build_engine(url, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(plans).values(id="p", code="P", title_th=f"แผน{TAM_SPLIT}", title_en="P",
+                                                    start_fy=2563, end_fy=2565, latest_version_id="v", created_at=now))
+            await conn.execute(insert(plan_versions).values(id="v", plan_id="p", number=1, status="draft", created_at=now))
+            await conn.execute(insert(nodes).values(
+                version_id="v", node_id="n", node_type="strategy", code="S1", position=1, name_th=f"ระบบ{TAM_SPLIT}งาน",
+                name_en="S", attributes=json.dumps({"note": {"th": TAM_SPLIT}}, ensure_ascii=False)))
+        await asyncio.to_thread(upgrade, definition().migrations, url)
+        async with engine.connect() as conn:
+            node = (await conn.execute(select(nodes))).one()
+            title = await conn.scalar(select(plans.c.title_th))
+    finally:
+        await engine.dispose()
+    assert node.name_th == f"ระบบ{TAM}งาน" and title == f"แผน{TAM}"
+    assert json.loads(node.attributes) == {"note": {"th": TAM}}
