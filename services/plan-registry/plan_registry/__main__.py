@@ -1,8 +1,4 @@
-from dgplan_shared.cli import entry
-
-from plan_registry.definition import definition
-
-run = entry(definition)
+from plan_registry.cli import run
 
 if __name__ == "__main__":
     run()

@@ -1,27 +1,33 @@
 """The plan registry as the shared kit sees it: settings, tables, routes, handlers, commands."""
 
+from __future__ import annotations
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.problems import problem_body, problem_response
-from dgplan_shared.service import Runtime, ServiceDefinition
+from dgplan_shared.service import ServiceDefinition
 
-from plan_registry.db.tables import idempotency_keys, inbox, metadata, outbox
+from plan_registry.adapters.tables import idempotency_keys, inbox, metadata, outbox
+from plan_registry.api import agencies, observations, openapi, plans, projects, versions
+from plan_registry.application import governance_decisions
+from plan_registry.commands import embedded_setup, seed_command
+from plan_registry.events.types import GOVERNANCE_TOPIC
 from plan_registry.settings import Settings
 
 SERVICE = "plan-registry"
 
 
 def _routers():  # type: ignore[no-untyped-def]
-    from plan_registry.api import agencies, observations, plans, projects, versions
-
     return (plans.router, versions.router, projects.router, agencies.router, observations.router)
 
 
 def _configure_app(app: FastAPI) -> None:
-    """A write that loses a race on a unique key (two requests, same code) is a 409, not a 500."""
+    """A write that loses a race on a unique key (two requests, same code) is a 409, not a 500;
+    the OpenAPI document says If-Match is required where a missing one is a 428."""
+    openapi.install(app)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
@@ -30,19 +36,9 @@ def _configure_app(app: FastAPI) -> None:
         ))
 
 
-async def _embedded_setup(runtime: Runtime) -> None:
-    from plan_registry.usecases.seed import load_seed
-
-    await load_seed(runtime)
-
-
 def definition() -> ServiceDefinition:
-    from plan_registry.commands import seed_command
-    from plan_registry.events import GOVERNANCE_TOPIC
-    from plan_registry.usecases import governance
-
     handlers = EventHandlers()
-    governance.register(handlers)
+    governance_decisions.register(handlers)
     return ServiceDefinition(
         name=SERVICE,
         start_order=10,
@@ -52,13 +48,13 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
-        idempotency_tables=(idempotency_keys,),
+        idempotency=idempotency_keys,
         inbox=inbox,
         migrations="plan_registry:migrations",
         routers=_routers,
         handlers=handlers,
         subscriptions=(GOVERNANCE_TOPIC,),
         commands={"seed": seed_command},
-        embedded_setup=_embedded_setup,
+        embedded_setup=embedded_setup,
         configure_app=_configure_app,
     )

@@ -14,7 +14,8 @@ import itertools  # noqa: E402
 
 import pytest  # noqa: E402
 
-from plan_registry.usecases.seed import load_seed  # noqa: E402
+from plan_registry.application import list_plans  # noqa: E402
+from plan_registry.commands import seed as load_seed  # noqa: E402
 
 SEED_CODE = "DGDP-2563-2565"
 _keys = itertools.count()
@@ -25,9 +26,7 @@ async def seeded(runtime):  # type: ignore[no-untyped-def]
     """The seed plan loaded; returns the plan as the API shows it."""
     assert await load_seed(runtime) == "created"
     async with runtime.uow() as uow:
-        from plan_registry.usecases.reading import list_plans
-
-        page = await list_plans(uow, None, fiscal_year=None, status=None, q=SEED_CODE, limit=5, cursor=None)
+        page = await list_plans.handle(list_plans.ListPlans(None, q=SEED_CODE, limit=5), uow)
     return page["items"][0]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from dgplan_shared.bus.base import IncomingRecord
 from dgplan_shared.events import CloudEvent
 
-from plan_registry.db.tables import outbox
+from plan_registry.adapters.tables import outbox
 
 
 async def outbox_events(db, event_type: str | None = None) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.cli import run_service_command
-from plan_registry.db.tables import plans
+from plan_registry.adapters.tables import plans
 from plan_registry.definition import definition
 
 MDES_CHILD = {"code": "DEPA-X", "name": {"th": "หน่วยงานทดสอบ", "en": "Test unit"}, "parent_code": "MDES"}
@@ -59,7 +59,7 @@ async def test_the_seed_command_is_idempotent(fresh_database_url, settings, caps
 
 
 async def test_a_restart_keeps_a_seed_plan_that_has_moved_on(runtime, seeded, client, secretariat, idem):
-    from plan_registry.usecases.seed import load_seed
+    from plan_registry.commands import seed as load_seed
 
     await client.post(f"/api/v1/plans/{seeded['id']}/versions", json={}, headers=secretariat | idem())
     assert await load_seed(runtime) == "kept"

@@ -7,7 +7,7 @@ from dgplan_shared.service import build_runtime, create_service_app
 from dgplan_shared.testing.clients import asgi_client
 
 from plan_registry.definition import definition
-from plan_registry.usecases.seed import load_seed
+from plan_registry.commands import seed as load_seed
 
 
 async def test_two_simultaneous_revisions_and_duplicate_codes(fresh_database_url, settings, bus, secretariat):

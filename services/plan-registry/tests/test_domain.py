@@ -7,11 +7,13 @@ from dgplan_shared.problems import ProblemError
 
 from plan_registry.domain.completeness import completeness
 from plan_registry.domain.diff import diff_versions
-from plan_registry.domain.hierarchy import check_no_cycle, check_parent, check_period, fiscal_year_range_ce
+from dgplan_contracts.fiscal import fiscal_year_range
+
+from plan_registry.domain.hierarchy import check_no_cycle, check_parent, check_period
 
 
 def test_fiscal_year_2565_runs_from_october_2021_to_september_2022():
-    assert fiscal_year_range_ce(2565) == ("2021-10-01", "2022-09-30")
+    assert tuple(d.isoformat() for d in fiscal_year_range(2565)) == ("2021-10-01", "2022-09-30")
 
 
 @pytest.mark.parametrize(

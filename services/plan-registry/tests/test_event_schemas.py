@@ -4,7 +4,7 @@ from importlib import resources
 
 import jsonschema
 
-from plan_registry.events import PUBLISHED_TYPES
+from plan_registry.events.types import PUBLISHED_TYPES
 from registry_test_helpers import governance_record, outbox_events, schema_for
 
 
@@ -22,6 +22,11 @@ async def test_every_event_of_a_full_scenario_validates_against_its_schema(clien
     project = (await client.post("/api/v1/projects", json={
         "plan_id": plan_id, "parent_id": nodes[0]["id"], "code": "S1-P5", "name": {"th": "โครงการ", "en": "Project"},
         "roles": [{"agency": "DGA", "role": "lead"}]}, headers=secretariat | idem())).json()
+    dropped = (await client.post("/api/v1/projects", json={
+        "plan_id": plan_id, "parent_id": nodes[0]["id"], "code": "S1-P6", "name": {"th": "โครงการที่ถอน", "en": "Dropped"},
+        "roles": [{"agency": "DGA", "role": "lead"}]}, headers=secretariat | idem())).json()
+    node_url = f"/api/v1/plans/{plan_id}/versions/{v2['id']}/nodes/{dropped['id']}"
+    await client.delete(node_url, headers=secretariat | {"If-Match": (await client.get(node_url, headers=secretariat)).headers["etag"]})
     etag = (await client.get(f"/api/v1/projects/{project['id']}", headers=secretariat)).headers["etag"]
     await client.patch(f"/api/v1/projects/{project['id']}", json={"start_fy": 2565, "end_fy": 2565}, headers=secretariat | {"If-Match": etag})
     obs = (await client.post(f"/api/v1/plans/{plan_id}/versions/{v2['id']}/observations",

@@ -17,10 +17,10 @@ from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
 from dgplan_shared.testing.databases import migrated_database_url
 
-from plan_registry.db.tables import inbox, outbox
+from plan_registry.adapters.tables import inbox, outbox
 from plan_registry.definition import definition
 from plan_registry.settings import Settings
-from plan_registry.usecases.seed import load_seed
+from plan_registry.commands import seed as load_seed
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 

@@ -1,5 +1,14 @@
 """Plans: create with validation and idempotency, read with ETag, update with If-Match, list."""
 
+import hashlib
+import json
+
+from sqlalchemy import insert
+
+from dgplan_shared.db.types import utcnow
+
+from plan_registry.adapters.tables import idempotency_keys
+from plan_registry.api.schemas import PlanCreate
 from registry_test_helpers import outbox_events, validate_event
 
 NEW_PLAN = {
@@ -128,3 +137,22 @@ async def test_plans_sort_by_start_year_descending_across_pages(client, secretar
             break
     assert seen == [(2570, "P-2570"), (2566, "P-2566"), (2563, "DGDP-2563-2565")]
     assert (await client.get("/api/v1/plans", params={"sort": "title"})).status_code == 422
+
+
+async def test_a_key_stored_before_the_shared_store_still_replays(client, secretariat, db):
+    """Migration 0003 keeps the registry's rows: a retry in flight during the upgrade gets its first
+    answer, because the old store hashed a request exactly as the shared one does."""
+    # What the old route hashed: the validated body with its defaults, as canonical JSON.
+    payload = PlanCreate.model_validate(NEW_PLAN).model_dump(mode="json")
+    old_hash = hashlib.sha256(
+        json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    first_answer = {"id": "plan-from-before", "code": NEW_PLAN["code"]}
+    async with db.session() as s:
+        await s.execute(insert(idempotency_keys).values(
+            scope="dga-officer|POST /api/v1/plans", key="before-upgrade", request_hash=old_hash, status_code=201,
+            response=json.dumps(first_answer, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+            created_at=utcnow()))
+        await s.commit()
+    retry = await client.post("/api/v1/plans", json=NEW_PLAN, headers=secretariat | {"Idempotency-Key": "before-upgrade"})
+    assert retry.status_code == 201 and retry.json() == first_answer
+    assert await outbox_events(db, "dgplan.plan-registry.plan.drafted.v1") == []

@@ -40,7 +40,7 @@ async def test_an_agency_registers_a_project_it_leads_and_events_carry_a_full_sn
     v2, nodes = draft_v2
     oae = identity("agency", agency="OAE", subject="oae-system")
     body = _project(seeded["id"], nodes["S1-M1"]["id"], roles=[{"agency": "OAE", "role": "lead"}, {"agency": "MOF", "role": "supporting"}],
-                    start_fy=2565, end_fy=2566, status="planned", focus_area_ids=[nodes["FA3"]["id"]], target_ids=[nodes["T1"]["id"]])
+                    start_fy=2564, end_fy=2565, status="planned", focus_area_ids=[nodes["FA3"]["id"]], target_ids=[nodes["T1"]["id"]])
     response = await client.post("/api/v1/projects", json=body, headers=oae | idem())
     assert response.status_code == 201, response.text
     project = response.json()
@@ -55,7 +55,7 @@ async def test_an_agency_registers_a_project_it_leads_and_events_carry_a_full_sn
     for params, expected in (
         ({"agency": "OAE"}, ["S1-P9"]), ({"agency": "MOF", "role": "supporting"}, ["S1-P9"]),
         ({"agency": "MOF", "role": "lead"}, []), ({"focus_area": "FA3"}, ["S1-P9"]), ({"status": "planned"}, ["S1-P9"]),
-        ({"fiscal_year": 2566}, ["S1-P9"]), ({"fiscal_year": 2567}, []), ({"q": "รายแปลง"}, ["S1-P9"]),
+        ({"fiscal_year": 2565}, ["S1-P9"]), ({"fiscal_year": 2563}, []), ({"q": "รายแปลง"}, ["S1-P9"]),
     ):
         page = (await client.get("/api/v1/projects", params={**params, "version": "latest"}, headers=identity("secretariat"))).json()
         assert [p["code"] for p in page["items"]] == expected, params
@@ -117,7 +117,7 @@ def test_the_documented_choices_are_the_ones_the_lists_accept():
 
     from plan_registry.api.deps import NodeSort, PlanSort, RoleFilter
     from plan_registry.domain.hierarchy import ROLES
-    from plan_registry.usecases.search import SORTS
+    from plan_registry.adapters.node_repository import SORTS
 
     def choices(annotation) -> set[str]:  # type: ignore[no-untyped-def]
         literal = get_args(annotation)[0]

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from plan_registry.db.tables import nodes, plans
-from plan_registry.usecases.seed import load_seed
+from plan_registry.adapters.tables import nodes, plans
+from plan_registry.commands import seed as load_seed
 
 THAI_SOURCE_FARMERS = "การพัฒนาระบบฐานข้อมูลเกษตรกร"
 

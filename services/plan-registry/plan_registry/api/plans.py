@@ -4,41 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
-from dgplan_contracts.identity import Principal, require_role
-from dgplan_contracts.assertion import optional_principal, principal_from_request
+from dgplan_shared.commands import run_command
 from dgplan_shared.problems import PROBLEM_RESPONSES
+from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 
-from plan_registry.api.deps import FiscalYearQuery, Limit, PlanSort, refuse_nul, runtime_of, scope, with_etag
-from plan_registry.api.responses import DiffOut, CompletenessOut, ImportOut, Page, PlanOut, ok
+from plan_registry.api.deps import Caller, FiscalYearQuery, IdemKey, IfMatch, Limit, PlanSort, Viewer, etag, read, read_with_etag
+from plan_registry.api.responses import CompletenessOut, DiffOut, ImportOut, Page, PlanOut, ok
 from plan_registry.api.schemas import PlanCreate, PlanPatch
-from plan_registry.usecases import plans as plan_cases
-from plan_registry.usecases import reading
-from plan_registry.usecases.access import EDITORS
-from plan_registry.usecases.idempotency import run_idempotent
-from plan_registry.usecases.open_data import open_data_zip
-from plan_registry.usecases.transfer import export_bytes, import_document
-from plan_registry.usecases.transfer_schema import PlanDocument
+from plan_registry.application import compare_versions as compare_versions_case
+from plan_registry.application import completeness_report as completeness_report_case
+from plan_registry.application import create_plan as create_plan_case
+from plan_registry.application import export_plan as export_plan_case
+from plan_registry.application import import_plan as import_plan_case
+from plan_registry.application import list_plans as list_plans_case
+from plan_registry.application import open_data as open_data_case
+from plan_registry.application import read_plan as read_plan_case
+from plan_registry.application import update_plan as update_plan_case
+from plan_registry.domain.plan_document import PlanDocument
 
-router = APIRouter(prefix="/api/v1/plans", tags=["plans"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
-
-Viewer = Annotated[Principal | None, Depends(optional_principal)]
-Caller = Annotated[Principal, Depends(principal_from_request)]
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
+router = APIRouter(prefix="/api/v1/plans", tags=["plans"], responses=PROBLEM_RESPONSES,
+                   dependencies=[Depends(refuse_bad_text_in_url)])
 
 
 @router.post("", status_code=201, responses=ok(PlanOut, 201))
-async def create_plan(body: PlanCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
+async def create_plan(body: PlanCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> Response:
     payload = body.model_dump(mode="json")
-
-    async def action(uow):  # type: ignore[no-untyped-def]
-        return 201, await plan_cases.create_plan(uow, principal, payload)
-
-    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
-    return with_etag(result, status)
+    return await run_command(request, create_plan_case.handle, create_plan_case.CreatePlan(principal, payload), status=201,
+                             idempotency_key=idempotency_key, payload=payload, subject=principal.subject,
+                             require_key=True, headers=etag)
 
 
 @router.get("", responses=ok(Page[PlanOut]), response_model=None)
@@ -48,45 +45,41 @@ async def list_plans(
 ) -> dict:
     """Filters: fiscal year within the plan's period, status of the latest version, text in code or
     title; ``sort`` by ``code`` or ``start_fy`` (``-`` for descending)."""
-    async with runtime_of(request).uow() as uow:
-        return await reading.list_plans(
-            uow, principal, fiscal_year=fiscal_year, status=status, q=q, limit=limit, cursor=cursor, sort=sort
-        )
+    return await read(request, list_plans_case.handle, list_plans_case.ListPlans(principal, fiscal_year, status, q, sort, limit, cursor))
+
+
+def _import_status(response: Response) -> Response:
+    # The same document again changes nothing: 200 'unchanged' instead of 201, replays included.
+    if orjson.loads(response.body).get("outcome") == "unchanged":
+        response.status_code = 200
+    return response
 
 
 @router.post("/import", status_code=201, responses=ok(ImportOut, 201))
-async def import_plan(body: PlanDocument, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
+async def import_plan(body: PlanDocument, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> Response:
     """Idempotent by content: the same document again answers 200 'unchanged' and changes nothing."""
-    require_role(principal, *EDITORS)
-    payload = body.model_dump(mode="json")
-
-    async def action(uow):  # type: ignore[no-untyped-def]
-        outcome, plan = await import_document(uow, body)
-        return (201 if outcome == "created" else 200), {"outcome": outcome, "plan": plan}
-
-    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
-    return JSONResponse(result, status_code=status)
+    return _import_status(await run_command(
+        request, import_plan_case.handle, import_plan_case.ImportPlan(principal, body), status=201,
+        idempotency_key=idempotency_key, payload=body.model_dump(mode="json"), subject=principal.subject,
+        require_key=True,
+    ))
 
 
 @router.get("/{plan_id}", responses=ok(PlanOut))
-async def get_plan(plan_id: str, request: Request, principal: Viewer) -> JSONResponse:
-    async with runtime_of(request).uow() as uow:
-        return with_etag(await reading.plan_view(uow, principal, plan_id))
+async def get_plan(plan_id: str, request: Request, principal: Viewer) -> Response:
+    return await read_with_etag(request, read_plan_case.handle, read_plan_case.ReadPlan(principal, plan_id))
 
 
 @router.patch("/{plan_id}", responses=ok(PlanOut))
-async def update_plan(plan_id: str, body: PlanPatch, request: Request, principal: Caller, if_match: IfMatch = None) -> JSONResponse:
-    async with runtime_of(request).uow() as uow:
-        result = await plan_cases.update_plan(uow, principal, plan_id, body.model_dump(mode="json", exclude_unset=True), if_match)
-        await uow.commit()
-    return with_etag(result)
+async def update_plan(plan_id: str, body: PlanPatch, request: Request, principal: Caller, if_match: IfMatch = None) -> Response:
+    command = update_plan_case.UpdatePlan(principal, plan_id, body.model_dump(mode="json", exclude_unset=True), if_match)
+    return await run_command(request, update_plan_case.handle, command, headers=etag)
 
 
 @router.get("/{plan_id}/completeness", responses=ok(CompletenessOut), response_model=None)
 async def completeness(plan_id: str, request: Request, principal: Viewer, version_id: str | None = None) -> dict:
     """Declared counts (measures, work plans, projects; strategies) against registered ones."""
-    async with runtime_of(request).uow() as uow:
-        return await reading.completeness_report(uow, principal, plan_id, version_id)
+    return await read(request, completeness_report_case.handle, completeness_report_case.CompletenessReport(principal, plan_id, version_id))
 
 
 @router.get("/{plan_id}/diff", responses=ok(DiffOut), response_model=None)
@@ -94,16 +87,14 @@ async def diff(
     plan_id: str, request: Request, principal: Viewer,
     from_version: Annotated[str, Query(alias="from")], to_version: Annotated[str, Query(alias="to")],
 ) -> dict:
-    async with runtime_of(request).uow() as uow:
-        return await reading.diff(uow, principal, plan_id, from_version, to_version)
+    return await read(request, compare_versions_case.handle, compare_versions_case.CompareVersions(principal, plan_id, from_version, to_version))
 
 
 @router.get("/{plan_id}/export")
 async def export_plan(plan_id: str, request: Request, principal: Caller) -> Response:
     """The whole plan (every version, observation and used agency) as canonical JSON."""
-    require_role(principal, *EDITORS)
-    async with runtime_of(request).uow() as uow:
-        return Response(await export_bytes(uow, plan_id), media_type="application/json")
+    return Response(await read(request, export_plan_case.handle, export_plan_case.ExportPlan(principal, plan_id)),
+                    media_type="application/json")
 
 
 @router.get(
@@ -113,6 +104,6 @@ async def export_plan(plan_id: str, request: Request, principal: Caller) -> Resp
 )
 async def export_open_data(plan_id: str, request: Request, principal: Viewer, version_id: str | None = None) -> Response:
     """A Frictionless Data Package: CSV files plus ``datapackage.json``, zipped."""
-    async with runtime_of(request).uow() as uow:
-        content, name = await open_data_zip(uow, principal, plan_id, version_id)
-    return Response(content, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    package = await read(request, open_data_case.handle, open_data_case.OpenDataPackage(principal, plan_id, version_id))
+    return Response(package.content, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{package.filename}"'})

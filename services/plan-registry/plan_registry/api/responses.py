@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-T = TypeVar("T")
+from dgplan_shared.web.pagination import Page
+
+__all__ = ["Page"]
 
 
 class BilingualOut(BaseModel):
@@ -43,6 +45,10 @@ class VersionOut(BaseModel):
 class RoleOut(BaseModel):
     agency: str
     role: str
+    demo: bool | None = Field(
+        default=None,
+        description="Present (true) only on a role the demo layer of `make run` assigned: demo data, not the plan's.",
+    )
 
 
 class DeclaredOut(BaseModel):
@@ -88,15 +94,19 @@ class ObservationOut(BaseModel):
     created_at: str
 
 
+class ObservationStepOut(BaseModel):
+    at: str = Field(description="When (ISO 8601, UTC)")
+    actor: str = Field(description="Who: the caller's subject, or the body whose decision raised it")
+    action: str = Field(description="raised | responded | accepted | rejected | closed | imported")
+    status: str = Field(description="The observation's status after this step")
+    text: BilingualOut | None = Field(description="What was said: the observation when raised, the response when responded")
+    reason: str | None = Field(description="Why a response was accepted or rejected")
+
+
 class AgencyOut(BaseModel):
     code: str
     name: BilingualOut
     parent_code: str | None
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None
 
 
 class DiffNodeOut(BaseModel):

@@ -2,73 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
-from fastapi import APIRouter, Depends, Header, Request
-from fastapi.responses import JSONResponse, Response
+from dgplan_shared.commands import run_command
+from dgplan_shared.problems import PROBLEM_RESPONSES
+from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 
-from dgplan_contracts.identity import Principal
-from dgplan_contracts.assertion import optional_principal, principal_from_request
-from dgplan_shared.problems import PROBLEM_RESPONSES, not_found
-
-from plan_registry import store
+from plan_registry.adapters.node_repository import NodeFilters
 from plan_registry.api.deps import (
-    FiscalYearQuery, Limit, NodeSort, RoleFilter, refuse_nul, runtime_of, scope, with_etag,
+    Caller, FiscalYearQuery, IdemKey, IfMatch, Limit, NodeSort, RoleFilter, Viewer, etag, read, read_with_etag,
 )
 from plan_registry.api.responses import NodeOut, Page, VersionOut, ok
 from plan_registry.api.schemas import NodeCreate, NodePatch, ReviseIn, RoleIn
-from plan_registry.usecases import nodes as node_cases
-from plan_registry.usecases import reading, versions
-from plan_registry.usecases.access import is_privileged_reader, version_visibility, visible_nodes
-from plan_registry.usecases.idempotency import run_idempotent
-from plan_registry.usecases.search import NodeFilters, list_nodes
+from plan_registry.application import assign_role as assign_role_case
+from plan_registry.application import create_node as create_node_case
+from plan_registry.application import list_nodes as list_nodes_case
+from plan_registry.application import list_versions as list_versions_case
+from plan_registry.application import read_node as read_node_case
+from plan_registry.application import read_version as read_version_case
+from plan_registry.application import remove_node as remove_node_case
+from plan_registry.application import revise_plan as revise_plan_case
+from plan_registry.application import submit_version as submit_version_case
+from plan_registry.application import update_node as update_node_case
 
-router = APIRouter(prefix="/api/v1/plans/{plan_id}", tags=["versions"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
-
-Viewer = Annotated[Principal | None, Depends(optional_principal)]
-Caller = Annotated[Principal, Depends(principal_from_request)]
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
+router = APIRouter(prefix="/api/v1/plans/{plan_id}", tags=["versions"], responses=PROBLEM_RESPONSES,
+                   dependencies=[Depends(refuse_bad_text_in_url)])
 
 
 @router.get("/versions", responses=ok(Page[VersionOut]), response_model=None)
 async def list_versions(plan_id: str, request: Request, principal: Viewer) -> dict:
-    async with runtime_of(request).uow() as uow:
-        await reading.plan_view(uow, principal, plan_id)
-        rows = await store.list_versions(uow.session, plan_id)
-        items = [store.version_dict(r) for r in rows]
-        # Version metadata (not content) is visible to anyone who may see unapproved content at all.
-        if not is_privileged_reader(principal) and not (principal and principal.agency):
-            items = [v for v in items if v["status"] == "approved"]
-        return {"items": items, "next_cursor": None}  # a plan has a handful of versions: one page
+    return await read(request, list_versions_case.handle, list_versions_case.ListVersions(principal, plan_id))
 
 
 @router.post("/versions", status_code=201, responses=ok(VersionOut, 201))
-async def revise(plan_id: str, body: ReviseIn, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> JSONResponse:
+async def revise(plan_id: str, body: ReviseIn, request: Request, principal: Caller, idempotency_key: IdemKey = None) -> Response:
     """A new draft version copied from the latest (or the given) version."""
-    payload = body.model_dump(mode="json")
-
-    async def action(uow):  # type: ignore[no-untyped-def]
-        return 201, await versions.revise(uow, principal, plan_id, body.based_on_version_id)
-
-    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
-    return with_etag(result, status)
+    command = revise_plan_case.RevisePlan(principal, plan_id, body.based_on_version_id)
+    return await run_command(request, revise_plan_case.handle, command, status=201, idempotency_key=idempotency_key,
+                             payload=body.model_dump(mode="json"), subject=principal.subject, require_key=True,
+                             headers=etag)
 
 
 @router.get("/versions/{version_id}", responses=ok(VersionOut))
-async def get_version(plan_id: str, version_id: str, request: Request, principal: Viewer) -> JSONResponse:
-    async with runtime_of(request).uow() as uow:
-        version = await reading.version_for_read(uow, principal, plan_id, version_id)
-        return with_etag(store.version_dict(version))
+async def get_version(plan_id: str, version_id: str, request: Request, principal: Viewer) -> Response:
+    return await read_with_etag(request, read_version_case.handle, read_version_case.ReadVersion(principal, plan_id, version_id))
 
 
 @router.post("/versions/{version_id}/submit", responses=ok(VersionOut))
-async def submit(plan_id: str, version_id: str, request: Request, principal: Caller) -> JSONResponse:
+async def submit(plan_id: str, version_id: str, request: Request, principal: Caller) -> Response:
     """Secretariat: freeze the draft and hand it to governance (plan.version-submitted)."""
-    async with runtime_of(request).uow() as uow:
-        result = await versions.submit(uow, principal, plan_id, version_id)
-        await uow.commit()
-    return with_etag(result)
+    command = submit_version_case.SubmitVersion(principal, plan_id, version_id)
+    return await run_command(request, submit_version_case.handle, command, headers=etag)
 
 
 @router.get("/versions/{version_id}/nodes", responses=ok(Page[NodeOut]), response_model=None)
@@ -78,65 +63,48 @@ async def nodes_of_version(
     focus_area: str | None = None, status: str | None = None, fiscal_year: FiscalYearQuery = None, q: str | None = None,
     sort: NodeSort = "code", limit: Limit = 100, cursor: str | None = None,
 ) -> dict:
-    async with runtime_of(request).uow() as uow:
-        version = await reading.version_for_read(uow, principal, plan_id, version_id)
-        only = principal.agency if principal and version_visibility(principal, version.status) == "own" else None
-        filters = NodeFilters(node_type, strategy, agency, role, focus_area, status, fiscal_year, q, only)
-        return await list_nodes(uow.session, [version.id], filters, sort, limit, cursor)
+    filters = NodeFilters(node_type, strategy, agency, role, focus_area, status, fiscal_year, q)
+    query = list_nodes_case.ListVersionNodes(principal, plan_id, version_id, filters, sort, limit, cursor)
+    return await read(request, list_nodes_case.handle, query)
 
 
 @router.post("/versions/{version_id}/nodes", status_code=201, responses=ok(NodeOut, 201))
 async def create_node(
     plan_id: str, version_id: str, body: NodeCreate, request: Request, principal: Caller, idempotency_key: IdemKey = None
-) -> JSONResponse:
+) -> Response:
     payload = body.model_dump(mode="json")
-
-    async def action(uow):  # type: ignore[no-untyped-def]
-        return 201, await node_cases.create_node(uow, principal, plan_id, version_id, payload)
-
-    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
-    return with_etag(result, status)
+    command = create_node_case.CreateNode(principal, plan_id, version_id, payload)
+    return await run_command(request, create_node_case.handle, command, status=201, idempotency_key=idempotency_key,
+                             payload=payload, subject=principal.subject, require_key=True, headers=etag)
 
 
 @router.get("/versions/{version_id}/nodes/{node_id}", responses=ok(NodeOut))
-async def get_node(plan_id: str, version_id: str, node_id: str, request: Request, principal: Viewer) -> JSONResponse:
-    async with runtime_of(request).uow() as uow:
-        version = await reading.version_for_read(uow, principal, plan_id, version_id)
-        node = await store.load_node(uow.session, version.id, node_id)
-        if not visible_nodes(principal, version.status, [node]):
-            raise not_found("node", node_id)
-        return with_etag(node)
+async def get_node(plan_id: str, version_id: str, node_id: str, request: Request, principal: Viewer) -> Response:
+    return await read_with_etag(request, read_node_case.handle, read_node_case.ReadNode(principal, plan_id, version_id, node_id))
 
 
 @router.patch("/versions/{version_id}/nodes/{node_id}", responses=ok(NodeOut))
 async def update_node(
     plan_id: str, version_id: str, node_id: str, body: NodePatch, request: Request, principal: Caller, if_match: IfMatch = None
-) -> JSONResponse:
-    async with runtime_of(request).uow() as uow:
-        result = await node_cases.update_node(
-            uow, principal, plan_id, version_id, node_id, body.model_dump(mode="json", exclude_unset=True), if_match
-        )
-        await uow.commit()
-    return with_etag(result)
+) -> Response:
+    patch = body.model_dump(mode="json", exclude_unset=True)
+    command = update_node_case.UpdateNode(principal, plan_id, version_id, node_id, patch, if_match)
+    return await run_command(request, update_node_case.handle, command, headers=etag)
 
 
 @router.delete("/versions/{version_id}/nodes/{node_id}", status_code=204)
 async def delete_node(plan_id: str, version_id: str, node_id: str, request: Request, principal: Caller, if_match: IfMatch = None) -> Response:
-    async with runtime_of(request).uow() as uow:
-        await node_cases.delete_node(uow, principal, plan_id, version_id, node_id, if_match)
-        await uow.commit()
+    command = remove_node_case.RemoveNode(principal, plan_id, version_id, node_id, if_match)
+    await run_command(request, remove_node_case.handle, command)
     return Response(status_code=204)
 
 
 @router.post("/versions/{version_id}/nodes/{node_id}/roles", status_code=201, responses=ok(NodeOut, 201))
 async def assign_role(
     plan_id: str, version_id: str, node_id: str, body: RoleIn, request: Request, principal: Caller, idempotency_key: IdemKey = None
-) -> JSONResponse:
+) -> Response:
     """Give an agency a typed role on a node (agency.role-assigned)."""
-    payload = body.model_dump(mode="json")
-
-    async def action(uow):  # type: ignore[no-untyped-def]
-        return 201, await node_cases.assign_role(uow, principal, plan_id, version_id, node_id, payload["agency"], payload["role"])
-
-    status, result = await run_idempotent(runtime_of(request), scope(principal, request), idempotency_key, payload, action)
-    return with_etag(result, status)
+    command = assign_role_case.AssignRole(principal, plan_id, version_id, node_id, body.agency, body.role)
+    return await run_command(request, assign_role_case.handle, command, status=201, idempotency_key=idempotency_key,
+                             payload=body.model_dump(mode="json"), subject=principal.subject, require_key=True,
+                             headers=etag)

@@ -9,7 +9,8 @@ example projects); such a placement is visible as ``parent_type`` in the API.
 
 from __future__ import annotations
 
-from dgplan_shared.problems import invalid
+from dgplan_contracts.fiscal import FY_MAX, FY_MIN
+from dgplan_shared.errors import invalid
 
 STRATEGY = "strategy"
 MEASURE = "measure"
@@ -41,8 +42,6 @@ ROLES = ("lead", "supporting", "responsible", "funding", "accountable", "impleme
 
 PROJECT_STATUSES = ("proposed", "planned", "in_progress", "completed", "cancelled")
 
-MIN_BE_YEAR = 2400  # 1857 CE: anything lower is surely a Common Era year or a typo
-MAX_BE_YEAR = 2800
 
 
 def check_parent(node_type: str, parent_type: str | None, field: str = "parent_id") -> None:
@@ -56,10 +55,10 @@ def check_parent(node_type: str, parent_type: str | None, field: str = "parent_i
 
 
 def check_fiscal_year(value: int, field: str) -> None:
-    if not (MIN_BE_YEAR <= value <= MAX_BE_YEAR):
+    if not (FY_MIN <= value <= FY_MAX):
         raise invalid(
             field,
-            f"{value} is not a Buddhist-Era fiscal year (expected {MIN_BE_YEAR}-{MAX_BE_YEAR}, e.g. 2565 = CE 2022 + 543)",
+            f"{value} is not a Buddhist-Era fiscal year (expected {FY_MIN}-{FY_MAX}, e.g. 2565 = CE 2022 + 543)",
         )
 
 
@@ -90,6 +89,19 @@ def check_no_cycle(node_id: str, new_parent_id: str | None, parent_of: dict[str,
         current = parent_of.get(current)
 
 
-def fiscal_year_range_ce(fy: int) -> tuple[str, str]:
-    """FY N (BE) runs 1 Oct of N-544 to 30 Sep of N-543 (CE)."""
-    return f"{fy - 544}-10-01", f"{fy - 543}-09-30"
+def check_within_plan(start: int | None, end: int | None, plan_start: int, plan_end: int) -> None:
+    """A node's years lie inside its plan's period: a project cannot run before the plan starts or
+    after it ends (it belongs in the successor plan)."""
+    if start is None and end is None:
+        return
+    first, last = start if start is not None else end, end if end is not None else start
+    assert first is not None and last is not None
+    field = "start_fy" if start is not None and start < plan_start else "end_fy"
+    if end is None and start is not None and start > plan_end:
+        field = "start_fy"
+    if first < plan_start or last > plan_end:
+        raise invalid(
+            field,
+            f"FY {first}–{last} lies outside the plan's period FY {plan_start}–{plan_end}; "
+            "register it in the plan that covers those years",
+        )

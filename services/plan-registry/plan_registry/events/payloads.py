@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from plan_registry.store import money
+from dgplan_contracts.money import money_str
 
 
 def plan_drafted(plan: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def structure_published(plan: dict[str, Any], version_id: str, nodes: list[dict[
     strategies = [n for n in nodes if n["node_type"] == "strategy"]
     total = root.get("budget_framework")
     if total is None and strategies:
-        total = money(sum((Decimal(s["budget_framework"] or "0") for s in strategies), Decimal("0.00")))
+        total = money_str(sum((Decimal(s["budget_framework"] or "0") for s in strategies), Decimal("0.00")))
     return {
         "plan_id": plan["id"],
         "plan_code": plan["code"],
@@ -117,6 +117,11 @@ def project_snapshot(
         "target_ids": project["target_ids"],
         "focus_area_ids": project["focus_area_ids"],
     }
+
+
+def project_removed(plan_id: str, version_id: str, project: dict[str, Any], removed_by: str) -> dict[str, Any]:
+    return {"project_id": project["id"], "code": project["code"], "plan_id": plan_id, "version_id": version_id,
+            "removed_by": removed_by}
 
 
 def role_assigned(plan_id: str, node: dict[str, Any], agency: str, role: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 from dgplan_shared.db.migrations import run_env
 
-from plan_registry.db.tables import metadata
+from plan_registry.adapters.tables import metadata
 
 run_env(metadata)

@@ -1,0 +1,331 @@
+"""Nodes of a version (with their roles and links) in API shape: load, write, search."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dgplan_contracts.money import money_str
+from dgplan_shared.errors import not_found
+from dgplan_shared.text import search_key
+
+from plan_registry.adapters.tables import node_links, node_roles, nodes, plan_versions, plans
+from plan_registry.domain.canonical import canonical_json
+from plan_registry.domain.hierarchy import NODE_TYPES
+from plan_registry.domain.node_rules import Shape
+
+LINK_FIELDS = {"focus_area": "focus_area_ids", "target": "target_ids"}
+SORTS = {"code": nodes.c.code, "name.th": nodes.c.name_th, "name.en": nodes.c.name_en}
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else money_str(value)
+
+
+@dataclass
+class NodeFilters:
+    node_type: str | None = None
+    strategy: str | None = None  # id or code
+    agency: str | None = None
+    role: str | None = None
+    focus_area: str | None = None  # id or code
+    status: str | None = None
+    fiscal_year: int | None = None
+    q: str | None = None
+    only_agency: str | None = None  # visibility: nodes this agency holds a role on
+
+
+def _node_from_row(row: Any, roles: list[dict[str, str]], links: dict[str, list[str]], types: dict[str, str]) -> dict[str, Any]:
+    declared = None
+    if row.node_type in ("plan", "strategy"):
+        declared = {
+            "measures": row.declared_measures,
+            "work_plans": row.declared_work_plans,
+            "projects": row.declared_projects,
+        }
+    node = {
+        "id": row.node_id,
+        "node_type": row.node_type,
+        "parent_id": row.parent_id,
+        "parent_type": types.get(row.parent_id) if row.parent_id else None,
+        "strategy_id": row.strategy_id,
+        "code": row.code,
+        "position": row.position,
+        "name": {"th": row.name_th, "en": row.name_en},
+        "budget_framework": money(row.budget_framework),
+        "start_fy": row.start_fy,
+        "end_fy": row.end_fy,
+        "status": row.status,
+        "declared": declared,
+        "attributes": json.loads(row.attributes),
+        "roles": roles,
+    }
+    for link_type, field in LINK_FIELDS.items():
+        node[field] = links.get(link_type, [])
+    return node
+
+
+def _declared_columns(declared: dict[str, Any] | None) -> dict[str, Any]:
+    declared = declared or {}
+    return {
+        "declared_measures": declared.get("measures"),
+        "declared_work_plans": declared.get("work_plans"),
+        "declared_projects": declared.get("projects"),
+    }
+
+
+def node_row_values(version_id: str, node: dict[str, Any]) -> dict[str, Any]:
+    bf = node.get("budget_framework")
+    return {
+        "version_id": version_id,
+        "node_id": node["id"],
+        "node_type": node["node_type"],
+        "parent_id": node.get("parent_id"),
+        "strategy_id": node.get("strategy_id"),
+        "code": node["code"],
+        "position": node.get("position") or 0,
+        "name_th": node["name"]["th"],
+        "name_en": node["name"]["en"],
+        "budget_framework": None if bf is None else Decimal(bf),
+        "start_fy": node.get("start_fy"),
+        "end_fy": node.get("end_fy"),
+        "status": node.get("status"),
+        **_declared_columns(node.get("declared")),
+        "attributes": canonical_json(node.get("attributes") or {}),
+    }
+
+
+def _by_id_or_code(column, value: str):  # type: ignore[no-untyped-def]
+    other = nodes.alias("ref")
+    return or_(column == value, column.in_(select(other.c.node_id).where(other.c.code == value)))
+
+
+def _contains(column, needle: str):  # type: ignore[no-untyped-def]
+    # Stored text is normalized on the way in (Strict); the term is normalized the same way here, so
+    # a search for "ทำ" finds text typed as NIKHAHIT + SARA AA. lower() stands in for case folding
+    # (Thai has no case; Latin titles fold the same on both backends).
+    return func.lower(column).contains(needle, autoescape=True)
+
+
+class NodeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def load_nodes(self, version_id: str, node_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Nodes of one version (all, or the given ids), ordered by type rank, position, code."""
+        session = self.session
+        query = select(nodes).where(nodes.c.version_id == version_id)
+        role_q = select(node_roles).where(node_roles.c.version_id == version_id)
+        link_q = select(node_links).where(node_links.c.version_id == version_id)
+        if node_ids is not None:
+            query = query.where(nodes.c.node_id.in_(node_ids))
+            role_q = role_q.where(node_roles.c.node_id.in_(node_ids))
+            link_q = link_q.where(node_links.c.node_id.in_(node_ids))
+        rows = (await session.execute(query)).all()
+        roles: dict[str, list[dict[str, Any]]] = {}
+        for r in (await session.execute(role_q)).all():
+            role: dict[str, Any] = {"agency": r.agency_code, "role": r.role}
+            if r.demo:
+                role["demo"] = True  # only the demo layer's roles say so: the plan's own stay {agency, role}
+            roles.setdefault(r.node_id, []).append(role)
+        links: dict[str, dict[str, list[str]]] = {}
+        for r in (await session.execute(link_q)).all():
+            links.setdefault(r.node_id, {}).setdefault(r.link_type, []).append(r.target_id)
+        types = dict((await session.execute(
+            select(nodes.c.node_id, nodes.c.node_type).where(nodes.c.version_id == version_id))).all())
+        out = []
+        for row in rows:
+            node_roles_sorted = sorted(roles.get(row.node_id, []), key=lambda x: (x["role"], x["agency"]))
+            node_links_sorted = {k: sorted(v) for k, v in links.get(row.node_id, {}).items()}
+            out.append(_node_from_row(row, node_roles_sorted, node_links_sorted, types))
+        rank = {t: i for i, t in enumerate(NODE_TYPES)}
+        out.sort(key=lambda n: (rank.get(n["node_type"], 99), n["position"], n["code"]))
+        return out
+
+    async def load_node(self, version_id: str, node_id: str) -> dict[str, Any]:
+        found = await self.load_nodes(version_id, [node_id])
+        if not found:
+            raise not_found("node", node_id)
+        return found[0]
+
+    async def exists(self, version_id: str, node_id: str) -> bool:
+        return await self.session.scalar(
+            select(nodes.c.node_id).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id)
+        ) is not None
+
+    async def shape(self, version_id: str) -> Shape:
+        """node id -> (type, parent id, strategy id) for one version."""
+        rows = (await self.session.execute(
+            select(nodes.c.node_id, nodes.c.node_type, nodes.c.parent_id, nodes.c.strategy_id).where(
+                nodes.c.version_id == version_id)
+        )).all()
+        return {r.node_id: (r.node_type, r.parent_id, r.strategy_id) for r in rows}
+
+    async def codes(self, version_id: str) -> dict[str, str]:
+        """code -> node id in one version."""
+        return dict((await self.session.execute(
+            select(nodes.c.code, nodes.c.node_id).where(nodes.c.version_id == version_id))).all())
+
+    async def first_taken_id(self, node_ids: list[str]) -> str | None:
+        """One of ``node_ids`` that some version already uses, if any."""
+        return await self.session.scalar(select(nodes.c.node_id).where(nodes.c.node_id.in_(node_ids)).limit(1))
+
+    async def agencies_used(self, version_ids: list[str]) -> set[str]:
+        """Agencies the plan's own roles name (the demo layer's are not plan content)."""
+        return set((await self.session.scalars(select(node_roles.c.agency_code).where(
+            node_roles.c.version_id.in_(version_ids), node_roles.c.demo == false()))).all())
+
+    async def agency_holds_role(self, version_id: str, node_id: str | None, agency: str | None) -> bool:
+        if node_id is None or agency is None:
+            return False
+        return await self.session.scalar(select(node_roles.c.node_id).where(
+            node_roles.c.version_id == version_id, node_roles.c.node_id == node_id, node_roles.c.agency_code == agency,
+        )) is not None
+
+    async def insert(self, version_id: str, node: dict[str, Any]) -> None:
+        await self.session.execute(insert(nodes).values(**node_row_values(version_id, node)))
+        await self._replace_roles_and_links(version_id, node)
+
+    async def update(self, version_id: str, node: dict[str, Any]) -> None:
+        await self.session.execute(
+            update(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node["id"])
+            .values(**node_row_values(version_id, node))
+        )
+        await self._replace_roles_and_links(version_id, node)
+
+    async def rename(self, version_id: str, node_id: str, name: dict[str, str]) -> None:
+        await self.session.execute(
+            update(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id)
+            .values(name_th=name["th"], name_en=name["en"])
+        )
+
+    async def set_strategy_ids(self, version_id: str, wanted: dict[str, str | None]) -> None:
+        for node_id, strategy_id in wanted.items():
+            await self.session.execute(
+                update(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id)
+                .values(strategy_id=strategy_id)
+            )
+
+    async def _replace_roles_and_links(self, version_id: str, node: dict[str, Any]) -> None:
+        session = self.session
+        await session.execute(delete(node_roles).where(node_roles.c.version_id == version_id, node_roles.c.node_id == node["id"]))
+        await session.execute(delete(node_links).where(node_links.c.version_id == version_id, node_links.c.node_id == node["id"]))
+        unique_roles: dict[tuple[str, str], bool] = {}
+        for r in node.get("roles") or []:
+            key = (r["agency"], r["role"])
+            # The same role named by the plan and by the demo layer is the plan's.
+            unique_roles[key] = unique_roles.get(key, True) and bool(r.get("demo"))
+        if unique_roles:
+            await session.execute(
+                insert(node_roles),
+                [{"version_id": version_id, "node_id": node["id"], "agency_code": a, "role": r, "demo": demo}
+                 for (a, r), demo in sorted(unique_roles.items())],
+            )
+        rows = []
+        for link_type, field in LINK_FIELDS.items():
+            for target in sorted(set(node.get(field) or [])):
+                rows.append({"version_id": version_id, "node_id": node["id"], "link_type": link_type, "target_id": target})
+        if rows:
+            await session.execute(insert(node_links), rows)
+
+    async def delete(self, version_id: str, node_id: str) -> None:
+        session = self.session
+        await session.execute(delete(node_roles).where(node_roles.c.version_id == version_id, node_roles.c.node_id == node_id))
+        await session.execute(delete(node_links).where(node_links.c.version_id == version_id, node_links.c.node_id == node_id))
+        await session.execute(delete(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id))
+
+    async def copy_version(self, from_version: str, to_version: str) -> None:
+        await self.bulk_insert(to_version, await self.load_nodes(from_version))
+
+    async def bulk_insert(self, to_version: str, content: list[dict[str, Any]]) -> None:
+        """Three bulk inserts: a revision or an import of a large plan stays one quick transaction."""
+        if not content:
+            return
+        session = self.session
+        await session.execute(insert(nodes), [node_row_values(to_version, n) for n in content])
+        roles = [
+            {"version_id": to_version, "node_id": n["id"], "agency_code": r["agency"], "role": r["role"],
+             "demo": bool(r.get("demo"))}
+            for n in content for r in n["roles"]
+        ]
+        if roles:
+            await session.execute(insert(node_roles), roles)
+        links = [
+            {"version_id": to_version, "node_id": n["id"], "link_type": link_type, "target_id": t}
+            for n in content for link_type, field in LINK_FIELDS.items() for t in n[field]
+        ]
+        if links:
+            await session.execute(insert(node_links), links)
+
+    async def next_position(self, version_id: str, parent_id: str | None, node_type: str) -> int:
+        q = select(func.max(nodes.c.position)).where(nodes.c.version_id == version_id, nodes.c.node_type == node_type)
+        q = q.where(nodes.c.parent_id.is_(None) if parent_id is None else nodes.c.parent_id == parent_id)
+        current = await self.session.scalar(q)
+        return (current or 0) + 1
+
+    async def project_location(self, project_id: str, which: str) -> tuple[str, str] | None:
+        """(plan id, version id) of the plan whose ``which`` ('latest' | 'approved') version holds the project."""
+        column = plans.c.latest_version_id if which == "latest" else plans.c.approved_version_id
+        row = (await self.session.execute(
+            select(plans.c.id, column.label("version_id"))
+            .join(nodes, nodes.c.version_id == column)
+            .where(nodes.c.node_id == project_id, nodes.c.node_type == "project")
+        )).first()
+        return None if row is None else (row.id, row.version_id)
+
+    async def search(
+        self, version_ids: list[str], f: NodeFilters, sort_key: str, descending: bool, limit: int,
+        after: list[Any] | None,
+    ) -> tuple[list[dict[str, Any]], Any]:
+        """Up to ``limit + 1`` matching nodes in order (each with plan_id and version_id), and the
+        sort key of each row, for the caller's cursor. ``after`` is (sort key, version id, node id)."""
+        session = self.session
+        key = SORTS[sort_key]
+        query = select(nodes.c.version_id, nodes.c.node_id, key.label("sort_key")).where(nodes.c.version_id.in_(version_ids))
+        if f.node_type:
+            query = query.where(nodes.c.node_type == f.node_type)
+        if f.strategy:
+            query = query.where(_by_id_or_code(nodes.c.strategy_id, f.strategy))
+        if f.status:
+            query = query.where(nodes.c.status == f.status)
+        if f.fiscal_year is not None:
+            query = query.where(nodes.c.start_fy <= f.fiscal_year, nodes.c.end_fy >= f.fiscal_year)
+        same_node = and_(node_roles.c.version_id == nodes.c.version_id, node_roles.c.node_id == nodes.c.node_id)
+        if f.agency or f.role:
+            conds = [same_node]
+            if f.agency:
+                conds.append(node_roles.c.agency_code == f.agency)
+            if f.role:
+                conds.append(node_roles.c.role == f.role)
+            query = query.where(exists(select(node_roles.c.node_id).where(*conds)))
+        if f.only_agency:
+            query = query.where(exists(select(node_roles.c.node_id).where(same_node, node_roles.c.agency_code == f.only_agency)))
+        if f.focus_area:
+            query = query.where(exists(select(node_links.c.node_id).where(
+                node_links.c.version_id == nodes.c.version_id, node_links.c.node_id == nodes.c.node_id,
+                node_links.c.link_type == "focus_area", _by_id_or_code(node_links.c.target_id, f.focus_area),
+            )))
+        if f.q:
+            needle = search_key(f.q)
+            query = query.where(or_(_contains(nodes.c.name_th, needle), _contains(nodes.c.name_en, needle),
+                                    _contains(nodes.c.code, needle)))
+        if after is not None:
+            c_key, c_version, c_node = after
+            after_tie = tuple_(nodes.c.version_id, nodes.c.node_id) > tuple_(c_version, c_node)
+            query = query.where(or_(key < c_key if descending else key > c_key, and_(key == c_key, after_tie)))
+        query = query.order_by(key.desc() if descending else key.asc(), nodes.c.version_id, nodes.c.node_id).limit(limit + 1)
+        rows = (await session.execute(query)).all()
+        versions_seen = list(dict.fromkeys(r.version_id for r in rows))
+        plan_of = dict((await session.execute(
+            select(plan_versions.c.id, plan_versions.c.plan_id).where(plan_versions.c.id.in_(versions_seen)))).all())
+        loaded: dict[tuple[str, str], dict[str, Any]] = {}
+        for version_id in versions_seen:
+            ids = [r.node_id for r in rows if r.version_id == version_id]
+            for n in await self.load_nodes(version_id, ids):
+                loaded[(version_id, n["id"])] = {**n, "plan_id": plan_of[version_id], "version_id": version_id}
+        return [loaded[(r.version_id, r.node_id)] for r in rows], [r.sort_key for r in rows]

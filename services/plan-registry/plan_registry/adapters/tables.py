@@ -1,0 +1,151 @@
+"""The registry's tables (its own database; no other service reads it).
+
+Version content is stored per version: a node row is keyed by (version_id, node_id) and the
+node id stays the same across versions, so two versions can be diffed node by node.
+"""
+
+from sqlalchemy import (
+    BigInteger, Boolean, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint, false,
+)
+
+from dgplan_shared.db.idempotency import idempotency_table
+from dgplan_shared.db.messaging_tables import inbox_table, outbox_table, service_metadata
+from dgplan_shared.db.types import UtcDateTime
+from dgplan_contracts.storage import Satang
+
+metadata = service_metadata()
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("parent_code", String(40), ForeignKey("agencies.code"), nullable=True),  # parent ministry
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("title_th", Text, nullable=False),
+    Column("title_en", Text, nullable=False),
+    Column("start_fy", Integer, nullable=False),
+    Column("end_fy", Integer, nullable=False),
+    Column("predecessor_plan_id", String(64), nullable=True),
+    Column("successor_plan_id", String(64), nullable=True),
+    Column("latest_version_id", String(64), nullable=True),
+    Column("approved_version_id", String(64), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("plan_id", String(64), ForeignKey("plans.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    # draft -> submitted -> under_review -> returned | approved | rejected | superseded
+    Column("status", String(20), nullable=False),
+    Column("based_on_version_id", String(64), nullable=True),
+    Column("submitted_by", String(200), nullable=True),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decided_by_body", String(64), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("plan_id", "number", name="uq_plan_versions_plan_id_number"),
+)
+
+nodes = Table(
+    "nodes",
+    metadata,
+    Column("version_id", String(64), ForeignKey("plan_versions.id"), primary_key=True),
+    Column("node_id", String(64), primary_key=True),
+    Column("node_type", String(20), nullable=False),
+    Column("parent_id", String(64), nullable=True),
+    Column("strategy_id", String(64), nullable=True),  # the strategy above it (filters, events)
+    Column("code", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("budget_framework", Satang, nullable=True),
+    Column("start_fy", Integer, nullable=True),
+    Column("end_fy", Integer, nullable=True),
+    Column("status", String(30), nullable=True),
+    Column("declared_measures", Integer, nullable=True),
+    Column("declared_work_plans", Integer, nullable=True),
+    Column("declared_projects", Integer, nullable=True),
+    Column("attributes", Text, nullable=False),  # canonical JSON of the kind-specific fields
+    UniqueConstraint("version_id", "code", name="uq_nodes_version_id_code"),
+    Index("ix_nodes_node_id", "node_id"),
+)
+
+node_roles = Table(
+    "node_roles",
+    metadata,
+    Column("version_id", String(64), primary_key=True),
+    Column("node_id", String(64), primary_key=True),
+    Column("agency_code", String(40), ForeignKey("agencies.code"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    # True: assigned by the demo layer of ``make run`` (seed/demo-assignments.json), not by the plan.
+    Column("demo", Boolean, nullable=False, server_default=false()),
+    ForeignKeyConstraint(["version_id", "node_id"], ["nodes.version_id", "nodes.node_id"], name="fk_node_roles_node"),
+    Index("ix_node_roles_agency_code", "agency_code"),
+)
+
+# Project -> focus area / target associations (many to many, per version).
+node_links = Table(
+    "node_links",
+    metadata,
+    Column("version_id", String(64), primary_key=True),
+    Column("node_id", String(64), primary_key=True),
+    Column("link_type", String(20), primary_key=True),  # focus_area | target
+    Column("target_id", String(64), primary_key=True),
+    ForeignKeyConstraint(["version_id", "node_id"], ["nodes.version_id", "nodes.node_id"], name="fk_node_links_node"),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("plan_id", String(64), ForeignKey("plans.id"), nullable=False),
+    Column("version_id", String(64), ForeignKey("plan_versions.id"), nullable=False),
+    Column("node_id", String(64), nullable=True),
+    Column("raised_by_body", String(64), nullable=False),
+    Column("external_ref", String(200), nullable=True),  # the governance engine's observation_ref
+    Column("text_th", Text, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # open | responded | accepted | rejected | closed
+    Column("response_th", Text, nullable=True),
+    Column("response_en", Text, nullable=True),
+    Column("responded_by", String(200), nullable=True),
+    Column("responded_at", UtcDateTime, nullable=True),
+    Column("resolution_reason", Text, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("version_id", "external_ref", name="uq_observations_version_id_external_ref"),
+)
+
+# Every step of an observation's life, with who, when and why: the observation row holds only the
+# latest response and resolution.
+observation_history = Table(
+    "observation_history",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("observation_id", String(64), ForeignKey("observations.id"), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),  # the caller's subject, or the body whose decision raised it
+    Column("action", String(20), nullable=False),  # raised | responded | accepted | rejected | closed | imported
+    Column("status", String(20), nullable=False),  # the observation's status after this step
+    Column("text_th", Text, nullable=True),  # what was said: the observation, or the response
+    Column("text_en", Text, nullable=True),
+    Column("reason", Text, nullable=True),  # why a response was accepted or rejected
+)
+
+# The shared shape (dgplan_shared.db.idempotency); migration 0003 brought the older table to it.
+idempotency_keys = idempotency_table(metadata)

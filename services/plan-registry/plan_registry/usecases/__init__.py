@@ -1,1 +1,0 @@
-"""One module per use case (or per small family of them); each commits its own unit of work."""
