@@ -5,11 +5,16 @@ from dgplan_shared.service import Runtime, ServiceDefinition
 
 from gateway import edge, governance
 from gateway.governance import scheduler
+from gateway.edge.adapters import people_tables  # noqa: F401 - adds the person accounts' tables
 from gateway.edge.adapters.tables import idempotency_records
 from gateway.governance.adapters import audit_tables  # noqa: F401 - adds the audit log's tables
 from gateway.governance.adapters.tables import gov_idempotency
 from gateway.metadata import idempotency_keys, inbox, metadata, outbox
 from gateway.settings import Settings
+from gateway.edge.application.people_demo import DEMO_PEOPLE
+from gateway.governance import admin_bodies
+from dgplan_contracts.identity import OPERATOR, Principal
+from dgplan_shared.errors import ProblemError
 
 SERVICE = "gateway"
 
@@ -46,6 +51,22 @@ def definition() -> ServiceDefinition:
 
 
 async def _embedded_setup(runtime: Runtime) -> None:
-    """``make run`` only: the governance bodies and workflows, then the demo clients (printed)."""
+    """``make run`` only: the governance bodies and workflows, then the demo clients and people (printed),
+    then the demo people's body memberships (the edge knows the people, the engine the bodies)."""
     await governance.embedded_setup(runtime)
     await edge.embedded_setup(runtime)
+    await edge.embedded_people_setup(runtime)
+    await _demo_memberships(runtime)
+
+
+async def _demo_memberships(runtime: Runtime) -> None:
+    setup = Principal(subject="gateway-setup", roles=frozenset({OPERATOR}))
+    for person in DEMO_PEOPLE:
+        if person.body is None:
+            continue
+        request = {"subject": person.subject, "role": person.body_role}
+        try:
+            await admin_bodies.add_member(runtime, setup, person.body, f"demo-member:{person.subject}", request)
+        except ProblemError as exc:
+            if exc.status != 409:  # already a member: an earlier run added it
+                raise
