@@ -30,7 +30,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.logging import configure_logging
-from dgplan_shared.registry import installed_services
+from dgplan_shared.registry import installed_frontends, installed_services
 from dgplan_shared.service import Runtime, ServiceDefinition, create_service_app
 from dgplan_shared.settings import ServiceSettings
 
@@ -80,7 +80,7 @@ async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | Non
     started = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = _internal_secret(data_dir)
-    definitions = installed_services()
+    definitions = {**installed_services(), **installed_frontends()}  # front ends last: they call the gateway
     bus = InMemoryBus()
     settings = {name: _settings(d, data_dir, secret, f"http://{host}:{port}") for name, d in definitions.items()}
     for name, definition in definitions.items():
