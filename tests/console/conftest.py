@@ -93,7 +93,9 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: the sync Playwright API keeps an event loop running in this thread while
+# it is open, and the asyncio tests collected after the browser tests need the thread's loop free.
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[object]:
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:

@@ -55,6 +55,9 @@ async def _login(client, username: str, password: str, verifier: str, state: str
     }
     page = await client.get("/oauth2/authorize", params=params, headers=BROWSER)
     assert page.status_code == 200 and 'name="password"' in page.text and "เข้าสู่ระบบ" in page.text
+    # Never framed; the form may post here and be redirected to the client's registered origin only.
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and f"form-action 'self' {BASE};" in policy
     return await client.post(
         "/oauth2/authorize", data={**params, "username": username, "password": password}, headers=BROWSER
     )

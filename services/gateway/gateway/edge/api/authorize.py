@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -25,6 +25,17 @@ _PAGE_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+
+def _login_headers(redirect_uri: str) -> dict[str, str]:
+    """Browsers apply form-action to the redirect after the submit too: allow the client's own
+    (registered, already checked) origin besides this one."""
+    parts = urlsplit(redirect_uri)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return _PAGE_HEADERS
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return {**_PAGE_HEADERS, "Content-Security-Policy": _PAGE_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {origin}")}
 _FIELDS = ("client_id", "redirect_uri", "code_challenge", "code_challenge_method", "state", "scope", "nonce")
 
 
@@ -80,7 +91,7 @@ button{{margin-top:1.5rem;padding:.6rem 1.4rem;font-size:1rem;background:#0b4f8a
 <button type="submit">เข้าสู่ระบบ <span lang="en">· Sign in</span></button>
 </form>
 </main></body></html>"""
-    return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=_login_headers(request.redirect_uri))
 
 
 def _wants_html(request: Request) -> bool:
