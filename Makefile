@@ -3,9 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-SERVICES := plan-registry budget-ledger monitoring gateway
+SERVICES := plan-registry budget-ledger monitoring gateway console
 STAMP := $(VENV)/.installed
-INSTALL_INPUTS := requirements/constraints.txt requirements/dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+INSTALL_INPUTS := requirements/constraints.txt requirements/dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) \
+	services/console/package.json
 
 .PHONY: run test test-fast install system-deps infra-up infra-down distributed bench fault-long freeze clean help
 
@@ -22,6 +23,8 @@ $(STAMP): $(INSTALL_INPUTS)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c requirements/constraints.txt -r requirements/dev.txt \
 		-e shared $(foreach s,$(SERVICES),-e services/$(s))
+	@# The console's Thai webfont and the browser tests' axe-core: exact versions, no lock file.
+	npm install --prefix services/console --no-package-lock --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
 install: $(STAMP)

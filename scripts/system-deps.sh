@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: PostgreSQL server binaries, Java 17 and Maven (for Kafka), jq.
+# Debian packages the tests need: PostgreSQL server binaries, Java 17 and Maven (for Kafka), jq,
+# Chromium and Thai fonts (the console's browser tests; Playwright's own browser download is not used).
 # Installs only what is missing.
 set -euo pipefail
 missing=()
@@ -8,6 +9,10 @@ command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v jq >/dev/null || missing+=(jq)  # deploy/k8s/run-once.sh and its test
+command -v chromium >/dev/null || missing+=(chromium)  # the console's browser tests (Playwright drives it)
+# Thai glyphs in the browser tests' screenshots; the console also serves its own webfont.
+fc-list 2>/dev/null | grep -qi "tlwg" || missing+=(fonts-thai-tlwg)
+command -v npm >/dev/null || missing+=(npm)  # the console's pinned assets and axe-core
 # kubectl (with kustomize v5) comes with the build machines' image; Debian's kubernetes-client is too old
 # to render the overlays, so a machine without kubectl fails the deployment tests (they never skip in CI).
 if [ ${#missing[@]} -gt 0 ]; then

@@ -46,6 +46,8 @@ OPTIONAL_KEY: dict[tuple[str, str], str] = {}
 # money, and repeating them is harmless or refused by the state they change.
 NO_KEY: dict[tuple[str, str], str] = {
     ("gateway", "/oauth2/token"): "issues a short-lived token (OAuth2 client credentials); creates no record",
+    ("gateway", "/oauth2/authorize"):
+        "the browser's login form (RFC 6749 §4.1): each submit issues a new single-use, short-lived code",
     ("plan-registry", "/api/v1/plans/{plan_id}/versions/{version_id}/submit"):
         "a state transition of a draft: a repeat finds the version already submitted (409)",
     ("plan-registry", "/api/v1/observations/{observation_id}/resolution"):

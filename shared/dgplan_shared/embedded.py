@@ -19,6 +19,7 @@ from pathlib import Path
 
 import uvicorn
 from pydantic import SecretStr
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from datetime import datetime
 
@@ -29,7 +30,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.logging import configure_logging
-from dgplan_shared.registry import installed_services
+from dgplan_shared.registry import installed_frontends, installed_services
 from dgplan_shared.service import Runtime, ServiceDefinition, create_service_app
 from dgplan_shared.settings import ServiceSettings
 
@@ -45,12 +46,33 @@ def _internal_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _settings(definition: ServiceDefinition, data_dir: Path, secret: str) -> ServiceSettings:
+def _settings(definition: ServiceDefinition, data_dir: Path, secret: str, base_url: str) -> ServiceSettings:
     prefix = definition.settings_type.model_config.get("env_prefix", "")
     overrides: dict[str, object] = {"bus": "memory", "internal_auth_secret": SecretStr(secret)}
     if f"{prefix}DATABASE_URL" not in os.environ:
         overrides["database_url"] = f"sqlite+aiosqlite:///{data_dir / definition.name}.db"
+    # The built-in issuer's URLs (discovery, login page) must be where this run serves, not the default port.
+    if "public_base_url" in definition.settings_type.model_fields and f"{prefix}PUBLIC_BASE_URL" not in os.environ:
+        overrides["public_base_url"] = base_url
     return definition.settings_type(**overrides)
+
+
+def _front(gateway: ASGIApp, others: list[tuple[tuple[str, ...], ASGIApp]]) -> ASGIApp:
+    """One address for everything: the paths a service claims (the console's pages) go to it, the
+    rest to the gateway."""
+
+    def claims(paths: tuple[str, ...], path: str) -> bool:
+        return any(path == p or (p != "/" and path.startswith(p.rstrip("/") + "/")) for p in paths)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for paths, other in others:
+                if claims(paths, scope["path"]):
+                    await other(scope, receive, send)
+                    return
+        await gateway(scope, receive, send)
+
+    return app
 
 
 async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | None = None,
@@ -58,9 +80,9 @@ async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | Non
     started = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = _internal_secret(data_dir)
-    definitions = installed_services()
+    definitions = {**installed_services(), **installed_frontends()}  # front ends last: they call the gateway
     bus = InMemoryBus()
-    settings = {name: _settings(d, data_dir, secret) for name, d in definitions.items()}
+    settings = {name: _settings(d, data_dir, secret, f"http://{host}:{port}") for name, d in definitions.items()}
     for name, definition in definitions.items():
         # One at a time: Alembic's migration context is process-global.
         await asyncio.to_thread(upgrade, definition.migrations, settings[name].database_url)
@@ -97,7 +119,8 @@ async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | Non
         gateway = apps.get("gateway")
         if gateway is None:
             raise RuntimeError("the gateway service is not installed")
-        config = uvicorn.Config(gateway, host=host, port=port, lifespan="off", log_config=None, access_log=False)
+        front = _front(gateway, [(d.serves_paths, apps[n]) for n, d in definitions.items() if d.serves_paths])
+        config = uvicorn.Config(front, host=host, port=port, lifespan="off", log_config=None, access_log=False)
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         loop = asyncio.get_running_loop()
@@ -168,6 +191,7 @@ def _banner(host: str, port: int, data_dir: Path, seconds: float) -> None:
     base = f"http://{host}:{port}"
     print(
         f"\ndgplan is serving at {base} (started in {seconds:.1f}s; data in {data_dir})\n"
+        f"  console (Thai/English): {base}/\n"
         f"  API docs (offline):  {base}/docs\n"
         f"  OpenAPI:             {base}/openapi.json\n"
         f"  health / readiness:  {base}/healthz  {base}/readyz\n"

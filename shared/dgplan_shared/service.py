@@ -68,6 +68,9 @@ class ServiceDefinition:
     start_order: int = 50
     # The API's port in the fixed-port distributed topology (``make distributed``); 0 picks a free one.
     default_port: int = 0
+    # Paths this service's app answers at the embedded server's one address, in front of the gateway
+    # (the console's pages): "/" matches exactly, any other entry also everything below it.
+    serves_paths: tuple[str, ...] = ()
 
     @property
     def consumer_group(self) -> str:

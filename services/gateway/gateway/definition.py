@@ -7,13 +7,18 @@ import sys
 
 import orjson
 
+from dgplan_contracts.identity import OPERATOR, Principal
+from dgplan_shared.commands import execute
 from dgplan_shared.consumer import EventHandlers
+from dgplan_shared.errors import ProblemError
 from dgplan_shared.service import Runtime, ServiceDefinition
 from gateway import edge
+from gateway.edge.adapters import people_tables  # noqa: F401 - adds the person accounts' tables
+from gateway.edge.application.people_demo import DEMO_PEOPLE
 from gateway.edge.adapters.tables import idempotency_records
 from gateway.governance.adapters import audit_tables, tables  # noqa: F401 - add the engine's tables to the metadata
 from gateway.governance.api import audit, bodies, instances, workflows
-from gateway.governance.application import deadlines, intake, queries
+from gateway.governance.application import add_member, deadlines, intake, queries
 from gateway.governance.application.seed import seed_governance
 from gateway.metadata import idempotency_keys, inbox, metadata, outbox
 from gateway.settings import Settings
@@ -37,9 +42,25 @@ async def seed_governance_command(runtime: Runtime, args: list[str]) -> int:
 
 
 async def _embedded_setup(runtime: Runtime) -> None:
-    """``make run`` only: the governance bodies and workflows, then the demo clients (printed)."""
+    """``make run`` only: the governance bodies and workflows, then the demo clients and people (printed),
+    then the demo people's body memberships (the edge knows the people, the engine the bodies)."""
     await seed_governance(runtime)
     await edge.embedded_setup(runtime)
+    await edge.embedded_people_setup(runtime)
+    await _demo_memberships(runtime)
+
+
+async def _demo_memberships(runtime: Runtime) -> None:
+    setup = Principal(subject="gateway-setup", roles=frozenset({OPERATOR}))
+    for person in DEMO_PEOPLE:
+        if person.body is None:
+            continue
+        try:
+            await execute(runtime.uow, add_member.handle,
+                          add_member.AddMember(setup, person.body, person.subject, person.body_role))
+        except ProblemError as exc:
+            if exc.status != 409:  # already a member: an earlier run added it
+                raise
 
 
 def _routers() -> list:

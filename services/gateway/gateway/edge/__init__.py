@@ -12,6 +12,8 @@ from starlette.middleware import Middleware
 
 from dgplan_shared.service import Runtime
 from gateway.edge import admin_clients, openapi_routes, token_endpoint
+from gateway.edge.api import authorize
+from gateway.edge.application import people_demo
 from gateway.edge.demo_clients import banner, ensure_demo_clients, secrets_file
 from gateway.edge.middleware import EdgeMiddleware
 from gateway.edge.state import EDGE_KEY, build_state
@@ -20,7 +22,7 @@ from gateway.edge.state import EDGE_KEY, build_state
 def routers() -> list[APIRouter]:
     """The edge's own routes. Proxying is done by the edge middleware, before routing, for the
     services' prefixes only, so it never shadows a gateway route."""
-    return [token_endpoint.router, admin_clients.router, openapi_routes.router]
+    return [token_endpoint.router, authorize.router, admin_clients.router, openapi_routes.router]
 
 
 def configure(app: FastAPI) -> None:
@@ -50,6 +52,16 @@ async def embedded_setup(runtime: Runtime) -> None:
     path = secrets_file(runtime.settings)  # type: ignore[arg-type]
     found = await ensure_demo_clients(runtime, path)
     print(banner(_served_at(runtime), found, path), flush=True)
+
+
+async def embedded_people_setup(runtime: Runtime) -> None:
+    """Create the demo people and the console's client (idempotently) beside the demo clients' file;
+    print the people's passwords."""
+    data_dir = secrets_file(runtime.settings).parent  # type: ignore[arg-type]
+    people_path = data_dir / people_demo.PEOPLE_FILE
+    passwords = await people_demo.ensure_demo_people(runtime, people_path)
+    await people_demo.ensure_console_client(runtime, data_dir / people_demo.CONSOLE_CLIENT_FILE, _served_at(runtime))
+    print(people_demo.banner(_served_at(runtime), passwords, people_path), flush=True)
 
 
 def _served_at(runtime: Runtime) -> str:

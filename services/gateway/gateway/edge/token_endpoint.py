@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from dgplan_shared.service import get_runtime
+from gateway.edge.api.authorize import authorization_code_grant
 from gateway.edge.bearer_tokens import ClientGrant, issue_token
 from gateway.edge.clients_repository import get_client
 from gateway.edge.secrets_hashing import verify_secret
@@ -70,12 +71,16 @@ async def token(request: Request) -> JSONResponse:
     if any(len(v) > 1 for v in form.values()):
         return _oauth_error(400, "invalid_request", "A parameter is repeated.")
     fields = {k: v[0] for k, v in form.items()}
-    if fields.get("grant_type") != "client_credentials":
-        return _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
+    if fields.get("grant_type") not in ("client_credentials", "authorization_code"):
+        return _oauth_error(
+            400, "unsupported_grant_type", "Only grant_type=client_credentials or authorization_code is supported."
+        )
 
     basic = _basic_credentials(request.headers.get("authorization", ""))
     if basic and "client_secret" in fields:
         return _oauth_error(400, "invalid_request", "Use one way to authenticate the client, not two.")
+    if fields["grant_type"] == "authorization_code":
+        return await authorization_code_grant(request, edge, fields, basic)
     client_id, secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not secret:
         return _oauth_error(401, "invalid_client", "Client credentials are missing.", basic=basic is not None)
@@ -118,14 +123,16 @@ async def openid_configuration(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "issuer": settings.public_base_url,
+            "authorization_endpoint": f"{base}/oauth2/authorize",
             "token_endpoint": f"{base}/oauth2/token",
             "jwks_uri": f"{base}/.well-known/jwks.json",
-            "grant_types_supported": ["client_credentials"],
+            "grant_types_supported": ["client_credentials", "authorization_code"],
+            "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["token"],
+            "response_types_supported": ["code", "token"],
             "subject_types_supported": ["public"],
-            "scopes_supported": ["secretariat", "agency", "body_member", "operator", "service"],
-            "claims_supported": ["sub", "roles", "agency", "client_id", "name"],
+            "scopes_supported": ["openid", "secretariat", "agency", "body_member", "operator", "service"],
+            "claims_supported": ["sub", "roles", "agency", "client_id", "name", "bodies", "nonce"],
         }
     )

@@ -1,0 +1,5 @@
+from dgplan_shared.cli import entry
+
+from console.definition import definition
+
+run = entry(definition)

@@ -1,0 +1,20 @@
+"""outbox and inbox (required of every service; the console publishes nothing)
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-12-02
+"""
+from dgplan_shared.db.migration_ops import create_outbox_and_inbox, drop_outbox_and_inbox
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_outbox_and_inbox()
+
+
+def downgrade() -> None:
+    drop_outbox_and_inbox()
