@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from budget_ledger.db.tables import appropriations, ledger_entries, screening_requests
+from budget_ledger.adapters.tables import appropriations, ledger_entries, screening_requests
 from budget_ledger.definition import definition
 from budget_ledger.events.types import PLAN_STRUCTURE_PUBLISHED, PROJECT_REGISTERED
-from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+from budget_ledger.adapters.ledger_repository import post
+from budget_ledger.domain.postings import AppropriationKey, Posting
 from budget_ledger.settings import Settings
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.service import create_service_app

@@ -7,7 +7,7 @@ import jsonschema
 import orjson
 from sqlalchemy import select
 
-from budget_ledger.db.tables import outbox
+from budget_ledger.adapters.tables import outbox
 from budget_ledger.events.types import PACKAGE_APPROVED, PUBLISHED, schema_path
 
 S = "/api/v1/screening"

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from budget_ledger.db.tables import outbox
+from budget_ledger.adapters.tables import outbox
 from budget_ledger.events.types import PACKAGE_APPROVED, PACKAGE_RETURNED
 
 S = "/api/v1/screening"
