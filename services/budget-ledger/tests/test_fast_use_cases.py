@@ -240,6 +240,7 @@ async def test_opening_a_round_stores_it_open_and_publishes_round_opened():
     ({"plan_id": "nope"}, "plan_id"),
     ({"fiscal_year": 2566}, "fiscal_year"),  # the plan runs 2563–2565
     ({"decision_deadline": NOW + timedelta(days=6)}, "decision_deadline"),
+    ({"submission_deadline": NOW - timedelta(minutes=1)}, "submission_deadline"),  # nobody could submit any more
 ])
 async def test_a_round_the_plan_cannot_hold_is_refused_naming_the_field(overrides, field):
     uow = FakeUnitOfWork()
@@ -266,3 +267,13 @@ async def test_only_an_approved_round_closes_and_a_stale_if_match_is_refused():
     assert [e.type for e in uow.published] == [ROUND_OPENED, ROUND_CLOSED]
     assert uow.published[-1].data == {"round_id": row["round_id"], "plan_id": "plan-dgdp", "fiscal_year": 2565,
                                       "published": False, "closed_by": "dga-officer"}
+
+
+async def test_a_second_round_for_the_same_plan_and_year_is_a_409_naming_the_first():
+    uow = FakeUnitOfWork()
+    first = await open_round.handle(opening(), uow)
+    with pytest.raises(ProblemError) as refused:
+        await open_round.handle(opening(ceiling=D("1.00")), uow)
+    assert (refused.value.status, refused.value.slug) == (409, "round-exists")
+    assert refused.value.extensions["round_id"] == first["round_id"]
+    assert len(uow.screening.rounds) == 1 and len(uow.published) == 1

@@ -161,6 +161,9 @@ screening_rounds = Table(
     CheckConstraint("approved_total <= ceiling", name="approved_within_ceiling"),
 )
 Index("ix_screening_rounds_fy", screening_rounds.c.fiscal_year, screening_rounds.c.round_id)
+# One regular round per plan and fiscal year (two open rounds would let a project be budgeted twice);
+# held by the database, so two concurrent openings cannot both succeed.
+Index("uq_screening_rounds_plan_fiscal_year", screening_rounds.c.plan_id, screening_rounds.c.fiscal_year, unique=True)
 
 screening_requests = Table(
     "screening_requests",

@@ -54,7 +54,17 @@ def router() -> APIRouter:
         dependencies=[Depends(refuse_bad_text_in_url)],
     )
 
-    @r.post("/rounds", status_code=201, summary="Open a screening round (secretariat)")
+    @r.post(
+        "/rounds", status_code=201, summary="Open a screening round (secretariat)",
+        description=(
+            "One regular round per plan and fiscal year, with no exception (there is no supplementary "
+            "round): a second opening for the same plan and year is refused with 409 "
+            "`urn:dgplan:problem:round-exists` naming the existing `round_id`, and a database constraint "
+            "holds the rule against concurrent openings. The submission deadline must still be ahead "
+            "(422 `urn:dgplan:problem:submission-deadline-in-the-past`, field `submission_deadline`) and "
+            "the decision deadline after it; the fiscal year must be one of the plan's."
+        ),
+    )
     async def open_(body: RoundOpenIn, request: Request, principal: Caller, idempotency_key: IdempotencyKey = None) -> Response:
         require_role(principal, SECRETARIAT)
         command = open_round.OpenRound(

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from budget_ledger.application.repositories import repositories
-from budget_ledger.domain.rounds import check_round_opening
+from budget_ledger.adapters.screening_repository import RoundExists
+from budget_ledger.domain.rounds import check_round_opening, round_exists
 from budget_ledger.domain.screening import RoundStatus
 from budget_ledger.events.types import ROUND_OPENED
 from dgplan_contracts.money import money_str
@@ -36,26 +37,33 @@ async def handle(command: OpenRound, uow: UnitOfWork) -> Any:
     if plan is None:
         raise invalid("plan_id", "the registry has not published this plan")
     check_round_opening(
-        command.fiscal_year, (plan["start_fy"], plan["end_fy"]), command.submission_deadline, command.decision_deadline
+        command.fiscal_year, (plan["start_fy"], plan["end_fy"]), command.submission_deadline, command.decision_deadline,
+        utcnow(),
     )
+    existing = await repos.screening.round_of(command.plan_id, command.fiscal_year)
+    if existing is not None:
+        raise round_exists(command.plan_id, command.fiscal_year, existing["round_id"])
     round_id = str(uuid.uuid4())
-    await repos.screening.add_round(
-        {
-            "round_id": round_id,
-            "plan_id": command.plan_id,
-            "fiscal_year": command.fiscal_year,
-            "ceiling": command.ceiling,
-            "submission_deadline": command.submission_deadline,
-            "decision_deadline": command.decision_deadline,
-            "status": RoundStatus.OPEN.value,
-            "title": None if command.title is None else normalize_text(command.title),
-            "approved_total": Decimal(0),
-            "version": 1,
-            "opened_by": command.opened_by,
-            "opened_at": utcnow(),
-            "published": False,
-        }
-    )
+    try:
+        await repos.screening.add_round(
+            {
+                "round_id": round_id,
+                "plan_id": command.plan_id,
+                "fiscal_year": command.fiscal_year,
+                "ceiling": command.ceiling,
+                "submission_deadline": command.submission_deadline,
+                "decision_deadline": command.decision_deadline,
+                "status": RoundStatus.OPEN.value,
+                "title": None if command.title is None else normalize_text(command.title),
+                "approved_total": Decimal(0),
+                "version": 1,
+                "opened_by": command.opened_by,
+                "opened_at": utcnow(),
+                "published": False,
+            }
+        )
+    except RoundExists:  # opened concurrently, after the check above
+        raise round_exists(command.plan_id, command.fiscal_year, None) from None
     await uow.publish(
         ROUND_OPENED,
         round_id,
