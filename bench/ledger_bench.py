@@ -82,7 +82,8 @@ async def seed(url: str) -> dict:
     """Plan structure and projects through the consumer path; large approvals and allocations."""
     from budget_ledger.definition import definition
     from budget_ledger.events.types import PLAN_STRUCTURE_PUBLISHED, PROJECT_REGISTERED
-    from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+    from budget_ledger.adapters.ledger_repository import post
+    from budget_ledger.domain.postings import AppropriationKey, Posting
     from budget_ledger.settings import Settings
     from dgplan_shared.bus.memory import InMemoryBus
     from dgplan_shared.service import build_runtime
@@ -124,14 +125,14 @@ async def seed_round(runtime, projects) -> str:  # type: ignore[no-untyped-def]
     (as the use cases would keep them)."""
     import sqlalchemy
 
-    from budget_ledger.db.tables import screening_requests, screening_tallies
-    from budget_ledger.use_cases.open_round import OpenRound, open_round
+    from budget_ledger.adapters.tables import screening_requests, screening_tallies
+    from budget_ledger.application import open_round
     from dgplan_shared.db.types import utcnow
 
     now = utcnow()
     async with runtime.uow() as uow:
-        rnd = await open_round(uow, OpenRound("plan-bench", 2565, Decimal("9000000000.00"), now + timedelta(days=7),
-                                              now + timedelta(days=14)), "bench")
+        rnd = await open_round.handle(open_round.OpenRound("plan-bench", 2565, Decimal("9000000000.00"), now + timedelta(days=7),
+                                                           now + timedelta(days=14), opened_by="bench"), uow)
         await uow.commit()
     rng = random.Random(2565)
     agencies = ["MOF", "OPDC", "OAE", "DEPA", "MDES", "NSTDA", "ONDE", "DGA"]

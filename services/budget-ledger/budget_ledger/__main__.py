@@ -1,8 +1,4 @@
-from dgplan_shared.cli import entry
-
-from budget_ledger.definition import definition
-
-run = entry(definition)
+from budget_ledger.cli import run
 
 if __name__ == "__main__":
     run()

@@ -7,9 +7,9 @@ from typing import Any
 from dgplan_shared.service import Runtime, ServiceDefinition
 
 from budget_ledger.api import budget_routes, screening_routes
-from budget_ledger.db.tables import idempotency_keys, inbox, metadata, outbox
+from budget_ledger.adapters.tables import idempotency_keys, inbox, metadata, outbox
 from budget_ledger.events.types import SUBSCRIPTIONS
-from budget_ledger.handlers import build_handlers
+from budget_ledger.application.event_handlers import build_handlers
 from budget_ledger.settings import Settings
 
 SERVICE = "budget-ledger"
@@ -37,7 +37,7 @@ def definition() -> ServiceDefinition:
         settings_type=Settings,
         metadata=metadata,
         outbox=outbox,
-        idempotency_tables=(idempotency_keys,),
+        idempotency=idempotency_keys,
         inbox=inbox,
         migrations="budget_ledger:migrations",
         routers=lambda: (budget_routes.router(), screening_routes.router()),

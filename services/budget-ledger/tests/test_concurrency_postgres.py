@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from budget_ledger.db.tables import appropriations, ledger_entries, screening_requests
+from budget_ledger.adapters.tables import appropriations, ledger_entries, screening_requests, screening_rounds
 from budget_ledger.definition import definition
 from budget_ledger.events.types import PLAN_STRUCTURE_PUBLISHED, PROJECT_REGISTERED
-from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+from budget_ledger.adapters.ledger_repository import post
+from budget_ledger.domain.postings import AppropriationKey, Posting
 from budget_ledger.settings import Settings
 from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.service import create_service_app
@@ -134,3 +135,19 @@ async def test_concurrent_duplicate_submissions_have_exactly_one_effect(live, wh
         requested = await s.scalar(select(func.sum(ledger_entries.c.amount)).where(ledger_entries.c.stage == "requested",
                                                                                   ledger_entries.c.expense_category == "operating"))
     assert requested == Decimal("10.00")
+
+
+async def test_concurrent_openings_of_the_same_plan_and_year_leave_one_round(live, who, h):
+    """The use case's check cannot see a round another transaction has not committed yet; the
+    unique index makes the later of two concurrent openings a 409 too, not a second round."""
+    client, runtime = live
+    now = datetime.now(timezone.utc)
+    body = {"plan_id": "plan-dgdp", "fiscal_year": 2564, "ceiling": "1000.00",
+            "submission_deadline": (now + timedelta(days=1)).isoformat(), "decision_deadline": (now + timedelta(days=2)).isoformat()}
+    answers = await asyncio.gather(*(
+        client.post("/api/v1/screening/rounds", json=body, headers={**who.secretariat(), **h.key(f"open-{i}")}) for i in range(8)
+    ))
+    assert sorted(r.status_code for r in answers) == [201] + [409] * 7, [r.text for r in answers]
+    assert {r.json()["type"] for r in answers if r.status_code == 409} == {"urn:dgplan:problem:round-exists"}
+    async with runtime.db.session() as s:
+        assert await s.scalar(select(func.count()).select_from(screening_rounds).where(screening_rounds.c.fiscal_year == 2564)) == 1

@@ -1,4 +1,6 @@
-"""Every event the ledger publishes validates against its checked-in JSON Schema."""
+"""Every event the ledger publishes validates against its checked-in JSON Schema, and every schema
+is written in the platform's one style: it describes the event's ``data`` only (the CloudEvents
+envelope around it is the same for every event and described once, in docs/events.md)."""
 
 import json
 from datetime import datetime, timedelta, timezone
@@ -7,17 +9,27 @@ import jsonschema
 import orjson
 from sqlalchemy import select
 
-from budget_ledger.db.tables import outbox
-from budget_ledger.events.types import PACKAGE_APPROVED, PUBLISHED, schema_path
+from budget_ledger.adapters.tables import outbox
+from budget_ledger.events.types import PACKAGE_APPROVED, PUBLISHED, SCHEMA_DIR, schema_path
+from dgplan_shared.events import CloudEvent
 
 S = "/api/v1/screening"
 
 
-def test_every_published_type_has_a_valid_schema():
+ENVELOPE_ATTRIBUTES = {"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data"}
+
+
+def test_every_published_type_has_a_valid_schema_of_its_data_only():
+    assert {p.stem for p in SCHEMA_DIR.glob("*.json")} == set(PUBLISHED)  # no schema of a type we do not publish
     for event_type in PUBLISHED:
         schema = json.loads(schema_path(event_type).read_text())
         jsonschema.Draft202012Validator.check_schema(schema)
-        assert schema["properties"]["type"]["const"] == event_type
+        assert schema["$id"] == f"urn:dgplan:event:{event_type}" and schema["title"] == event_type
+        assert schema["type"] == "object" and schema["description"], event_type
+        assert set(schema["properties"]).isdisjoint(ENVELOPE_ATTRIBUTES), (
+            f"{event_type}: the schema describes the envelope, not the data")
+        assert not set(schema["required"]) & {"specversion", "id", "data"}, event_type
+        assert schema.get("additionalProperties") is True, f"{event_type}: consumers must tolerate new fields"
 
 
 async def _drive_every_event(client, who, h, feed):
@@ -51,7 +63,9 @@ async def test_published_events_validate_against_their_schemas(client, who, h, s
     seen = set()
     checker = jsonschema.FormatChecker()
     for event_type, envelope in rows:
+        event = CloudEvent.from_json(envelope.encode())
+        assert (event.type, event.source) == (event_type, "/dgplan/budget-ledger")
         schema = json.loads(schema_path(event_type).read_text())
-        jsonschema.validate(orjson.loads(envelope), schema, format_checker=checker)
+        jsonschema.validate(orjson.loads(envelope)["data"], schema, format_checker=checker)
         seen.add(event_type)
     assert seen == set(PUBLISHED)

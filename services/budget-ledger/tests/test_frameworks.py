@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from budget_ledger.db.tables import ledger_entries, outbox
+from budget_ledger.adapters.tables import ledger_entries, outbox
 from budget_ledger.events.types import FRAMEWORK_RECONCILED, PLAN_STRUCTURE_PUBLISHED
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from budget_ledger.db.tables import appropriations, outbox
+from budget_ledger.adapters.tables import appropriations, outbox
 from budget_ledger.definition import definition
 from budget_ledger.events.types import ALLOCATION_POSTED, PACKAGE_APPROVED, PLAN_STRUCTURE_PUBLISHED, PROJECT_REGISTERED
 from budget_ledger.settings import Settings

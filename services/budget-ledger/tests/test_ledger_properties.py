@@ -18,20 +18,22 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from budget_ledger.db.tables import appropriations, ledger_entries, screening_requests, screening_rounds, screening_tallies
+from budget_ledger.adapters.tables import appropriations, ledger_entries, screening_requests, screening_rounds, screening_tallies
 from budget_ledger.domain.screening import Decision
 from budget_ledger.domain.stages import STAGES, InvariantViolation, check_balances
-from budget_ledger.ledger.posting import AppropriationKey
-from budget_ledger.use_cases.approve_round import ApprovalRefused, approve_round
-from budget_ledger.use_cases.frameworks import PlanFramework, StrategyFramework, apply_frameworks, import_frameworks
-from budget_ledger.use_cases.reconciliation import reconcile
-from budget_ledger.use_cases.open_round import OpenRound, open_round
-from budget_ledger.use_cases.post_budget_entries import EntryCommand, post_budget_entries
-from budget_ledger.use_cases.project_snapshot import apply_project_snapshot
-from budget_ledger.use_cases.record_decision import RecordDecision, record_decision
-from budget_ledger.use_cases.submit_package import submit_package
-from budget_ledger.use_cases.submit_request import SubmitRequest, submit_request
-from budget_ledger.db.tables import outbox
+from budget_ledger.adapters.tables import outbox
+from budget_ledger.application import open_round, post_entries, record_decision, submit_package, submit_request
+from budget_ledger.application.approve_round import ApprovalRefused, ApproveRound, approve_round
+from budget_ledger.application.frameworks import ApplyStructure, ImportFrameworks, apply_structure, import_frameworks
+from budget_ledger.application.post_entries import EntryCommand, PostEntries
+from budget_ledger.application.project_snapshot import RecordProject, record_project
+from budget_ledger.application.reconciliation import Reconcile
+from budget_ledger.application.reconciliation import handle as reconcile_handle
+from budget_ledger.application.record_decision import RecordDecision
+from budget_ledger.application.submit_package import SubmitPackage
+from budget_ledger.application.submit_request import SubmitRequest
+from budget_ledger.domain.frameworks import PlanFramework, StrategyFramework
+from budget_ledger.domain.postings import AppropriationKey
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.db.types import utcnow
@@ -113,12 +115,13 @@ class World:
         self.ceiling = ceiling
 
         async def act(uow: UnitOfWork) -> None:
-            await apply_frameworks(uow, self.framework([Decimal("100.00"), Decimal("50.00")], True), "t", None)
+            await apply_structure(ApplyStructure(self.framework([Decimal("100.00"), Decimal("50.00")], True), "t", None), uow)
             for i, project in enumerate(self.projects):
-                await apply_project_snapshot(uow.session, {"project_id": project, "plan_id": self.plan, "strategy_id": f"{self.plan}-s{i % 2}",
-                                                           "lead_agency": AGENCIES[i], "start_fy": 2563, "end_fy": 2565})
+                await record_project(RecordProject({"project_id": project, "plan_id": self.plan, "strategy_id": f"{self.plan}-s{i % 2}",
+                                                    "lead_agency": AGENCIES[i], "start_fy": 2563, "end_fy": 2565}), uow)
             now = utcnow()
-            rnd = await open_round(uow, OpenRound(self.plan, 2565, ceiling, now + timedelta(days=1), now + timedelta(days=2)), "sec")
+            rnd = await open_round.handle(open_round.OpenRound(self.plan, 2565, ceiling, now + timedelta(days=1), now + timedelta(days=2),
+                                                               opened_by="sec"), uow)
             self.round_id = rnd["round_id"]
 
         assert await self.run(act)
@@ -133,10 +136,10 @@ class World:
         if kind == "submit":
             _, i, amounts = op
             agency = Principal(f"sys-{AGENCIES[i]}", frozenset({AGENCY}), agency=AGENCIES[i])
-            command = SubmitRequest(self.round_id, self.projects[i], amounts, "เหตุผล")
+            command = SubmitRequest(self.round_id, self.projects[i], amounts, "เหตุผล", principal=agency)
 
             async def act(uow):  # type: ignore[no-untyped-def]
-                self.requests[i] = (await submit_request(uow, command, agency))["request_id"]
+                self.requests[i] = (await submit_request.handle(command, uow))["request_id"]
 
             await self.run(act)
         elif kind == "decide":
@@ -151,10 +154,10 @@ class World:
             requested = {k: Decimal(v) for k, v in orjson.loads(amounts).items()}
             reduced = {k: (v * percent / 100).quantize(Decimal("0.01")) for k, v in requested.items()}
             command = RecordDecision(self.requests[i], Decision(decision), "เหตุผล", rank=i + 1,
-                                     recommended_amounts=reduced if decision == "recommend-reduced" else None)
-            await self.run(lambda uow: record_decision(uow, command, "member"))
+                                     recommended_amounts=reduced if decision == "recommend-reduced" else None, decided_by="member")
+            await self.run(lambda uow: record_decision.handle(command, uow))
         elif kind == "package":
-            await self.run(lambda uow: submit_package(uow, self.round_id, "member"))
+            await self.run(lambda uow: submit_package.handle(SubmitPackage(self.round_id, "member"), uow))
         elif kind == "screen_all":
             async with self.db.session() as s:
                 undecided = set((await s.execute(select(screening_requests.c.request_id).where(
@@ -163,14 +166,14 @@ class World:
                 if request_id in undecided:
                     await self.apply(("decide", i, "recommend-reduced" if op[1] < 100 else "recommend-full", op[1]))
         elif kind == "approve":
-            if await self.run(lambda uow: approve_round(uow, self.round_id, "committee", auto_allocate=op[1])):
+            if await self.run(lambda uow: approve_round(ApproveRound(self.round_id, "committee", auto_allocate=op[1]), uow)):
                 event("a package was approved")
         elif kind == "post":
             _, stage, i, category, amount = op
             principal = SECRETARIAT_P if stage == "allocated" else Principal("a", frozenset({AGENCY}), agency=AGENCIES[i])
             expected = await self.posting_allowed(stage, i, category, amount)
             async def act(uow):  # type: ignore[no-untyped-def]
-                posted = await post_budget_entries(uow, [EntryCommand(self.projects[i], 2565, category, stage, amount)], principal)
+                posted = await post_entries.handle(PostEntries((EntryCommand(self.projects[i], 2565, category, stage, amount),), principal), uow)
                 await posted.finish()
 
             done = await self.run(act)
@@ -181,14 +184,14 @@ class World:
             _, amounts, balanced, via_import = op
             framework = self.framework(amounts, balanced)
             if via_import:  # a person imports: figures that do not add up are refused
-                done = await self.run(lambda uow: import_frameworks(uow, framework, "sec"))
+                done = await self.run(lambda uow: import_frameworks(ImportFrameworks(framework, "sec"), uow))
                 assert done == balanced
                 self.framework_balanced = self.framework_balanced if not done else True
             else:  # the registry's plan of record is recorded, and flagged when unbalanced
-                assert await self.run(lambda uow: apply_frameworks(uow, framework, "t", None))
+                assert await self.run(lambda uow: apply_structure(ApplyStructure(framework, "t", None), uow))
                 self.framework_balanced = balanced
-            async with self.db.session() as s:
-                report = await reconcile(s, self.plan)
+            async with self.uow() as uow:
+                report = await reconcile_handle(Reconcile(self.plan), uow)
             assert report["balanced"] is self.framework_balanced
 
     async def balances(self, i: int, category: str) -> dict[str, Decimal]:
@@ -242,8 +245,9 @@ class World:
             plan_total = next(r["framework"] for r in rows if r["strategy_id"] == "")
             strategies_total = sum((r["framework"] for r in rows if r["strategy_id"] and r["project_id"] == ""), Decimal(0))
             assert (plan_total == strategies_total) is self.framework_balanced
-            report = await reconcile(s, self.plan)
-            assert Decimal(report["difference"]) == plan_total - strategies_total
+        async with self.uow() as uow:
+            report = await reconcile_handle(Reconcile(self.plan), uow)
+        assert Decimal(report["difference"]) == plan_total - strategies_total
 
 
 @settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -10,7 +10,8 @@ def posting(stage: str, amount, project: str = "p-mof", category: str = "investm
 @pytest.fixture
 async def approved_mof(seeded, runtime):
     """1,000,000.00 approved for p-mof FY2565 investment (as a screening approval would post it)."""
-    from budget_ledger.ledger.posting import AppropriationKey, Posting, post
+    from budget_ledger.adapters.ledger_repository import post
+    from budget_ledger.domain.postings import AppropriationKey, Posting
 
     key = AppropriationKey("plan-dgdp", "plan-dgdp-S1", "p-mof", 2565, "investment")
     async with runtime.uow() as uow:

@@ -3,9 +3,10 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
-from budget_ledger.db.tables import outbox
+from budget_ledger.adapters.tables import outbox, screening_rounds
 from budget_ledger.events.types import PACKAGE_APPROVED, PACKAGE_RETURNED
 
 S = "/api/v1/screening"
@@ -220,13 +221,56 @@ async def test_bad_screening_input_is_refused(client, who, h, seeded, api):
     assert revision.status_code == 428
 
 
-async def test_submission_after_the_deadline_is_refused(client, who, h, seeded):
+async def test_submission_after_the_deadline_is_refused(client, who, h, seeded, db):
     now = datetime.now(timezone.utc)
     body = {"plan_id": "plan-dgdp", "fiscal_year": 2565, "ceiling": "1000.00",
-            "submission_deadline": (now - timedelta(hours=1)).isoformat(), "decision_deadline": (now + timedelta(days=1)).isoformat()}
+            "submission_deadline": (now + timedelta(hours=1)).isoformat(), "decision_deadline": (now + timedelta(days=1)).isoformat()}
     round_id = (await client.post(f"{S}/rounds", json=body, headers={**who.secretariat(), **h.key("late")})).json()["round_id"]
+    # a round opens only with its deadline ahead; then time passes it (an hour ago, as far as the round knows)
+    async with db.session() as s:
+        await s.execute(update(screening_rounds).where(screening_rounds.c.round_id == round_id)
+                        .values(submission_deadline=now - timedelta(hours=1)))
+        await s.commit()
     r = await client.post(f"{S}/rounds/{round_id}/requests", json={"project_id": "p-mof", "amounts": {"investment": "1.00"}, "justification": "x"},
                           headers={**who.agency("MOF"), **h.key("x")})
     assert r.status_code == 409 and r.json()["type"] == "urn:dgplan:problem:submission-deadline-passed"
     st = (await client.get(f"{S}/rounds/{round_id}/status", headers=who.member())).json()
     assert st["deadlines"]["submission"] == {**st["deadlines"]["submission"], "seconds_left": 0, "passed": True}
+
+
+async def test_one_round_per_plan_and_fiscal_year_and_the_database_holds_it(client, who, h, seeded, api, db):
+    first = await api.open_round("1000.00")
+    assert first.status_code == 201, first.text
+    again = await api.open_round("2000.00")  # another key, another body: a second FY 2565 round
+    assert again.status_code == 409, again.text
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.json()["type"] == "urn:dgplan:problem:round-exists"
+    assert again.json()["round_id"] == first.json()["round_id"] and "fiscal year 2565" in again.json()["detail"]
+    other_year = await api.open_round("3000.00", fiscal_year=2564)
+    assert other_year.status_code == 201, other_year.text
+    async with db.session() as s:
+        years = (await s.execute(select(screening_rounds.c.fiscal_year).order_by(screening_rounds.c.fiscal_year))).scalars().all()
+        assert years == [2564, 2565]
+        assert await s.scalar(select(func.count()).select_from(outbox).where(outbox.c.event_type.like("%round-opened%"))) == 2
+    # not only the use case's check: the table refuses a second row however it is written
+    row = {k: v for k, v in first.json().items() if k in ("plan_id", "fiscal_year")}
+    async with db.session() as s:
+        with pytest.raises(IntegrityError):
+            await s.execute(text(
+                "INSERT INTO screening_rounds (round_id, plan_id, fiscal_year, ceiling, submission_deadline, decision_deadline, "
+                "status, approved_total, version, opened_by, opened_at, published) VALUES ('r-2', :plan_id, :fiscal_year, 1, "
+                ":at, :at, 'open', 0, 1, 'sql', :at, :no)"), {**row, "at": datetime.now(timezone.utc), "no": False})
+        await s.rollback()
+
+
+async def test_a_round_whose_submission_deadline_has_passed_is_refused_saying_why(client, who, h, seeded, api, db):
+    passed = await api.open_round("1000.00", **deadlines(days_submit=-1, days_decide=7))
+    assert passed.status_code == 422, passed.text
+    problem = passed.json()
+    assert problem["type"] == "urn:dgplan:problem:submission-deadline-in-the-past"
+    assert problem["errors"][0]["field"] == "submission_deadline"
+    assert "already passed" in problem["errors"][0]["message"] and "no agency could submit" in problem["detail"]
+    async with db.session() as s:
+        assert await s.scalar(select(func.count()).select_from(screening_rounds)) == 0
+        assert await s.scalar(select(func.count()).select_from(outbox).where(outbox.c.event_type.like("%round-opened%"))) == 0
+    assert (await api.open_round("1000.00")).status_code == 201  # the same round with its deadline ahead opens

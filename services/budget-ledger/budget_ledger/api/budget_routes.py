@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from budget_ledger.api.auth import agency_scope, require_reader
-from budget_ledger.api.commands import Finishing, execute_idempotent, json_response
+from budget_ledger.api.deps import Caller, IdempotencyKey, RuntimeDep, read
+from budget_ledger.api.presenters import entry_json, posted_entry_json
 from budget_ledger.api.schemas import BatchIn, FrameworkImportIn, PostingIn, payload
+from budget_ledger.application import ledger_queries, post_entries, reconciliation
+from budget_ledger.application.access import agency_scope, require_reader
+from budget_ledger.application.frameworks import ImportFrameworks, import_frameworks
+from budget_ledger.application.ledger_queries import GROUP_LEVELS, Balances, GetEntry, ListEntries
+from budget_ledger.application.post_entries import EntryCommand, PostEntries
+from budget_ledger.domain.frameworks import PlanFramework, StrategyFramework
 from budget_ledger.domain.stages import STAGES, ExpenseCategory
-from budget_ledger.ledger.queries import GROUP_LEVELS, balances, get_entry, list_entries
-from budget_ledger.use_cases.frameworks import PlanFramework, StrategyFramework, import_frameworks
-from budget_ledger.use_cases.post_budget_entries import EntryCommand, post_budget_entries
-from budget_ledger.use_cases.reconciliation import reconcile
+from dgplan_contracts.fiscal import FiscalYear
 from dgplan_contracts.identity import AGENCY, SECRETARIAT, SERVICE, Principal, forbidden, require_role
-from dgplan_shared.problems import PROBLEM_RESPONSES, invalid, not_found
-from dgplan_shared.service import Runtime
-from budget_ledger.api.deps import caller, refuse_nul, runtime_of
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-Caller = Annotated[Principal, Depends(caller)]
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+from dgplan_shared.commands import json_response, run_command
+from dgplan_shared.errors import invalid, not_found
+from dgplan_shared.problems import PROBLEM_RESPONSES
+from dgplan_shared.web.pagination import Cursor
+from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 
 
 def _command(p: PostingIn) -> EntryCommand:
@@ -29,27 +30,29 @@ def _command(p: PostingIn) -> EntryCommand:
 
 
 def router() -> APIRouter:
-    r = APIRouter(prefix="/api/v1/budget", tags=["budget"], responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
+    r = APIRouter(
+        prefix="/api/v1/budget", tags=["budget"], responses=PROBLEM_RESPONSES,
+        dependencies=[Depends(refuse_bad_text_in_url)],
+    )
 
     @r.post("/postings", status_code=201, summary="Post one allocation, commitment or disbursement")
     async def post_one(body: PostingIn, request: Request, principal: Caller, idempotency_key: IdempotencyKey = None) -> Response:
         require_role(principal, AGENCY, SECRETARIAT, SERVICE)
-
-        async def action(uow):  # type: ignore[no-untyped-def]
-            posted = await post_budget_entries(uow, [_command(body)], principal)
-            return Finishing(posted.entries[0], posted.finish)
-
-        return await execute_idempotent(request, principal, idempotency_key, payload(body), action)
+        return await run_command(
+            request, post_entries.handle, PostEntries((_command(body),), principal), status=201,
+            present=lambda entries: posted_entry_json(entries[0]),
+            idempotency_key=idempotency_key, payload=payload(body), subject=principal.subject, require_key=True,
+        )
 
     @r.post("/postings/batch", status_code=201, summary="Post many entries atomically (all or none)")
     async def post_batch(body: BatchIn, request: Request, principal: Caller, idempotency_key: IdempotencyKey = None) -> Response:
         require_role(principal, AGENCY, SECRETARIAT, SERVICE)
-
-        async def action(uow):  # type: ignore[no-untyped-def]
-            posted = await post_budget_entries(uow, [_command(p) for p in body.entries], principal, field_prefix="entries.")
-            return Finishing({"items": posted.entries, "count": len(posted.entries)}, posted.finish)
-
-        return await execute_idempotent(request, principal, idempotency_key, payload(body), action)
+        command = PostEntries(tuple(_command(p) for p in body.entries), principal, field_prefix="entries.")
+        return await run_command(
+            request, post_entries.handle, command, status=201,
+            present=lambda entries: {"items": [posted_entry_json(e) for e in entries], "count": len(entries)},
+            idempotency_key=idempotency_key, payload=payload(body), subject=principal.subject, require_key=True,
+        )
 
     @r.get("/entries", summary="Ledger entries, oldest first (or newest with order=desc)")
     async def entries(
@@ -58,7 +61,7 @@ def router() -> APIRouter:
         project_id: str | None = None,
         plan_id: str | None = None,
         strategy_id: str | None = None,
-        fiscal_year: Annotated[int | None, Query(ge=2500, le=2700)] = None,
+        fiscal_year: Annotated[FiscalYear | None, Query()] = None,
         expense_category: ExpenseCategory | None = None,
         stage: Literal[STAGES] | None = None,  # type: ignore[valid-type]
         round_id: str | None = None,
@@ -66,10 +69,9 @@ def router() -> APIRouter:
         agency: str | None = None,
         order: Literal["asc", "desc"] = "asc",
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        cursor: Annotated[str | None, Query(max_length=100)] = None,
+        cursor: Cursor = None,
     ) -> Response:
         require_reader(principal)
-        agency = _scoped_agency(principal, agency)
         filters = {
             "project_id": project_id,
             "plan_id": plan_id,
@@ -79,22 +81,20 @@ def router() -> APIRouter:
             "stage": stage,
             "round_id": round_id,
             "request_id": request_id,
-            "agency": agency,
+            "agency": _scoped_agency(principal, agency),
         }
-        async with runtime.db.session() as session:
-            return json_response(await list_entries(session, filters, limit, cursor, order == "desc"))
+        page = await read(runtime, ledger_queries.list_entries, ListEntries(filters, limit, cursor, order == "desc"))
+        return json_response({"items": [entry_json(e) for e in page.items], "next_cursor": page.next_cursor})
 
     @r.get("/entries/{entry_id}", summary="One ledger entry")
     async def entry(entry_id: str, runtime: RuntimeDep, principal: Caller) -> Response:
         require_reader(principal)
-        async with runtime.db.session() as session:
-            found = await get_entry(session, entry_id)
-        if found is None:
-            raise not_found("ledger entry", entry_id)
+        found = await read(runtime, ledger_queries.get_entry, GetEntry(entry_id))
         scope = agency_scope(principal)
-        if scope is not None and found["agency"] != scope:
-            raise not_found("ledger entry", entry_id)  # another agency's entry does not exist for this caller
-        return json_response(found)
+        # another agency's entry does not exist for this caller
+        if found is None or (scope is not None and found["agency"] != scope):
+            raise not_found("ledger entry", entry_id)
+        return json_response(entry_json(found))
 
     @r.get("/balances", summary="Balances per stage, grouped by plan, strategy, project, fiscal year, category or agency")
     async def balance_report(
@@ -104,11 +104,11 @@ def router() -> APIRouter:
         plan_id: str | None = None,
         strategy_id: str | None = None,
         project_id: str | None = None,
-        fiscal_year: Annotated[int | None, Query(ge=2500, le=2700)] = None,
+        fiscal_year: Annotated[FiscalYear | None, Query()] = None,
         expense_category: ExpenseCategory | None = None,
         agency: str | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        cursor: Annotated[str | None, Query(max_length=100)] = None,
+        cursor: Cursor = None,
     ) -> Response:
         require_reader(principal)
         levels = [g.strip() for g in group_by.split(",") if g.strip()]
@@ -123,8 +123,7 @@ def router() -> APIRouter:
             "expense_category": expense_category.value if expense_category else None,
             "agency": _scoped_agency(principal, agency),
         }
-        async with runtime.db.session() as session:
-            return json_response(await balances(session, levels, filters, limit, cursor))
+        return json_response(await read(runtime, ledger_queries.balances, Balances(levels, filters, limit, cursor)))
 
     @r.post("/frameworks/import", status_code=201, summary="Import a plan's budget framework (plan total and strategies)")
     async def import_framework_route(
@@ -149,16 +148,15 @@ def router() -> APIRouter:
                 for s in body.strategies
             ],
         )
-        async def action(uow):  # type: ignore[no-untyped-def]
-            return await import_frameworks(uow, framework, principal.subject)
-
-        return await execute_idempotent(request, principal, idempotency_key, payload(body), action)
+        return await run_command(
+            request, import_frameworks, ImportFrameworks(framework, principal.subject), status=201,
+            idempotency_key=idempotency_key, payload=payload(body), subject=principal.subject, require_key=True,
+        )
 
     @r.get("/frameworks/{plan_id}/reconciliation", summary="Do the strategies add up to the plan, to the satang?")
-    async def reconciliation(plan_id: str, runtime: RuntimeDep) -> Response:
+    async def reconciliation_route(plan_id: str, runtime: RuntimeDep) -> Response:
         # Budget frameworks are published plan figures: readable by anyone.
-        async with runtime.db.session() as session:
-            return json_response(await reconcile(session, plan_id))
+        return json_response(await read(runtime, reconciliation.handle, reconciliation.Reconcile(plan_id)))
 
     return r
 

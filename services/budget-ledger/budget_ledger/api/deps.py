@@ -1,14 +1,20 @@
-"""Async wrappers of the shared dependencies: a plain ``def`` dependency makes FastAPI hop to a
-worker thread on every request, which costs more than the work itself on the posting hot path."""
+"""Async dependencies: a plain ``def`` dependency makes FastAPI hop to a worker thread on every
+request, which costs more than the work itself on the posting hot path."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
-from dgplan_contracts.identity import Principal
+from fastapi import Depends, Header, Request
+
 from dgplan_contracts.assertion import optional_principal, principal_from_request
-from dgplan_shared.problems import invalid
+from dgplan_contracts.identity import Principal
+from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.service import Runtime
+
+Q = TypeVar("Q")
+R = TypeVar("R")
 
 
 async def caller(request: Request) -> Principal:
@@ -23,10 +29,14 @@ async def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-async def refuse_nul(request: Request) -> None:
-    """PostgreSQL cannot store or compare text with NUL: refuse it up front (422, not a 500)."""
-    if "\x00" in request.url.path or "%00" in request.url.path:
-        raise invalid("path", "must not contain NUL characters")
-    for name, value in request.query_params.multi_items():
-        if "\x00" in name or "\x00" in value:
-            raise invalid(name, "must not contain NUL characters")
+Caller = Annotated[Principal, Depends(caller)]
+MaybeCaller = Annotated[Principal | None, Depends(maybe_caller)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
+
+
+async def read(runtime: Runtime, query_handler: Callable[[Q, UnitOfWork], Awaitable[R]], query: Q) -> R:
+    """Run a query use case in its own (read-only) unit of work."""
+    async with runtime.uow() as uow:
+        return await query_handler(query, uow)

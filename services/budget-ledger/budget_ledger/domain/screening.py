@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -42,3 +43,16 @@ def decision_amounts(
     if decision is Decision.RECOMMEND_REDUCED:
         return {c: (recommended or {}).get(c, Decimal("0.00")) for c in requested}
     return dict(requested)
+
+
+UNSCREENED = "unscreened"  # the tally key of "no decision yet" (a key column cannot be NULL)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One running total of a round's status: (round, strategy, agency, decision)."""
+
+    round_id: str
+    strategy_id: str
+    agency: str
+    decision: str | None  # None = unscreened

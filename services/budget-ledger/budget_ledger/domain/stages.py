@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
+
+from dgplan_contracts.money import money_str
+from dgplan_shared.errors import ProblemError
 
 
 class Stage(StrEnum):
@@ -52,13 +56,22 @@ LIMITS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
 )
 
 
-class InvariantViolation(Exception):
+class InvariantViolation(ProblemError):
+    """A broken invariant as the client sees it: 422 with a stable type per invariant."""
+
     def __init__(self, slug: str, message: str, stage: str, shortfall: Decimal) -> None:
-        super().__init__(message)
-        self.slug = slug
+        super().__init__(
+            422, slug, "Request is not valid", f"{message} by {money_str(shortfall)} baht",
+            appropriation=None, errors=[{"field": "amount", "message": message}],
+        )
         self.message = message
         self.stage = stage
         self.shortfall = shortfall
+
+    def at(self, appropriation: dict[str, Any]) -> InvariantViolation:
+        """The same refusal, naming the appropriation it happened on."""
+        self.extensions["appropriation"] = appropriation
+        return self
 
 
 def check_balances(balances: Mapping[str, Decimal]) -> None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
-
-from budget_ledger.db.tables import outbox
-from budget_ledger.domain.money import money_str
+from budget_ledger.domain.postings import PostedEntry
 from budget_ledger.events.types import STAGE_EVENTS
-from budget_ledger.ledger.posting import PostedEntry
-from dgplan_shared.db.types import utcnow
-from dgplan_shared.db.uow import UnitOfWork
-from dgplan_shared.events import CloudEvent, topic_for
+from dgplan_contracts.money import money_str
+from dgplan_shared.events import CloudEvent
 
 
 def entry_event_data(entry: PostedEntry) -> dict[str, Any]:
@@ -34,32 +30,10 @@ def entry_event_data(entry: PostedEntry) -> dict[str, Any]:
     }
 
 
-async def publish_stage_events(uow: UnitOfWork, entries: list[PostedEntry]) -> None:
-    """allocation-posted / commitment-posted / disbursement-posted for each such entry.
-
-    Written to the outbox in one multi-row statement (a batch of 1,000 postings would otherwise
-    cost 1,000 round trips); rows exactly as ``UnitOfWork.publish`` writes them.
-    """
-    events = [
-        CloudEvent.new(uow.service, STAGE_EVENTS[e.posting.stage], e.posting.key.project_id, entry_event_data(e))
+def stage_events(source: str, entries: Sequence[PostedEntry]) -> list[CloudEvent]:
+    """allocation-posted / commitment-posted / disbursement-posted for each such (positive) entry."""
+    return [
+        CloudEvent.new(source, STAGE_EVENTS[e.posting.stage], e.posting.key.project_id, entry_event_data(e))
         for e in entries
         if e.posting.stage in STAGE_EVENTS and e.posting.amount > 0
     ]
-    if not events:
-        return
-    now = utcnow()
-    await uow.session.execute(
-        insert(outbox),
-        [
-            {
-                "event_id": event.id,
-                "topic": topic_for(event.type),
-                "key": event.subject,
-                "event_type": event.type,
-                "envelope": event.to_json().decode(),
-                "created_at": now,
-            }
-            for event in events
-        ],
-    )
-    uow.published.extend(events)

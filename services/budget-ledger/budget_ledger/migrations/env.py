@@ -1,5 +1,5 @@
 from dgplan_shared.db.migrations import run_env
 
-from budget_ledger.db.tables import metadata
+from budget_ledger.adapters.tables import metadata
 
 run_env(metadata)

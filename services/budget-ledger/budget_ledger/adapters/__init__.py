@@ -1,0 +1,1 @@
+"""Tables, one repository per aggregate (all SQL lives here), the outbox writer."""

@@ -1,0 +1,119 @@
+"""Rows and results of the use cases as the wire shows them (money as two-place strings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from budget_ledger.domain.postings import PostedEntry
+from dgplan_contracts.fiscal import fiscal_year_range_json
+from dgplan_contracts.money import money_str
+
+
+def _at(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def posted_entry_json(entry: PostedEntry) -> dict[str, Any]:
+    p = entry.posting
+    return {
+        "entry_id": entry.entry_id,
+        **p.key.as_dict(),
+        "stage": p.stage,
+        "amount": money_str(p.amount),
+        "agency": p.agency,
+        "round_id": p.round_id,
+        "request_id": p.request_id,
+        "reference": p.reference,
+        "note": p.note,
+        "posted_by": entry.posted_by,
+        "posted_at": entry.posted_at.isoformat(),
+    }
+
+
+def entry_json(row: Any) -> dict[str, Any]:
+    return {
+        "entry_id": row["entry_id"],
+        "seq": row["seq"],
+        "plan_id": row["plan_id"],
+        "strategy_id": row["strategy_id"] or None,
+        "project_id": row["project_id"] or None,
+        "fiscal_year": row["fiscal_year"] or None,
+        "expense_category": row["expense_category"] or None,
+        "stage": row["stage"],
+        "amount": money_str(row["amount"]),
+        "agency": row["agency"],
+        "round_id": row["round_id"],
+        "request_id": row["request_id"],
+        "reference": row["reference"],
+        "note": row["note"],
+        "posted_by": row["posted_by"],
+        "posted_at": row["posted_at"].isoformat(),
+    }
+
+
+def round_json(row: Any) -> dict[str, Any]:
+    return {
+        "round_id": row["round_id"],
+        "plan_id": row["plan_id"],
+        "fiscal_year": row["fiscal_year"],
+        "fiscal_year_range": fiscal_year_range_json(row["fiscal_year"]),
+        "title": row["title"],
+        "ceiling": money_str(row["ceiling"]),
+        "submission_deadline": row["submission_deadline"].isoformat(),
+        "decision_deadline": row["decision_deadline"].isoformat(),
+        "status": row["status"],
+        "approved_total": money_str(row["approved_total"]),
+        "published": bool(row["published"]),
+        "opened_by": row["opened_by"],
+        "opened_at": row["opened_at"].isoformat(),
+        "package_submitted_at": _at(row["package_submitted_at"]),
+        "approved_at": _at(row["approved_at"]),
+        "closed_at": _at(row["closed_at"]),
+        "version": row["version"],
+    }
+
+
+def _amounts(amounts: dict[str, Any] | None) -> dict[str, str] | None:
+    return None if amounts is None else {k: money_str(v) for k, v in amounts.items()}
+
+
+def request_json(row: Any) -> dict[str, Any]:
+    return {
+        "request_id": row["request_id"],
+        "round_id": row["round_id"],
+        "project_id": row["project_id"],
+        "plan_id": row["plan_id"],
+        "strategy_id": row["strategy_id"],
+        "agency": row["agency"],
+        "fiscal_year": row["fiscal_year"],
+        "amounts": _amounts(row["amounts"]),
+        "requested_total": money_str(row["requested_total"]),
+        "decision": row["decision"],
+        "recommended_amounts": _amounts(row["recommended_amounts"]) if row["recommended_amounts"] else None,
+        "recommended_total": money_str(row["recommended_total"]),
+        "approved_total": money_str(row["approved_total"]),
+        "rank": row["rank"],
+        "priority": row["priority"],
+        "multi_year": bool(row["multi_year"]),
+        "justification": row["justification"],
+        "alignment": row["alignment"],
+        "submitted_by": row["submitted_by"],
+        "submitted_at": row["submitted_at"].isoformat(),
+        "decided_at": _at(row["decided_at"]),
+        "version": row["version"],
+    }
+
+
+def history_json(rows: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "action": r["action"],
+            "decision": r["decision"],
+            "amount": money_str(r["amount"]) if r["amount"] is not None else None,
+            "rank": r["rank"],
+            "reason": r["reason"],
+            "actor": r["actor"],
+            "at": r["at"].isoformat(),
+        }
+        for r in rows
+    ]

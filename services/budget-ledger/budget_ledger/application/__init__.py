@@ -1,0 +1,1 @@
+"""One module per use case or event handler: ``handle(command, uow)``; queries (reads) too."""

@@ -1,1 +1,0 @@
-"""The append-only ledger: appropriations, their per-stage balances, and entries."""

@@ -1,1 +1,0 @@
-"""Annual budget screening: rounds, requests, decisions, package, approval."""
