@@ -174,3 +174,18 @@ def test_a_missing_key_is_the_one_428():
     with pytest.raises(ProblemError) as missing:
         Idempotency.of("  ", "s", {})
     assert (missing.value.status, missing.value.slug) == (428, "idempotency-key-required")
+
+
+async def test_a_scope_longer_than_the_column_still_replays(kit_database):
+    db = await kit_database("sqlite")
+    long_scope = "subject-" + "x" * 400 + "|POST /things"
+    store = IdempotencyStore(idempotency_keys)
+    new_uow = lambda: UnitOfWork(db, "probe", outbox)  # noqa: E731
+    try:
+        first = await execute(new_uow, add_thing, AddThing("a", 5), idempotency=Idempotency.of("k", long_scope, {}),
+                              store=store)
+        again = await execute(new_uow, add_thing, AddThing("a", 5), idempotency=Idempotency.of("k", long_scope, {}),
+                              store=store)
+        assert again.replayed and again.body == first.body
+    finally:
+        await db.dispose()

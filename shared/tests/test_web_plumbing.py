@@ -5,6 +5,7 @@ the rest, and money and fiscal years have one wire form."""
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 import pytest
@@ -164,3 +165,10 @@ def test_one_fiscal_year_type_and_its_calendar():
     assert quarter_range(2565, 2)[1].isoformat() == "2022-03-31"
     day = quarter_range(2566, 3)[0]
     assert (fiscal_year_of(day), quarter_of(day)) == (2566, 3)
+
+
+def test_a_forged_cursor_with_values_no_list_returns_is_refused():
+    huge = base64.urlsafe_b64encode(b"[1180591620717411303424]").decode().rstrip("=")
+    for forged, types in ((huge, (int,)), (encode_cursor(["a\u0000b"]), (str,))):
+        with pytest.raises(ProblemError):
+            decode_cursor(forged, *types)

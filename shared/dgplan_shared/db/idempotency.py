@@ -72,7 +72,7 @@ class IdempotencyStore:
     async def stored(self, session: AsyncSession, scope: str, key: str, digest: str) -> StoredAnswer | None:
         """The answer an earlier request with this key got; 422 if that request was another one."""
         c = self.table.c
-        row = (await session.execute(self._lookup.where(c.scope == scope, c.key == key))).first()
+        row = (await session.execute(self._lookup.where(c.scope == scope[:SCOPE_LENGTH], c.key == key))).first()
         if row is None:
             return None
         if row.request_hash != digest:

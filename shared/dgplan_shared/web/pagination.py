@@ -16,6 +16,7 @@ from fastapi import Query
 from pydantic import BaseModel
 
 from dgplan_shared.errors import invalid
+from dgplan_shared.web.guards import text_fault
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,9 +46,9 @@ def decode_cursor(cursor: str | None, *types: type) -> list[Any] | None:
         raise invalid("cursor", "not a cursor this list returned")
     out: list[Any] = []
     for value, kind in zip(values, types):
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int) or not -2**63 <= value < 2**63):
             raise invalid("cursor", "not a cursor this list returned")
-        if kind is str and not isinstance(value, str):
+        if kind is str and (not isinstance(value, str) or len(value) > 512 or text_fault(value)):
             raise invalid("cursor", "not a cursor this list returned")
         out.append(value)
     return out
