@@ -5,7 +5,7 @@ from dgplan_shared.service import Runtime, ServiceDefinition
 
 from gateway import edge, governance
 from gateway.governance import scheduler
-from gateway.edge.adapters.tables import idempotency_records
+from gateway.edge.adapters import tables as _edge_tables  # noqa: F401 - adds the edge's tables
 from gateway.governance.adapters import audit_tables  # noqa: F401 - adds the audit log's tables
 from gateway.governance.adapters.tables import gov_idempotency
 from gateway.metadata import idempotency_keys, inbox, metadata, outbox
@@ -32,7 +32,7 @@ def definition() -> ServiceDefinition:
         metadata=metadata,
         outbox=outbox,
         idempotency=idempotency_keys,
-        idempotency_tables=(idempotency_records, gov_idempotency),
+        idempotency_tables=(gov_idempotency,),
         inbox=inbox,
         migrations="gateway:migrations",
         routers=lambda: [*edge.routers(), *governance.routers()],
