@@ -26,7 +26,7 @@ from dgplan_shared.service import ServiceDefinition, create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
 from dgplan_shared.testing.databases import migrated_database_url
 from gateway.definition import definition as gateway_definition
-from gateway.edge.openapi_merge import merge
+from gateway.edge.domain.openapi_merge import merge
 from monitoring.definition import definition as monitoring_definition
 from plan_registry.definition import definition as plan_registry_definition
 
@@ -297,9 +297,10 @@ async def test_a_post_without_the_key_gets_the_documented_problem_and_writes_not
 
 
 async def test_the_gateway_refuses_its_own_posts_without_the_key_and_serves_them_as_required(tmp_path):
-    from gateway.edge.bearer_tokens import ClientGrant, issue_token
-    from gateway.edge.clients_repository import get_client, insert_client
-    from gateway.edge.secrets_hashing import hash_secret
+    from gateway.edge.application.bearer_tokens import issue_token
+    from gateway.edge.domain.tokens import ClientGrant
+    from gateway.edge.adapters.clients_repository import get_client, insert_client
+    from gateway.edge.domain.secrets_hashing import hash_secret
     from gateway.edge.state import edge_state
 
     upstreams = {}
@@ -316,7 +317,8 @@ async def test_the_gateway_refuses_its_own_posts_without_the_key_and_serves_them
                     await insert_client(session, client_id=subject, name=subject, secret_hash=hash_secret("unused"),
                                         roles=caller["roles"], agency=caller.get("agency"))
                     await session.commit()
-            token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(caller["roles"]), None))
+            token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(caller["roles"]), None),
+                                       "http://testserver")
             return {"Authorization": f"Bearer {token}"}
 
         for caller in (OPERATOR, MEMBER):  # clients made before counting rows

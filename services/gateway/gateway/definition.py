@@ -15,7 +15,7 @@ from dgplan_shared.service import Runtime, ServiceDefinition
 from gateway import edge
 from gateway.edge.adapters import people_tables  # noqa: F401 - adds the person accounts' tables
 from gateway.edge.application.people_demo import DEMO_PEOPLE
-from gateway.edge.adapters.tables import idempotency_records
+from gateway.edge.adapters import tables as edge_tables  # noqa: F401 - adds the edge's tables
 from gateway.governance.adapters import audit_tables, tables  # noqa: F401 - add the engine's tables to the metadata
 from gateway.governance.api import audit, bodies, instances, workflows
 from gateway.governance.application import add_member, deadlines, intake, queries
@@ -85,7 +85,6 @@ def definition() -> ServiceDefinition:
         metadata=metadata,
         outbox=outbox,
         idempotency=idempotency_keys,
-        idempotency_tables=(idempotency_records,),
         inbox=inbox,
         migrations="gateway:migrations",
         routers=_routers,

@@ -88,9 +88,14 @@ class Settings(ServiceSettings):
             "identity provider (jwks_url) and turn this off."
         ),
     )
-    public_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="The gateway's public URL: the built-in issuer's `iss` and the base of its discovery document.",
+    public_base_url: str | None = Field(
+        default=None,
+        description=(
+            "The gateway's public URL: the built-in issuer's `iss` (tokens carry it and are checked against it) and "
+            "the base of the discovery document's `token_endpoint` and `jwks_uri`. Unset: the address each request "
+            "was served at (its scheme and Host), so a gateway on another port advertises that port. Set it in "
+            "production, where replicas sit behind one public name."
+        ),
     )
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400, description="Lifetime of issued access tokens.")
     membership_cache_seconds: float = Field(
@@ -115,9 +120,18 @@ class Settings(ServiceSettings):
         ge=0,
         description=(
             "Sustained requests per second per client id (anonymous callers: per remote address); 0 turns "
-            "limiting off. Counted per gateway process: with N replicas a client gets up to N times this."
+            "limiting off. Counted across every gateway replica when the buckets are in the database "
+            "(`rate_limit_store`)."
         ),
     )
     rate_limit_burst: int = Field(
         default=100, ge=1, description="Requests a client may send at once before the sustained rate applies."
+    )
+    rate_limit_store: Literal["auto", "process", "database"] = Field(
+        default="auto",
+        description=(
+            "Where the rate-limit buckets are kept: `database` (the table `edge_rate_buckets`, shared by every "
+            "replica; PostgreSQL only, one statement per request), `process` (this process's memory: N replicas "
+            "allow N times the limit), or `auto`: `database` when the gateway's database is PostgreSQL."
+        ),
     )

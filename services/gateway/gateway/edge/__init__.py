@@ -1,8 +1,13 @@
 """The public entry point: authentication, identity forwarding, authorization, rate limits,
-routing to the services, the merged OpenAPI document and the offline docs page."""
+routing to the services, the merged OpenAPI document and the offline docs page.
+
+This module wires the half together (as ``definition.py`` does the gateway): its routers, its
+ASGI proxy and the per-process state they share. See README.md for the layout.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,18 +16,19 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
 
 from dgplan_shared.service import Runtime
-from gateway.edge import admin_clients, openapi_routes, token_endpoint
-from gateway.edge.api import authorize
+from gateway.edge.api import admin_clients, authorize, discovery, openapi_routes, token
 from gateway.edge.application import people_demo
-from gateway.edge.demo_clients import banner, ensure_demo_clients, secrets_file
-from gateway.edge.middleware import EdgeMiddleware
-from gateway.edge.state import EDGE_KEY, build_state
+from gateway.edge.application.demo_clients import banner, ensure_demo_clients, secrets_file
+from gateway.edge.proxy.middleware import EdgeMiddleware
+from gateway.edge.state import EDGE_KEY
+from gateway.edge.wiring import build_state
+from gateway.governance.application.memberships import bodies_for_subject
 
 
 def routers() -> list[APIRouter]:
     """The edge's own routes. Proxying is done by the edge middleware, before routing, for the
     services' prefixes only, so it never shadows a gateway route."""
-    return [token_endpoint.router, authorize.router, admin_clients.router, openapi_routes.router]
+    return [token.router, discovery.router, authorize.router, admin_clients.router, openapi_routes.router]
 
 
 def configure(app: FastAPI) -> None:
@@ -38,7 +44,7 @@ def configure(app: FastAPI) -> None:
     async def lifespan(a: Any) -> AsyncIterator[Any]:
         async with original(a) as state:
             runtime: Runtime = a.state.runtime
-            edge = runtime.extras[EDGE_KEY] = build_state(runtime)
+            edge = runtime.extras[EDGE_KEY] = build_state(runtime, bodies_for_subject)
             try:
                 yield state
             finally:
@@ -66,8 +72,7 @@ async def embedded_people_setup(runtime: Runtime) -> None:
 
 def _served_at(runtime: Runtime) -> str:
     """Where ``make run`` serves (its host and port variables), unless a public URL is configured."""
-    import os
-
-    if "GATEWAY_PUBLIC_BASE_URL" in os.environ or "DGPLAN_PORT" not in os.environ:
-        return runtime.settings.public_base_url  # type: ignore[attr-defined]
-    return f"http://{os.environ.get('DGPLAN_HOST', '127.0.0.1')}:{os.environ['DGPLAN_PORT']}"
+    configured = runtime.settings.public_base_url  # type: ignore[attr-defined]
+    if configured:
+        return configured
+    return f"http://{os.environ.get('DGPLAN_HOST', '127.0.0.1')}:{os.environ.get('DGPLAN_PORT', '8000')}"

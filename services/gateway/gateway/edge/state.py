@@ -1,28 +1,33 @@
-"""What the edge keeps per gateway process: keys, verifier, rate-limit buckets, upstreams,
-and short-lived caches. Built when the app starts, closed when it stops."""
+"""What the edge keeps per gateway process: keys, verifier, rate limiter, upstreams and short-lived
+caches. Built when the app starts (``gateway.edge.wiring.build_state``), closed when it stops.
+Both inbound sides (the routes and the proxy) read it; neither builds any of it."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dgplan_contracts.identity import Principal
 from dgplan_contracts.assertion import sign_identity
+from dgplan_contracts.identity import Principal
 from dgplan_shared.service import Runtime
-from gateway.edge.bearer_tokens import ExternalJwks, Verifier
-from gateway.edge.circuit import Circuit
-from gateway.edge.proxy import AsgiUpstream, HttpUpstream
-from gateway.edge.rate_limit import TokenBuckets
-from gateway.edge.signing_keys import KeyRing
-from gateway.edge.upstream_clients import UpstreamClient, build_client
-from gateway.edge.upstreams import SERVICES, base_urls
+from gateway.edge.adapters.clients_repository import get_client
+from gateway.edge.adapters.openapi_documents import ServiceDocument
+from gateway.edge.adapters.rate_limit_store import RateLimiter
+from gateway.edge.adapters.signing_keys import KeyRing
+from gateway.edge.adapters.upstream_http import Forwarder, UpstreamClient
+from gateway.edge.application.bearer_tokens import Verifier
 from gateway.settings import Settings
 
 log = logging.getLogger("gateway.edge")
 
 EDGE_KEY = "edge"
+
+# The governance engine's answer to "which bodies is this subject a member of?" (injected: the
+# edge does not reach into the engine's tables).
+MembershipLookup = Callable[[Runtime, str], Awaitable[Iterable[str]]]
 
 
 @dataclass
@@ -31,9 +36,11 @@ class EdgeState:
     settings: Settings
     keys: KeyRing | None
     verifier: Verifier
-    buckets: TokenBuckets
-    upstreams: dict[str, AsgiUpstream | HttpUpstream]
+    rate_limiter: RateLimiter
+    upstreams: dict[str, Forwarder]
+    documents: dict[str, ServiceDocument]
     client: UpstreamClient | None
+    memberships: MembershipLookup
     _memberships: dict[str, tuple[frozenset[str], float]] = field(default_factory=dict)
     _clients_active: dict[str, tuple[bool, float]] = field(default_factory=dict)
     _identities: dict[tuple[Any, ...], tuple[str, float]] = field(default_factory=dict)
@@ -45,10 +52,8 @@ class EdgeState:
         cached = self._memberships.get(subject)
         if cached is not None and cached[1] > now:
             return cached[0]
-        from gateway.governance.application.memberships import bodies_for_subject
-
         try:
-            bodies = frozenset(await bodies_for_subject(self.runtime, subject))
+            bodies = frozenset(await self.memberships(self.runtime, subject))
         except Exception:  # noqa: BLE001 - fail closed: no membership is the safe answer
             log.exception("could not look up body memberships of %s", subject)
             return frozenset()
@@ -65,8 +70,6 @@ class EdgeState:
         cached = self._clients_active.get(client_id)
         if cached is not None and cached[1] > now:
             return cached[0]
-        from gateway.edge.clients_repository import get_client
-
         async with self.runtime.db.session() as session:
             client = await get_client(session, client_id)
         active = client is None or client.active
@@ -92,48 +95,7 @@ class EdgeState:
     async def close(self) -> None:
         if self.client is not None:
             await self.client.close()
-
-
-def build_state(runtime: Runtime) -> EdgeState:
-    settings = runtime.settings
-    assert isinstance(settings, Settings)
-    keys = KeyRing(runtime.db) if settings.builtin_issuer else None
-    external = ExternalJwks(settings.jwks_url, settings.jwks_cache_seconds) if settings.jwks_url else None
-    apps = runtime.extras.get("upstream_apps") or {}
-    urls = base_urls(settings)
-    client: UpstreamClient | None = None
-    upstreams: dict[str, AsgiUpstream | HttpUpstream] = {}
-    for name in SERVICES:
-        if name in apps:
-            upstreams[name] = AsgiUpstream(name, apps[name], settings.upstream_timeout_seconds)
-            continue
-        if client is None:
-            kind = settings.upstream_client
-            if kind == "lean" and any(url.startswith("https://") for url in urls.values()):
-                kind = "aiohttp"  # the lean client speaks plain HTTP only (TLS between services: aiohttp)
-            client = build_client(
-                kind,
-                settings.upstream_pool_size,
-                settings.upstream_connect_timeout_seconds,
-                settings.upstream_timeout_seconds,
-            )
-        upstreams[name] = HttpUpstream(
-            name,
-            urls[name],
-            client,
-            Circuit(settings.circuit_failure_threshold, settings.circuit_open_seconds),
-            settings.upstream_retries,
-            settings.upstream_retry_backoff_seconds,
-        )
-    return EdgeState(
-        runtime=runtime,
-        settings=settings,
-        keys=keys,
-        verifier=Verifier(settings, keys, external),
-        buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
-        upstreams=upstreams,
-        client=client,
-    )
+        await self.rate_limiter.close()
 
 
 def edge_state(runtime: Runtime) -> EdgeState:

@@ -5,8 +5,12 @@ import pytest
 from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client
 from gateway.definition import definition
-from gateway.edge.bearer_tokens import ClientGrant, issue_token
+from gateway.edge.application.bearer_tokens import issue_token
+from gateway.edge.domain.tokens import ClientGrant
 from gateway.edge.state import edge_state
+
+# asgi_client's base URL: the address the built-in issuer names when no public URL is configured.
+TESTSERVER = "http://testserver"
 
 
 @pytest.fixture
@@ -20,7 +24,7 @@ async def gateway_app(settings, db, bus):
 def bearer(gateway_app):
     async def headers(*roles: str, subject: str = "auditor") -> dict[str, str]:
         edge = edge_state(gateway_app[1])
-        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), None))
+        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), None), TESTSERVER)
         return {"Authorization": f"Bearer {token}"}
 
     return headers

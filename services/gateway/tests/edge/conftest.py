@@ -11,16 +11,26 @@ import jwt
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from dgplan_contracts.assertion import IDENTITY_HEADER, verify_identity
 from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client
 from gateway.definition import definition
-from gateway.edge.bearer_tokens import ClientGrant, issue_token
-from gateway.edge.clients_repository import get_client, insert_client
-from gateway.edge.secrets_hashing import hash_secret
+from gateway.edge.adapters import signing_keys
+from gateway.edge.adapters.clients_repository import get_client, insert_client
+from gateway.edge.adapters.tables import rate_buckets
+from gateway.edge.application.bearer_tokens import issue_token
+from gateway.edge.domain import secrets_hashing
+from gateway.edge.domain.routes import SERVICES
+from gateway.edge.domain.secrets_hashing import hash_secret
+from gateway.edge.domain.tokens import ClientGrant
 from gateway.edge.state import edge_state
-from gateway.edge.upstreams import SERVICES
+
+# asgi_client's base URL: the address the built-in issuer names when no public URL is configured.
+TESTSERVER = "http://testserver"
 
 ECHO_HEADERS = (
     "x-request-id",
@@ -100,12 +110,23 @@ def cheap_crypto(monkeypatch: pytest.MonkeyPatch) -> None:
     """One RSA key per test session and a light scrypt cost: both are deliberately slow, and each
     test starts from an empty database. The hash format records its cost, so verification is the
     same code; test_secrets_hashing checks the production cost."""
-    from gateway.edge import secrets_hashing, signing_keys
-
     if not _KEY:
         _KEY.append(signing_keys.new_private_key())
     monkeypatch.setattr(signing_keys, "new_private_key", lambda: _KEY[0])
     monkeypatch.setattr(secrets_hashing, "_N", 2**8)
+
+
+async def _forget_shared_rate_buckets(database_url: str) -> None:
+    """On PostgreSQL the buckets outlive a gateway (that is their point: every replica, and every
+    restart, sees them): each test's gateway starts from full buckets, as a fresh install does."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        return
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(delete(rate_buckets))
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture
@@ -120,6 +141,7 @@ def gateway(settings, db, bus) -> Callable[..., Any]:  # type: ignore[no-untyped
             upstreams = {name: echo_app(name, secret) for name in SERVICES}
         app = create_service_app(definition(), s, db=db, bus=bus, extras={"upstream_apps": upstreams})
         async with asgi_client(app) as client:
+            await _forget_shared_rate_buckets(s.database_url)
             yield client, app.state.runtime
 
     return make
@@ -142,7 +164,8 @@ def bearer() -> Callable[..., Any]:
                     agency=agency,
                 )
                 await session.commit()
-        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), agency))
+        grant = ClientGrant(subject, tuple(roles), agency)
+        token, _ = await issue_token(edge.keys, edge.settings, grant, TESTSERVER)
         return {"Authorization": f"Bearer {token}"}
 
     return make

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from gateway.edge.access_policy import RULES
+from gateway.edge.domain.access_policy import RULES
 
 ROLES = ("public", "secretariat", "agency", "body_member", "operator", "service")
 EVERYONE = set(ROLES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import stat
 
 from gateway.edge import embedded_setup
-from gateway.edge.demo_clients import DEMO_CLIENTS, banner, ensure_demo_clients
+from gateway.edge.application.demo_clients import DEMO_CLIENTS, banner, ensure_demo_clients
 
 EXPECTED = {
     "demo-secretariat": (["secretariat"], None),

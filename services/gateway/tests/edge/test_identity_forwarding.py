@@ -45,7 +45,7 @@ async def test_body_memberships_come_from_governance(gateway, bearer, monkeypatc
     async def bodies(runtime, subject):  # type: ignore[no-untyped-def]
         return frozenset({"cabinet"}) if subject == "demo-cabinet" else frozenset()
 
-    monkeypatch.setattr("gateway.governance.application.memberships.bodies_for_subject", bodies)
+    monkeypatch.setattr("gateway.edge.bodies_for_subject", bodies)  # what the edge is wired with
     async with gateway() as (client, runtime):
         headers = await bearer(runtime, "body_member", subject="demo-cabinet")
         body = (await client.get("/api/v1/plans", headers=headers)).json()
@@ -82,7 +82,7 @@ async def test_hop_by_hop_headers_of_the_answer_are_stripped(gateway):
 def _token(key, kid: str, **claims):  # type: ignore[no-untyped-def]
     now = int(time.time())
     base = {
-        "iss": "http://127.0.0.1:8000",
+        "iss": "http://testserver",  # the address the tests serve at (no public URL configured)
         "aud": "dgplan-api",
         "sub": "tester-x",
         "iat": now,

@@ -3,7 +3,7 @@ bucket; health checks are never limited."""
 
 from __future__ import annotations
 
-from gateway.edge.rate_limit import TokenBuckets, retry_after_header
+from gateway.edge.domain.rate_limit import TokenBuckets, retry_after_header
 
 
 def test_a_bucket_allows_the_burst_then_refills_at_the_rate():

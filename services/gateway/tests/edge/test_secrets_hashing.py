@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gateway.edge import secrets_hashing
-from gateway.edge.secrets_hashing import derive_secret, hash_secret, verify_secret
+from gateway.edge.domain import secrets_hashing
+from gateway.edge.domain.secrets_hashing import derive_secret, hash_secret, verify_secret
 
 
 def test_hashes_use_the_production_cost_and_verify_only_the_right_secret(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from gateway.edge.signing_keys import KeyRing
+from gateway.edge.adapters.signing_keys import KeyRing
 
 
 async def test_concurrent_first_lookups_of_a_stored_key_all_find_it(db):  # type: ignore[no-untyped-def]

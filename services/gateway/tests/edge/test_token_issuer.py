@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 
 import jwt
+from sqlalchemy import update
 
-from gateway.edge.clients_repository import insert_client
-from gateway.edge.secrets_hashing import hash_secret
+from gateway.edge.adapters.clients_repository import insert_client
+from gateway.edge.adapters.tables import oauth_clients
+from gateway.edge.domain.secrets_hashing import hash_secret
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -19,10 +21,6 @@ async def _client(runtime, client_id="mof-erp", secret="s3cret-value", roles=("a
             session, client_id=client_id, name="MOF ERP", secret_hash=hash_secret(secret), roles=roles, agency=agency
         )
         if not active:
-            from sqlalchemy import update
-
-            from gateway.edge.adapters.tables import oauth_clients
-
             await session.execute(
                 update(oauth_clients).where(oauth_clients.c.client_id == client_id).values(active=False)
             )

@@ -21,10 +21,14 @@ from dgplan_shared.service import Runtime, create_service_app
 from dgplan_shared.testing.clients import asgi_client
 from gateway.metadata import outbox
 from gateway.definition import definition
-from gateway.edge.bearer_tokens import ClientGrant, issue_token
+from gateway.edge.application.bearer_tokens import issue_token
+from gateway.edge.domain.tokens import ClientGrant
 from gateway.edge.state import edge_state
 from gateway.governance.application.seed import seed_governance
 from gateway.settings import Settings
+
+# asgi_client's base URL: the address the built-in issuer names when no public URL is configured.
+TESTSERVER = "http://testserver"
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "gateway" / "governance" / "events" / "schemas"
 _offsets = itertools.count()
@@ -67,7 +71,7 @@ def auth(gw):
 
     async def headers(*roles: str, subject: str = "tester", agency: str | None = None, key: str | None = None):
         edge = edge_state(gw.runtime)
-        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), agency))
+        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant(subject, tuple(roles), agency), TESTSERVER)
         result = {"Authorization": f"Bearer {token}"}
         if key is not None:
             result["Idempotency-Key"] = key

@@ -16,7 +16,8 @@ from dgplan_shared.service import create_service_app
 from dgplan_shared.testing.clients import asgi_client
 from dgplan_shared.testing.databases import sqlite_url
 from gateway.definition import definition
-from gateway.edge.bearer_tokens import ClientGrant, issue_token
+from gateway.edge.application.bearer_tokens import issue_token
+from gateway.edge.domain.tokens import ClientGrant
 from gateway.edge.state import edge_state
 from gateway.governance.domain.audit_chain import canonical, sha256
 from gateway.settings import Settings
@@ -79,7 +80,7 @@ async def test_a_vote_recorded_before_the_upgrade_replays_after_it(backend, requ
     app = create_service_app(definition(), settings, extras={"upstream_apps": {}})
     async with asgi_client(app) as client:
         edge = edge_state(app.state.runtime)
-        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant("demo-dgc-member-1", ("body_member",), None))
+        token, _ = await issue_token(edge.keys, edge.settings, ClientGrant("demo-dgc-member-1", ("body_member",), None), "http://testserver")
         url_path = f"/api/v1/governance/instances/{INSTANCE}/votes"
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "vote-1"}
         retry = await client.post(url_path, json={"choice": "propose", "reason": VOTE["reason"]}, headers=headers)

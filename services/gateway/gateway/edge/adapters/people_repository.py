@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
 from gateway.edge.adapters.people_tables import authorization_codes, client_redirect_uris, people
-from gateway.edge.client_rules import plausible_client_id
+from gateway.edge.domain.client_rules import plausible_client_id
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Tables owned by the gateway's edge part (defined on the gateway's shared metadata):
-OAuth2 clients of the built-in issuer, its signing keys, and idempotency records of admin POSTs."""
+OAuth2 clients of the built-in issuer, its signing keys, and the shared rate-limit buckets.
+(The admin POSTs' Idempotency-Keys live in the gateway's shared ``idempotency_keys`` table.)"""
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Integer, String, Table, Text
 
 from dgplan_shared.db.types import UtcDateTime
 from gateway.metadata import metadata
@@ -33,15 +34,13 @@ signing_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
-idempotency_records = Table(
-    "edge_idempotency",
+# Rate-limit token buckets every gateway replica shares (PostgreSQL deployments; one process
+# keeps them in memory). ``refilled_at`` is the database's clock, so replicas' clocks never skew it.
+rate_buckets = Table(
+    "edge_rate_buckets",
     metadata,
-    Column("principal", String(200), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("operation", String(100), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-    Column("resource_id", String(200), nullable=False),
-    # Random salt from which a created client's secret is re-derived on a retry (never stored).
-    Column("secret_salt", String(64), nullable=True),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("key", String(300), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("refilled_at", Float, nullable=False),
+    Column("allowed", Boolean, nullable=False),
 )

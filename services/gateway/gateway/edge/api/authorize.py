@@ -13,6 +13,7 @@ from dgplan_shared.service import get_runtime
 from gateway.edge.application.people_codes import (
     AuthorizationRequest, FlowError, TokenSet, check_request, exchange, redirect_error, sign_in,
 )
+from gateway.edge.api.deps import served_issuer
 from gateway.edge.state import EdgeState, edge_state
 
 router = APIRouter(tags=["authentication"])
@@ -181,6 +182,7 @@ async def authorization_code_grant(
         tokens: TokenSet = await exchange(
             get_runtime(request), edge, client_id=client_id, secret=secret, code=fields.get("code", ""),
             redirect_uri=fields.get("redirect_uri", ""), verifier=fields.get("code_verifier", ""),
+            issuer=served_issuer(request),
         )
     except FlowError as exc:
         headers = dict(_NO_STORE)

@@ -19,10 +19,11 @@ from gateway.edge.adapters.people_repository import (
     IssuedCode, Person, consume_code, get_person, insert_code, purge_expired_codes, redirect_uris,
 )
 from gateway.edge.application.people_passwords import verify_password
-from gateway.edge.bearer_tokens import ClientGrant, issue_token
-from gateway.edge.clients_repository import get_client
+from gateway.edge.adapters.clients_repository import get_client
+from gateway.edge.application.bearer_tokens import issue_token
 from gateway.edge.domain.pkce import plausible_challenge, verifier_matches
-from gateway.edge.secrets_hashing import verify_secret
+from gateway.edge.domain.secrets_hashing import verify_secret
+from gateway.edge.domain.tokens import ClientGrant
 from gateway.edge.state import EdgeState
 
 CODE_TTL = timedelta(minutes=2)
@@ -105,7 +106,8 @@ async def sign_in(runtime: Runtime, request: AuthorizationRequest, username: str
 
 
 async def exchange(
-    runtime: Runtime, edge: EdgeState, *, client_id: str, secret: str, code: str, redirect_uri: str, verifier: str
+    runtime: Runtime, edge: EdgeState, *, client_id: str, secret: str, code: str, redirect_uri: str, verifier: str,
+    issuer: str,
 ) -> TokenSet:
     async with runtime.db.session() as session:
         client = await get_client(session, client_id)
@@ -125,15 +127,16 @@ async def exchange(
         raise FlowError("invalid_grant", "code_verifier does not match the code_challenge.")
     assert edge.keys is not None
     access, ttl = await issue_token(
-        edge.keys, edge.settings, ClientGrant(person.subject, person.roles, person.agency, person.name)
+        edge.keys, edge.settings, ClientGrant(person.subject, person.roles, person.agency, person.name), issuer
     )
     bodies = await edge.bodies(person.subject)
-    id_token = await _id_token(edge, person, client_id, issued.nonce, ttl, bodies)
+    id_token = await _id_token(edge, person, client_id, issued.nonce, ttl, bodies, issuer)
     return TokenSet(access, id_token, ttl, " ".join(person.roles))
 
 
 async def _id_token(
-    edge: EdgeState, person: Person, client_id: str, nonce: str | None, ttl: int, bodies: frozenset[str]
+    edge: EdgeState, person: Person, client_id: str, nonce: str | None, ttl: int, bodies: frozenset[str],
+    issuer: str,
 ) -> str:
     """The ID token tells the relying party who signed in. Its ``bodies`` are what they were at sign-in,
     for display; the edge resolves memberships afresh on every API call made with the access token."""
@@ -141,7 +144,7 @@ async def _id_token(
     now = int(time.time())
     s = edge.settings
     claims: dict[str, Any] = {
-        "iss": s.public_base_url,
+        "iss": issuer,
         "aud": client_id,
         "sub": person.subject,
         "iat": now,

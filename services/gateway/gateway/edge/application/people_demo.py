@@ -18,8 +18,8 @@ from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT
 from dgplan_shared.service import Runtime
 from gateway.edge.adapters.people_repository import get_person, insert_person, set_password_hash, set_redirect_uris
 from gateway.edge.application.people_passwords import hash_password, verify_password
-from gateway.edge.clients_repository import get_client, insert_client, update_client
-from gateway.edge.secrets_hashing import hash_secret, new_secret, verify_secret
+from gateway.edge.adapters.clients_repository import get_client, insert_client, update_client
+from gateway.edge.domain.secrets_hashing import hash_secret, new_secret, verify_secret
 
 COMMITTEE = "digital-government-committee"
 SUBCOMMITTEE = "operations-budget-subcommittee"

@@ -7,8 +7,8 @@ hash of the engine's own request fingerprint, which is what the routes hand the 
 
 A downgrade recreates gov_idempotency empty: a fingerprint cannot be recovered from its hash.
 
-Revision ID: 0005_governance
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 import hashlib
@@ -19,8 +19,8 @@ from alembic import op
 
 from dgplan_shared.db.types import UtcDateTime
 
-revision = "0005_governance"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

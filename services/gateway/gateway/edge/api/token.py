@@ -1,8 +1,7 @@
-"""The built-in OAuth2 issuer (client credentials, RFC 6749 §4.4), its JWKS and OIDC discovery."""
+"""``POST /oauth2/token``: the built-in OAuth2 issuer (client credentials, RFC 6749 §4.4)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 from urllib.parse import parse_qs, unquote_plus
@@ -12,10 +11,10 @@ from fastapi.responses import JSONResponse
 
 from dgplan_shared.service import get_runtime
 from gateway.edge.api.authorize import authorization_code_grant
-from gateway.edge.bearer_tokens import ClientGrant, issue_token
-from gateway.edge.clients_repository import get_client
-from gateway.edge.secrets_hashing import verify_secret
-from gateway.edge.state import edge_state
+from gateway.edge.api.deps import edge, served_issuer
+from gateway.edge.api.discovery import EDGE_ANSWERS
+from gateway.edge.application import issue_token
+from gateway.edge.domain.tokens import TokenRefused
 
 router = APIRouter(tags=["authentication"])
 
@@ -52,12 +51,12 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
         200: {"description": "An RS256 bearer token"},
         400: {"description": "invalid_request, unsupported_grant_type or invalid_scope"},
         401: {"description": "invalid_client"},
+        429: EDGE_ANSWERS[429],
     },
 )
 async def token(request: Request) -> JSONResponse:
-    runtime = get_runtime(request)
-    edge = edge_state(runtime)
-    if edge.keys is None:
+    state = edge(request)
+    if state.keys is None:
         return _oauth_error(
             400, "unsupported_grant_type", "The built-in issuer is turned off; use the identity provider."
         )
@@ -80,59 +79,22 @@ async def token(request: Request) -> JSONResponse:
     if basic and "client_secret" in fields:
         return _oauth_error(400, "invalid_request", "Use one way to authenticate the client, not two.")
     if fields["grant_type"] == "authorization_code":
-        return await authorization_code_grant(request, edge, fields, basic)
+        return await authorization_code_grant(request, state, fields, basic)
     client_id, secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not secret:
         return _oauth_error(401, "invalid_client", "Client credentials are missing.", basic=basic is not None)
 
-    async with runtime.db.session() as session:
-        client = await get_client(session, client_id)
-    # scrypt is deliberately slow: keep it off the event loop.
-    valid = client is not None and client.active and await asyncio.to_thread(verify_secret, secret, client.secret_hash)
-    if not valid or client is None:
-        return _oauth_error(
-            401, "invalid_client", "Unknown client, wrong secret or inactive client.", basic=basic is not None
-        )
-
-    roles = client.roles
-    if fields.get("scope"):
-        wanted = tuple(dict.fromkeys(fields["scope"].split()))
-        if not set(wanted) <= set(client.roles):
-            return _oauth_error(400, "invalid_scope", f"This client may only ask for: {' '.join(client.roles)}.")
-        roles = wanted
-    access_token, ttl = await issue_token(
-        edge.keys, edge.settings, ClientGrant(client.client_id, roles, client.agency, client.name)
+    command = issue_token.IssueToken(
+        client_id, secret, fields.get("scope") or None, served_issuer(request),
+        issue_token.Signer(state.keys, state.settings),
     )
+    try:
+        async with get_runtime(request).uow() as uow:
+            issued = await issue_token.handle(command, uow)
+    except TokenRefused as refused:
+        return _oauth_error(refused.status, refused.error, refused.description, basic=basic is not None)
     return JSONResponse(
-        {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl, "scope": " ".join(roles)},
+        {"access_token": issued.access_token, "token_type": "Bearer", "expires_in": issued.expires_in,
+         "scope": issued.scope},
         headers=_NO_STORE,
-    )
-
-
-@router.get("/.well-known/jwks.json", summary="Public keys of the built-in issuer (JWKS)")
-async def jwks(request: Request) -> JSONResponse:
-    edge = edge_state(get_runtime(request))
-    document = await edge.keys.public_jwks() if edge.keys is not None else {"keys": []}
-    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
-
-
-@router.get("/.well-known/openid-configuration", summary="OIDC discovery of the built-in issuer")
-async def openid_configuration(request: Request) -> JSONResponse:
-    settings = edge_state(get_runtime(request)).settings
-    base = settings.public_base_url.rstrip("/")
-    return JSONResponse(
-        {
-            "issuer": settings.public_base_url,
-            "authorization_endpoint": f"{base}/oauth2/authorize",
-            "token_endpoint": f"{base}/oauth2/token",
-            "jwks_uri": f"{base}/.well-known/jwks.json",
-            "grant_types_supported": ["client_credentials", "authorization_code"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["code", "token"],
-            "subject_types_supported": ["public"],
-            "scopes_supported": ["openid", "secretariat", "agency", "body_member", "operator", "service"],
-            "claims_supported": ["sub", "roles", "agency", "client_id", "name", "bodies", "nonce"],
-        }
     )

@@ -20,13 +20,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dgplan_shared.context import child_traceparent, new_request_id, request_id_var, traceparent_var
 from dgplan_contracts.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal
 from dgplan_contracts.assertion import IDENTITY_HEADER
-from gateway.edge import access_policy
-from gateway.edge.bearer_tokens import BUILTIN_CLIENT, TokenRejected
-from gateway.edge.problems_asgi import send_problem
-from gateway.edge.proxy import HOP_BY_HOP
-from gateway.edge.rate_limit import retry_after_header
+from gateway.edge.domain import access_policy
+from gateway.edge.domain.issuer import issuer, served_base_url
+from gateway.edge.domain.rate_limit import retry_after_header
+from gateway.edge.domain.routes import service_for
+from gateway.edge.domain.tokens import BUILTIN_CLIENT, TokenRejected
+from gateway.edge.proxy.forwarding import HOP_BY_HOP
+from gateway.edge.proxy.problems import send_problem
 from gateway.edge.state import EDGE_KEY, EdgeState
-from gateway.edge.upstreams import service_for
 
 ANONYMOUS = Principal(subject=ANONYMOUS_SUBJECT, roles=frozenset({PUBLIC}))
 _IDENTITY = IDENTITY_HEADER.encode()
@@ -72,18 +73,30 @@ class EdgeMiddleware:
             return
 
         authorization = b""
+        host: bytes | None = None
         headers: list[tuple[bytes, bytes]] = []
         for name, value in scope["headers"]:
             if name == _IDENTITY:
                 continue  # a forged assertion: never passes the edge
             if name == b"authorization":
                 authorization = value
+            elif name == b"host":
+                host = value
             headers.append((name, value))
 
         principal = ANONYMOUS
         if authorization[:7].lower() == b"bearer ":
             try:
-                principal = await edge.verifier.verify(authorization[7:].strip().decode("latin-1"))
+                expected = issuer(
+                    edge.settings.public_base_url,
+                    served_base_url(
+                        scope.get("scheme", "http"),
+                        host.decode("latin-1") if host else None,
+                        scope.get("server"),
+                        scope.get("root_path", ""),
+                    ),
+                )
+                principal = await edge.verifier.verify(authorization[7:].strip().decode("latin-1"), expected)
                 if principal.extra.get(BUILTIN_CLIENT) and not await edge.client_active(principal.subject):
                     raise TokenRejected("the client was deactivated")
             except TokenRejected as exc:
@@ -100,13 +113,13 @@ class EdgeMiddleware:
             if bodies:
                 principal = replace(principal, bodies=bodies)
 
-        if edge.buckets.enabled and path not in _UNLIMITED:
+        if edge.rate_limiter.enabled and path not in _UNLIMITED:
             if principal is ANONYMOUS:
                 client = scope.get("client")
                 key = "addr:" + (client[0] if client else "unknown")
             else:
                 key = "client:" + principal.subject
-            wait = edge.buckets.take(key)
+            wait = await edge.rate_limiter.take(key)
             if wait:
                 await send_problem(
                     send,

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httptools
 
-from gateway.edge.upstream_clients import BadAnswer, ConnectFailed, TimedOut, UpstreamResponse
+from gateway.edge.adapters.upstream_http import BadAnswer, ConnectFailed, TimedOut, UpstreamResponse
 
 _PAUSE_AT = 1 << 20  # buffered answer bytes before the socket stops being read (back-pressure)
 _RESUME_AT = 1 << 16

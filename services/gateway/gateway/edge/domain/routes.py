@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from gateway.settings import Settings
-
 PREFIXES: dict[str, str] = {
     "/api/v1/plans": "plan-registry",
     "/api/v1/agencies": "plan-registry",
@@ -23,11 +21,3 @@ def service_for(path: str) -> str | None:
         if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
             return service
     return None
-
-
-def base_urls(settings: Settings) -> dict[str, str]:
-    return {
-        "plan-registry": settings.plan_registry_url.rstrip("/"),
-        "budget-ledger": settings.budget_ledger_url.rstrip("/"),
-        "monitoring": settings.monitoring_url.rstrip("/"),
-    }

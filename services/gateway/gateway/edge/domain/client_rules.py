@@ -1,4 +1,4 @@
-"""What makes a valid OAuth2 client definition (no framework code: used by the admin use cases)."""
+"""What makes a valid OAuth2 client definition: pure rules the admin use cases apply."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE
-from dgplan_shared.problems import invalid
+from dgplan_shared.errors import invalid
+from dgplan_shared.text import normalize_text
 
 ASSIGNABLE_ROLES = (SECRETARIAT, AGENCY, BODY_MEMBER, OPERATOR, SERVICE)
 CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
@@ -34,8 +35,8 @@ def check_roles_and_agency(roles: list[str], agency: str | None) -> tuple[str, .
 
 
 def clean_name(name: str) -> str:
-    """NFC (Thai text compares and round-trips intact), trimmed, without control characters."""
-    name = unicodedata.normalize("NFC", name).strip()
+    """Spelled one way (the kit's one normalization: NFC and Thai), trimmed, without control characters."""
+    name = normalize_text(name).strip()
     if not name:
         raise invalid("name", "may not be blank.")
     if any(unicodedata.category(ch) == "Cc" for ch in name):

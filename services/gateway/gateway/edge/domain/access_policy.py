@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dgplan_contracts.identity import AGENCY, ANONYMOUS_SUBJECT, BODY_MEMBER, OPERATOR, PUBLIC, SECRETARIAT, SERVICE, Principal
+from dgplan_contracts.identity import (
+    AGENCY,
+    ANONYMOUS_SUBJECT,
+    BODY_MEMBER,
+    OPERATOR,
+    PUBLIC,
+    SECRETARIAT,
+    SERVICE,
+    Principal,
+)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

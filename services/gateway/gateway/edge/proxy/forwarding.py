@@ -13,10 +13,10 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.edge.access_policy import READ_METHODS
-from gateway.edge.circuit import Circuit
-from gateway.edge.problems_asgi import send_problem
-from gateway.edge.upstream_clients import BadAnswer, ConnectFailed, TimedOut, UpstreamClient
+from gateway.edge.domain.access_policy import READ_METHODS
+from gateway.edge.domain.circuit import Circuit
+from gateway.edge.proxy.problems import send_problem
+from gateway.edge.adapters.upstream_http import BadAnswer, ConnectFailed, TimedOut, UpstreamClient
 
 log = logging.getLogger("gateway.edge.proxy")
 

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from dataclasses import dataclass, field
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -44,3 +45,17 @@ def verify_secret(secret: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, _unb64(digest))
+
+
+@dataclass(frozen=True)
+class SecretMaker:
+    """Makes client secrets that a retry can re-derive: a random salt per secret, kept with the
+    idempotent answer, and the server key, kept in configuration. The secret itself is never stored."""
+
+    server_key: str = field(repr=False)
+
+    def new_salt(self) -> str:
+        return secrets.token_hex(16)
+
+    def secret(self, salt: str) -> str:
+        return derive_secret(self.server_key, salt)

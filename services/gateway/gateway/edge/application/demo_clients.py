@@ -13,8 +13,8 @@ from pathlib import Path
 
 from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT
 from dgplan_shared.service import Runtime
-from gateway.edge.clients_repository import get_client, insert_client, update_client
-from gateway.edge.secrets_hashing import hash_secret, new_secret, verify_secret
+from gateway.edge.adapters.clients_repository import get_client, insert_client, update_client
+from gateway.edge.domain.secrets_hashing import hash_secret, new_secret, verify_secret
 from gateway.settings import Settings
 
 
@@ -101,7 +101,8 @@ async def ensure_demo_clients(runtime: Runtime, path: Path) -> dict[str, str]:
     """Create missing demo clients; give a new secret to any whose plain secret was lost. Idempotent."""
     known = _read(path)
     result: dict[str, str] = {}
-    async with runtime.db.session() as session:
+    async with runtime.uow() as uow:
+        session = uow.session
         for demo in DEMO_CLIENTS:
             client = await get_client(session, demo.client_id)
             secret = known.get(demo.client_id)
@@ -122,7 +123,7 @@ async def ensure_demo_clients(runtime: Runtime, path: Path) -> dict[str, str]:
             else:
                 await update_client(session, client, secret_hash=hashed)
             result[demo.client_id] = secret
-        await session.commit()
+        await uow.commit()
     if result != known:
         _write(path, result)
     return result

@@ -1,7 +1,7 @@
 """edge: person accounts, clients' redirect URIs and authorization codes (authorization-code flow)
 
-Revision ID: 0006_people
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0006_people"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
