@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-SERVICES := plan-registry budget-ledger monitoring gateway
+SERVICES := plan-registry budget-ledger monitoring notifications gateway
 STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements/constraints.txt requirements/dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 
