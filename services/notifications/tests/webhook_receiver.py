@@ -20,13 +20,24 @@ class Receiver:
     # (request number from 1) -> (status, headers); default 204
     answer: Callable[[int], tuple[int, dict[str, str]]] = lambda n: (204, {})
     received: list[Received] = field(default_factory=list)
+    delay: float = 0.0  # seconds each answer takes (to see concurrency)
     url: str = ""
+    in_flight: int = 0
+    max_in_flight: int = 0
     _runner: web.AppRunner | None = None
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.text()
         self.received.append(Received({k.lower(): v for k, v in request.headers.items()}, body))
-        status, headers = self.answer(len(self.received))
+        number = len(self.received)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
+        status, headers = self.answer(number)
         return web.Response(status=status, headers=headers)
 
     async def start(self) -> Receiver:
