@@ -29,8 +29,9 @@ install: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+# Webhooks may reach receivers on this machine only in `make run` (the SSRF policy refuses loopback otherwise).
 run: install
-	$(PY) -m dgplan_shared.embedded
+	NOTIFICATIONS_WEBHOOK_ALLOWLIST=$${NOTIFICATIONS_WEBHOOK_ALLOWLIST-127.0.0.1} $(PY) -m dgplan_shared.embedded
 
 test: install system-deps
 	@bash scripts/test.sh

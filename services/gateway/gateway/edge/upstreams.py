@@ -12,9 +12,10 @@ PREFIXES: dict[str, str] = {
     "/api/v1/budget": "budget-ledger",
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
+    "/api/v1/webhooks": "notifications",
 }
 
-SERVICES = ("plan-registry", "budget-ledger", "monitoring")
+SERVICES = ("plan-registry", "budget-ledger", "monitoring", "notifications")
 
 
 def service_for(path: str) -> str | None:
@@ -30,4 +31,5 @@ def base_urls(settings: Settings) -> dict[str, str]:
         "plan-registry": settings.plan_registry_url.rstrip("/"),
         "budget-ledger": settings.budget_ledger_url.rstrip("/"),
         "monitoring": settings.monitoring_url.rstrip("/"),
+        "notifications": settings.notifications_url.rstrip("/"),
     }
