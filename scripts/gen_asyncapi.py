@@ -38,8 +38,8 @@ CE_HEADERS = {
         "ce_type": {"type": "string"},
         "ce_source": {"type": "string"},
         "ce_subject": {"type": "string"},
-        "ce_time": {"type": "string", "format": "date-time"},
         "ce_specversion": {"const": "1.0"},
+        "traceparent": {"type": "string", "description": "W3C trace context, when the event has one."},
     },
 }
 WEBHOOK_HEADERS = {
