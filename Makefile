@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-SERVICES := plan-registry budget-ledger monitoring gateway console
+SERVICES := plan-registry budget-ledger monitoring notifications gateway console
 STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements/constraints.txt requirements/dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) \
 	services/console/package.json
@@ -32,8 +32,9 @@ install: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+# Webhooks may reach receivers on this machine only in `make run` (the SSRF policy refuses loopback otherwise).
 run: install
-	$(PY) -m dgplan_shared.embedded
+	NOTIFICATIONS_WEBHOOK_ALLOWLIST=$${NOTIFICATIONS_WEBHOOK_ALLOWLIST-127.0.0.1} $(PY) -m dgplan_shared.embedded
 
 test: install system-deps
 	@bash scripts/test.sh

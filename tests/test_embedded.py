@@ -50,7 +50,7 @@ def test_embedded_suite_serves_the_gateway_stops_cleanly_and_keeps_its_data(tmp_
     assert f"http://127.0.0.1:{port}" in output
     databases = sorted(p.name for p in tmp_path.glob("*.db"))
     # The console's holds only the messaging tables every service definition has.
-    assert databases == ["budget-ledger.db", "console.db", "gateway.db", "monitoring.db", "plan-registry.db"]
+    assert databases == ["budget-ledger.db", "console.db", "gateway.db", "monitoring.db", "notifications.db", "plan-registry.db"]
     assert (tmp_path / "clean-shutdown").exists()
     sizes = {p.name: p.stat().st_size for p in tmp_path.glob("*.db")}
 

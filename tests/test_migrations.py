@@ -14,8 +14,8 @@ from dgplan_shared.testing.databases import migrated_database_url
 SERVICES = installed_services()
 
 
-def test_all_four_services_are_installed():
-    assert set(SERVICES) == {"plan-registry", "budget-ledger", "monitoring", "gateway"}
+def test_all_five_services_are_installed():
+    assert set(SERVICES) == {"plan-registry", "budget-ledger", "monitoring", "notifications", "gateway"}
 
 
 async def _tables(url: str) -> set[str]:

@@ -28,12 +28,14 @@ from dgplan_shared.testing.databases import migrated_database_url
 from gateway.definition import definition as gateway_definition
 from gateway.edge.domain.openapi_merge import merge
 from monitoring.definition import definition as monitoring_definition
+from notifications.definition import definition as notifications_definition
 from plan_registry.definition import definition as plan_registry_definition
 
 DEFINITIONS: dict[str, Callable[[], ServiceDefinition]] = {
     "plan-registry": plan_registry_definition,
     "budget-ledger": budget_ledger_definition,
     "monitoring": monitoring_definition,
+    "notifications": notifications_definition,
     "gateway": gateway_definition,
 }
 
@@ -154,6 +156,12 @@ CALLS: dict[tuple[str, str], tuple[dict[str, Any], Any, dict[str, str]]] = {
         (SECRETARIAT, {"fiscal_year": 2565, "quarter": 2, "value": "10"}, {}),
     ("monitoring", "/api/v1/monitoring/progress-reports"):
         (AGENCY, {"project_id": FAKE_ID, "fiscal_year": 2565, "quarter": 2, "percent_complete": "30.00"}, {}),
+    ("notifications", "/api/v1/webhooks/endpoints"): (AGENCY, {"url": "https://hooks.example.org/dgplan"}, {}),
+    ("notifications", "/api/v1/webhooks/endpoints/{endpoint_id}/secret/rotate"): (AGENCY, {}, {}),
+    ("notifications", "/api/v1/webhooks/endpoints/{endpoint_id}/test"): (AGENCY, None, {}),
+    ("notifications", "/api/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay"): (AGENCY, None, {}),
+    ("notifications", "/api/v1/webhooks/endpoints/{endpoint_id}/replay"):
+        (AGENCY, {"since": "2026-01-01T00:00:00Z"}, {}),
     ("gateway", "/api/v1/admin/clients"):
         (OPERATOR, {"client_id": _code("client"), "name": "Test client", "roles": ["agency"], "agency": "MOF"}, {}),
     ("gateway", "/api/v1/admin/clients/{client_id}/secret"): (OPERATOR, None, {}),
@@ -286,7 +294,7 @@ async def _refused_without_key(
     return problems
 
 
-@pytest.mark.parametrize("service", ["plan-registry", "budget-ledger", "monitoring"])
+@pytest.mark.parametrize("service", ["plan-registry", "budget-ledger", "monitoring", "notifications"])
 async def test_a_post_without_the_key_gets_the_documented_problem_and_writes_nothing(service, tmp_path):
     async with _served(service, tmp_path) as (client, app, settings):
 
@@ -304,7 +312,7 @@ async def test_the_gateway_refuses_its_own_posts_without_the_key_and_serves_them
     from gateway.edge.state import edge_state
 
     upstreams = {}
-    for name in ("plan-registry", "budget-ledger", "monitoring"):
+    for name in ("plan-registry", "budget-ledger", "monitoring", "notifications"):
         upstreams[name] = create_service_app(DEFINITIONS[name](), _settings(name))
     async with _served("gateway", tmp_path, upstream_apps=upstreams) as (client, app, _):
         runtime = app.state.runtime

@@ -27,6 +27,9 @@ class Settings(ServiceSettings):
     monitoring_url: str = Field(
         default="http://127.0.0.1:8103", description="Base URL of the monitoring API (distributed mode)."
     )
+    notifications_url: str = Field(
+        default="http://127.0.0.1:8104", description="Base URL of the notifications API (distributed mode)."
+    )
     upstream_client: Literal["lean", "aiohttp", "httpx"] = Field(
         default="lean",
         description=(

@@ -23,6 +23,7 @@ def base_urls(settings: Settings) -> dict[str, str]:
         "plan-registry": settings.plan_registry_url.rstrip("/"),
         "budget-ledger": settings.budget_ledger_url.rstrip("/"),
         "monitoring": settings.monitoring_url.rstrip("/"),
+        "notifications": settings.notifications_url.rstrip("/"),
     }
 
 

@@ -26,6 +26,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "/api/v1/budget": (SIGNED_IN, {"secretariat", "agency", "body_member", "service"}),
     "/api/v1/screening": (SIGNED_IN, {"secretariat", "agency", "body_member", "service"}),
     "/api/v1/monitoring": (EVERYONE, {"secretariat", "agency", "service"}),
+    "/api/v1/webhooks": ({"secretariat", "agency", "operator"}, {"secretariat", "agency", "operator"}),
     "/api/v1/governance": (SIGNED_IN, {"secretariat", "body_member", "operator", "service"}),
     "/api/v1/audit": ({"secretariat", "operator"}, set()),
     "/api/v1/admin": ({"operator"}, {"operator"}),
@@ -40,6 +41,7 @@ UPSTREAM = {
     "/api/v1/budget": "budget-ledger",
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
+    "/api/v1/webhooks": "notifications",
 }
 OPEN_ROUTES = [
     ("GET", "/healthz"),

@@ -11,7 +11,7 @@ async def test_the_document_merges_every_service_with_the_gateway(gateway):
     async with gateway() as (client, _):
         document = (await client.get("/openapi.json")).json()
     paths = document["paths"]
-    for service in ("plan-registry", "budget-ledger", "monitoring"):
+    for service in ("plan-registry", "budget-ledger", "monitoring", "notifications"):
         operation = paths[f"/api/v1/{service}-thing"]["get"]
         assert operation["x-dgplan-service"] == service
     assert "/oauth2/token" in paths and "/api/v1/admin/clients" in paths
@@ -20,8 +20,9 @@ async def test_the_document_merges_every_service_with_the_gateway(gateway):
     # and their references follow.
     schemas = document["components"]["schemas"]
     things = {name: s["title"] for name, s in schemas.items() if name.endswith("Thing")}
-    assert sorted(things.values()) == ["budget-ledger thing", "monitoring thing", "plan-registry thing"]
-    for service in ("plan-registry", "budget-ledger", "monitoring"):
+    assert sorted(things.values()) == [
+        "budget-ledger thing", "monitoring thing", "notifications thing", "plan-registry thing"]
+    for service in ("plan-registry", "budget-ledger", "monitoring", "notifications"):
         ref = paths[f"/api/v1/{service}-thing"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
             "$ref"
         ]

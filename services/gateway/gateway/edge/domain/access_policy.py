@@ -96,6 +96,12 @@ RULES: tuple[Rule, ...] = (
         "/api/v1/monitoring", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "scorecards are public; agencies report"
     ),
     Rule(
+        "/api/v1/webhooks",
+        _roles(SECRETARIAT, AGENCY, OPERATOR),
+        _roles(SECRETARIAT, AGENCY, OPERATOR),
+        "agency systems subscribe to their own agency's events; the secretariat and operators to all",
+    ),
+    Rule(
         "/api/v1/governance",
         SIGNED_IN,
         _roles(SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE),

@@ -10,9 +10,10 @@ PREFIXES: dict[str, str] = {
     "/api/v1/budget": "budget-ledger",
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
+    "/api/v1/webhooks": "notifications",
 }
 
-SERVICES = ("plan-registry", "budget-ledger", "monitoring")
+SERVICES = ("plan-registry", "budget-ledger", "monitoring", "notifications")
 
 
 def service_for(path: str) -> str | None:

@@ -1,0 +1,1 @@
+"""dgplan notifications: tells agency systems what happened, by signed webhooks."""

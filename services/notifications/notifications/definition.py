@@ -1,0 +1,57 @@
+"""The notifications service as the shared kit sees it: settings, tables, routes, the inbox
+handler for every domain event, and the delivery daemon."""
+
+from __future__ import annotations
+
+from dgplan_shared.consumer import EventHandlers, Handler
+from dgplan_shared.service import ServiceDefinition
+
+from notifications import delivery_daemon
+from notifications.api import deliveries, endpoints
+from notifications.adapters.tables import idempotency_keys, inbox, metadata, outbox
+from notifications.application import fan_out
+from notifications.events.types import CONSUMED, SUBSCRIPTIONS
+from notifications.settings import Settings
+
+SERVICE = "notifications"
+
+
+class ForwardingHandlers(EventHandlers):
+    """Every type on a subscribed topic goes to ``fallback``, also types added after this
+    release (webhook subscribers ask for them by wildcard); ``types`` lists the known ones."""
+
+    def __init__(self, fallback: Handler) -> None:
+        super().__init__()
+        self._fallback = fallback
+
+    def get(self, event_type: str) -> Handler | None:
+        return super().get(event_type) or self._fallback
+
+
+def _routers():  # type: ignore[no-untyped-def]
+    return (endpoints.router, deliveries.router)
+
+
+def definition() -> ServiceDefinition:
+    handlers = ForwardingHandlers(fan_out.handle)
+    handlers.on(*CONSUMED)(fan_out.handle)
+    return ServiceDefinition(
+        name=SERVICE,
+        start_order=40,
+        default_port=8104,
+        title="dgplan notifications",
+        description=(
+            "Signed webhooks (Standard Webhooks 1.0) that tell agency systems what happened: subscriptions, "
+            "deliveries with a durable retry schedule, replays."
+        ),
+        settings_type=Settings,
+        metadata=metadata,
+        outbox=outbox,
+        idempotency=idempotency_keys,
+        inbox=inbox,
+        migrations="notifications:migrations",
+        routers=_routers,
+        handlers=handlers,
+        subscriptions=SUBSCRIPTIONS,
+        daemons={"deliver": delivery_daemon.run},
+    )

@@ -1,0 +1,82 @@
+"""The ``deliver`` daemon: works the durable schedule in the database until stopped.
+
+Each turn claims what is due (a lease, so a second daemon or a restarted one never sends the
+same delivery twice at once, and a crashed one's claims come due again), sends each claimed
+delivery in its own task, and records the answer. In-flight work is bounded by the batch size
+and, per endpoint, by the concurrency setting (counted in the database across daemons).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+
+from dgplan_shared.db.types import utcnow
+from dgplan_shared.service import Runtime
+from notifications.adapters.webhook_sender import WebhookSender
+from notifications.application.deliveries import ClaimDue, Due, RecordOutcome, claim_due, record_outcome
+from notifications.domain.url_policy import Allowlist
+from notifications.settings import Settings
+
+log = logging.getLogger("notifications.delivery")
+
+
+async def run(runtime: Runtime, stop: asyncio.Event) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    sender = WebhookSender(Allowlist.parse(settings.webhook_allowlist), settings.webhook_timeout_seconds,
+                           settings.webhook_concurrency_per_endpoint)
+    rng = random.Random()
+    in_flight: set[asyncio.Task[None]] = set()
+    try:
+        while not stop.is_set():
+            room = settings.webhook_batch_size - len(in_flight)
+            due: list[Due] = []
+            if room > 0:
+                try:
+                    due = await _claim(runtime, settings, room)
+                except Exception as exc:  # noqa: BLE001 - a database outage is waited out, not fatal
+                    log.warning("claiming due deliveries failed", extra={"error": repr(exc)})
+            for item in due:
+                task = asyncio.create_task(_deliver(runtime, settings, sender, item, rng))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+            if not due:
+                try:
+                    await asyncio.wait_for(stop.wait(), settings.webhook_poll_interval_seconds)
+                except asyncio.TimeoutError:
+                    pass
+    finally:
+        if in_flight:
+            # Let sends in progress finish (bounded by the timeout); what is cut short is re-sent
+            # with the same webhook-id once its lease runs out.
+            await asyncio.wait(in_flight, timeout=settings.webhook_timeout_seconds + 1)
+        await sender.close()
+
+
+async def _claim(runtime: Runtime, settings: Settings, room: int) -> list[Due]:
+    async with runtime.uow() as uow:
+        due = await claim_due(ClaimDue(utcnow(), settings.webhook_lease_seconds, room,
+                                       settings.webhook_concurrency_per_endpoint), uow)
+        await uow.commit()
+    return due
+
+
+async def _deliver(runtime: Runtime, settings: Settings, sender: WebhookSender, item: Due,
+                   rng: random.Random) -> None:
+    delivery = item.delivery
+    attempted_at = utcnow()
+    result = await sender.send(delivery.url, delivery.id, delivery.body, item.secrets, attempted_at)
+    command = RecordOutcome(
+        delivery_id=delivery.id, endpoint_id=delivery.endpoint_id, attempts_before=delivery.attempts,
+        attempted_at=attempted_at, status_code=result.status_code, latency_ms=result.latency_ms,
+        retry_after=result.retry_after, error=result.error, schedule_factor=settings.webhook_schedule_factor,
+        jitter=settings.webhook_jitter, max_retry_after=settings.webhook_max_retry_after_seconds,
+    )
+    try:
+        async with runtime.uow() as uow:
+            await record_outcome(command, uow, rng)
+            await uow.commit()
+    except Exception as exc:  # noqa: BLE001 - the lease expires and the delivery goes again
+        log.warning("recording a delivery attempt failed", extra={"delivery_id": delivery.id, "error": repr(exc)})

@@ -1,0 +1,58 @@
+"""Notifications settings (environment prefix ``NOTIFICATIONS_``). Every field is documented: the
+operations guide is generated from these descriptions."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from dgplan_shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./var/notifications.db",
+        description="SQLAlchemy async URL of the notifications database (webhook endpoints, deliveries, attempts).",
+    )
+    webhook_allowlist: str = Field(
+        default="",
+        description=(
+            "Comma-separated hosts or IP networks (e.g. `127.0.0.1,hooks.internal.example`) that webhook endpoints "
+            "may use although they are plain http or resolve to private, loopback, link-local or metadata "
+            "addresses. Empty: only https endpoints on public addresses are accepted."
+        ),
+    )
+    webhook_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=60, description="Longest wait for a receiver's answer to one delivery attempt."
+    )
+    webhook_concurrency_per_endpoint: int = Field(
+        default=4, ge=1, le=64, description="Deliveries in flight to one endpoint at once (per delivery daemon)."
+    )
+    webhook_schedule_factor: float = Field(
+        default=1.0, gt=0, le=1.0,
+        description=(
+            "Multiplies the Standard Webhooks retry schedule (0 s, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, "
+            "24 h); below 1 only for tests and demos that cannot wait hours."
+        ),
+    )
+    webhook_jitter: float = Field(
+        default=0.1, ge=0, le=0.5, description="Each retry delay varies by up to this share either way (spreads load)."
+    )
+    webhook_poll_interval_seconds: float = Field(
+        default=0.05, gt=0, description="How long the delivery daemon sleeps when nothing is due."
+    )
+    webhook_batch_size: int = Field(default=100, ge=1, description="Due deliveries the daemon claims at once.")
+    webhook_lease_seconds: float = Field(
+        default=60.0, gt=0,
+        description=(
+            "How long a claimed delivery is reserved for the daemon that claimed it; after a crash another daemon "
+            "takes it over once the lease runs out (so it must exceed the timeout)."
+        ),
+    )
+    webhook_secret_overlap_seconds: int = Field(
+        default=86400, ge=0, le=7 * 86400,
+        description="After a secret rotation, how long deliveries stay signed with the old secret too (default a day).",
+    )
+    webhook_max_retry_after_seconds: int = Field(
+        default=86400, ge=1, description="The longest Retry-After a receiver may ask for; longer ones are cut to this."
+    )
