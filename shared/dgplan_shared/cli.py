@@ -19,6 +19,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.idempotency_retention import purge_expired_keys
 from dgplan_shared.logging import configure_logging
+from dgplan_shared.registry import installed_services
 from dgplan_shared.service import ServiceDefinition, build_runtime, create_service_app
 from dgplan_shared.settings import ServiceSettings
 from dgplan_shared.worker import consumer_work, count_outbox_backlog, relay_work, run_worker
@@ -29,8 +30,6 @@ _SERVICE_ENV = "DGPLAN_API_SERVICE"
 
 def app_for_worker():  # type: ignore[no-untyped-def]
     """uvicorn's factory in each worker process of ``api --workers N``."""
-    from dgplan_shared.registry import installed_services
-
     definition = installed_services()[os.environ[_SERVICE_ENV]]
     settings = definition.settings_type()
     configure_logging(definition.name, settings.log_level, settings.log_json)
@@ -100,7 +99,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     configure_logging(definition.name, settings.log_level, settings.log_json)
 
     if args.command == "api":
-        import uvicorn
+        import uvicorn  # lazy: only the api role serves HTTP
 
         if args.workers > 1:
             # Worker processes import the app themselves: name the service for the factory below.

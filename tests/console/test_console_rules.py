@@ -17,7 +17,7 @@ from console.application.cast_vote import observations_from_lines
 from console.domain.chart import bar_chart
 from console.domain.formatting import days_left, format_baht, format_date, format_million_baht, is_overdue
 from console.domain.quorum import needed_for_quorum, standing
-from console.i18n import translations
+from console.api.i18n import translations
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "services" / "console" / "console" / "templates"
 

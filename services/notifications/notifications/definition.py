@@ -6,7 +6,7 @@ from __future__ import annotations
 from dgplan_shared.consumer import EventHandlers, Handler
 from dgplan_shared.service import ServiceDefinition
 
-from notifications import delivery_daemon
+from notifications import daemons
 from notifications.api import deliveries, endpoints
 from notifications.adapters.tables import idempotency_keys, inbox, metadata, outbox
 from notifications.application import fan_out
@@ -53,5 +53,5 @@ def definition() -> ServiceDefinition:
         routers=_routers,
         handlers=handlers,
         subscriptions=SUBSCRIPTIONS,
-        daemons={"deliver": delivery_daemon.run},
+        daemons={"deliver": daemons.run},
     )

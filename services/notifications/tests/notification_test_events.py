@@ -15,7 +15,7 @@ from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.db.engine import Database
 from dgplan_shared.events import CloudEvent, topic_for
 from dgplan_shared.service import Runtime, build_runtime
-from notifications import delivery_daemon
+from notifications import daemons
 from notifications.application import create_endpoint
 from notifications.definition import definition
 from notifications.domain.url_policy import Allowlist
@@ -90,7 +90,7 @@ async def live_runtime(database_url: str, *, daemon: bool = True, **overrides: A
     db = Database.from_url(database_url)
     runtime = build_runtime(definition(), settings, db, InMemoryBus())
     stop = asyncio.Event()
-    task = asyncio.create_task(delivery_daemon.run(runtime, stop)) if daemon else None
+    task = asyncio.create_task(daemons.run(runtime, stop)) if daemon else None
     try:
         yield runtime
     finally:

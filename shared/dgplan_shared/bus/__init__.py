@@ -1,5 +1,6 @@
 """One bus interface, two implementations: Apache Kafka (distributed) and in-process (embedded)."""
 
+from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.bus.base import Bus, IncomingRecord, OutgoingRecord, Subscription
 
 __all__ = ["Bus", "IncomingRecord", "OutgoingRecord", "Subscription", "build_bus"]
@@ -16,7 +17,7 @@ def build_bus(
     session_timeout_ms: int = 10000,
 ) -> Bus:
     if kind == "kafka":
-        from dgplan_shared.bus.kafka import KafkaBus
+        from dgplan_shared.bus.kafka import KafkaBus  # lazy: aiokafka loads only where Kafka is used
 
         return KafkaBus(
             bootstrap_servers,
@@ -27,7 +28,6 @@ def build_bus(
             session_timeout_ms=session_timeout_ms,
         )
     if kind == "memory":
-        from dgplan_shared.bus.memory import InMemoryBus
 
         return InMemoryBus(topic_prefix=topic_prefix)
     raise ValueError(f"unknown bus {kind!r}")

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from dgplan_shared.service import get_runtime
 from console.adapters.gateway_client import ApiProblem, GatewayClient
 from console.domain import formatting
-from console.i18n import DEFAULT_LOCALE, LOCALES, pick, translations
+from console.api.i18n import DEFAULT_LOCALE, LOCALES, pick, translations
 from console.api.session import LANG_COOKIE, Session, keep_csrf, read_session
 from console.settings import Settings
 

@@ -14,7 +14,7 @@ from console.api.deps import gateway_for, local_path, locale_of, problem_page, r
 from console.api.session import LANG_COOKIE
 from console.domain.chart import bar_chart
 from console.domain.formatting import format_million_baht
-from console.i18n import LOCALES, pick
+from console.api.i18n import LOCALES, pick
 
 router = APIRouter(include_in_schema=False)
 

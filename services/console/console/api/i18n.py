@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 LOCALES = ("th", "en")
 DEFAULT_LOCALE = "th"
-_DIR = Path(__file__).resolve().parent / "locale"
+_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 
 @lru_cache(maxsize=None)
