@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from budget_ledger.definition import definition as budget_ledger_definition
-from dgplan_shared.openapi_conventions import OPTIONAL_MARK, idempotency_key_parameter
+from dgplan_shared.openapi_conventions import IF_MATCH_OPTIONAL_MARK, OPTIONAL_MARK, idempotency_key_parameter
 from dgplan_shared.problems import IDEMPOTENCY_KEY_REQUIRED, PROBLEM_JSON, TYPE_PREFIX
 from dgplan_shared.service import ServiceDefinition, create_service_app
 from dgplan_shared.testing.clients import asgi_client, identity_headers
@@ -351,7 +351,7 @@ def test_every_if_match_is_documented_required_with_its_problems_and_every_key_i
                 name = str(parameter.get("name", "")).lower()
                 if parameter.get("in") != "header":
                     continue
-                if name == "if-match":
+                if name == "if-match" and not operation.get(IF_MATCH_OPTIONAL_MARK):
                     checked += 1
                     assert parameter["required"] is True, f"{method.upper()} {path}"
                     assert {"412", "428"} <= set(operation["responses"]), f"{method.upper()} {path}"

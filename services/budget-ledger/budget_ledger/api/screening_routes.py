@@ -24,6 +24,7 @@ from budget_ledger.application.etags import request_etag, round_etag
 from budget_ledger.domain.screening import DECISIONS, UNSCREENED, RoundStatus
 from dgplan_contracts.fiscal import FiscalYear
 from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal, require_body_member, require_role
+from dgplan_shared.openapi_conventions import IF_MATCH_OPTIONAL
 from dgplan_shared.commands import json_response, run_command
 from dgplan_shared.errors import not_found
 from dgplan_shared.problems import PROBLEM_RESPONSES
@@ -199,7 +200,8 @@ def router() -> APIRouter:
             require_key=True,
         )
 
-    @r.post("/rounds/{round_id}/close", summary="Close an approved round and (by default) publish its results")
+    @r.post("/rounds/{round_id}/close", summary="Close an approved round and (by default) publish its results",
+            openapi_extra=IF_MATCH_OPTIONAL)
     async def close(
         round_id: str,
         request: Request,
