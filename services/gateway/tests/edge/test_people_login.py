@@ -90,13 +90,13 @@ async def test_a_committee_member_signs_in_and_the_token_carries_role_and_body(s
         assert tokens["token_type"] == "Bearer" and answer.headers["cache-control"] == "no-store"
         id_claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
         assert id_claims["aud"] == CONSOLE_CLIENT and id_claims["nonce"] == "n-1"
-        assert id_claims["sub"] == "person.dgc-member-1"
+        assert id_claims["sub"] == "demo-dgc-member-1"
         assert id_claims["bodies"] == ["digital-government-committee"]
         # The access token works at the API like a client's: the edge forwards the person's identity.
         seen = (
             await client.get("/api/v1/projects", headers={"Authorization": f"Bearer {tokens['access_token']}"})
         ).json()["identity"]
-        assert seen == {"sub": "person.dgc-member-1", "roles": ["body_member"], "agency": None,
+        assert seen == {"sub": "demo-dgc-member-1", "roles": ["body_member"], "agency": None,
                         "bodies": ["digital-government-committee"]}
 
 

@@ -38,8 +38,10 @@ class DemoPerson:
 
     @property
     def subject(self) -> str:
-        # Distinct from every client id, so the audit log tells a person from a system.
-        return f"person.{self.username}"
+        # The seeded bodies' demo members (governance seed_data.DEMO_MEMBERS) are these people: a
+        # person signing in acts as the member the seed made, so the bodies keep their size and
+        # quorum (adding people beside those members would change every body's majority).
+        return f"demo-{self.username}"
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
