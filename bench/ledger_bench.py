@@ -199,7 +199,8 @@ def start_api(url: str, port: int, workers: int) -> subprocess.Popen:
 
 
 def identity(roles: set[str], agency: str | None = None, bodies: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    from dgplan_contracts.identity import Principal, sign_identity
+    from dgplan_contracts.assertion import sign_identity
+    from dgplan_contracts.identity import Principal
 
     return sign_identity(Principal("bench", frozenset(roles), agency=agency, bodies=frozenset(bodies)), SECRET, ttl_seconds=3600)
 
