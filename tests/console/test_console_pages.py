@@ -138,7 +138,7 @@ def test_a_committee_member_signs_in_finds_the_decision_and_votes(suite: Suite, 
     screenshot(page, "voted-th")
 
     _switch_language(page, "en")
-    assert "1 of 5 members have voted; the quorum is 3." in page.locator("section.tally").inner_text()
+    assert "1 of 3 members have voted; the quorum is 2." in page.locator("section.tally").inner_text()
     assert page.get_by_role("status").inner_text() == "Your vote has been recorded: Propose"
     screenshot(page, "voted-en")
     page.get_by_role("link", name="My inbox").first.click()
