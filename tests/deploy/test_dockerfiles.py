@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from deploy_support import ROOT
 
-SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
+def _is_backend(pyproject: Path) -> bool:
+    """Backend services declare themselves in ``dgplan.services``; the console (a front end, in
+    ``dgplan.frontends``) gets its image with its npm assets in a later step."""
+    entry_points = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("entry-points", {})
+    return "dgplan.services" in entry_points
+
+
+SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml") if _is_backend(p))
 
 
 def instructions(dockerfile: Path) -> list[tuple[str, str]]:
