@@ -61,12 +61,12 @@ def merge(own: dict[str, Any], services: dict[str, dict[str, Any]], unavailable:
             if name in schemas and schemas[name] != schema
         }
         for name, schema in theirs.items():
-            merged = _rewrite_refs(schema, renames)
-            if name in renames and isinstance(merged, dict) and merged.get("title") == name:
+            rewritten = _rewrite_refs(schema, renames)
+            if name in renames and isinstance(rewritten, dict) and rewritten.get("title") == name:
                 # Code generators name models by title: a renamed schema keeping its old title
                 # would collide with the one that kept the name (openapi-python-client drops both).
-                merged = {**merged, "title": renames[name]}
-            schemas[renames.get(name, name)] = merged
+                rewritten = {**rewritten, "title": renames[name]}
+            schemas[renames.get(name, name)] = rewritten
         for path, item in document.get("paths", {}).items():
             if path in _PER_PROCESS_PATHS or path in paths:
                 continue
