@@ -43,7 +43,7 @@ from notification_test_events import (  # noqa: E402
 from webhook_receiver import Receiver  # noqa: E402
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-SECRET = "kafka-webhooks-internal-secret"
+SECRET = "kafka-webhooks-internal-secret-of-this-test"
 
 
 def _env(settings: Settings) -> dict[str, str]:
@@ -95,10 +95,10 @@ async def _until(check, timeout: float, what: str) -> None:  # type: ignore[no-u
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-async def _succeeded(api, endpoint: str, headers: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+async def _succeeded(api, endpoint: str, headers: dict[str, str], count: int) -> bool:  # type: ignore[no-untyped-def]
     page = (await api.get(f"/api/v1/webhooks/endpoints/{endpoint}/deliveries", headers=headers,
                           params={"status": "succeeded", "limit": 200})).json()
-    return len(page["items"])
+    return len(page["items"]) == count
 
 
 def _distinct(receiver: Receiver) -> dict[str, dict]:
@@ -148,7 +148,7 @@ async def test_an_agency_receives_its_events_once_signed_through_503s_a_killed_c
                      request_submitted("R-MOF", "P-MOF", "MOF"), request_submitted("R-OPDC", "P-OPDC", "OPDC")]
             await _publish(bus, *first)
             # Delivered once the receiver is back (the fifth attempt, about 9 s after the first).
-            await _until(lambda: _succeeded(api, endpoint, mof) == 3, 120, "MOF's first three events delivered")
+            await _until(lambda: _succeeded(api, endpoint, mof, 3), 120, "MOF's first three events delivered")
             assert unavailable["until"] is not None and time.monotonic() > unavailable["until"]
 
             _kill(consumer)  # SIGKILL mid-run; events published meanwhile wait on Kafka
@@ -156,7 +156,7 @@ async def test_an_agency_receives_its_events_once_signed_through_503s_a_killed_c
                       round_opened("round-2566")]
             await _publish(bus, *second)
             consumer = _start("consumer", settings, tmp_path)
-            await _until(lambda: _succeeded(api, endpoint, mof) == 5, 120, "MOF's five events after the restart")
+            await _until(lambda: _succeeded(api, endpoint, mof, 5), 120, "MOF's five events after the restart")
             await _until(lambda: len(_distinct(opdc_rx)) == 5, 60, "OPDC's five events")
             await asyncio.sleep(1.0)  # nothing more is on its way
 

@@ -69,7 +69,8 @@ async def _deliver(runtime: Runtime, settings: Settings, sender: WebhookSender, 
     attempted_at = utcnow()
     result = await sender.send(delivery.url, delivery.id, delivery.body, item.secrets, attempted_at)
     command = RecordOutcome(
-        delivery_id=delivery.id, endpoint_id=delivery.endpoint_id, attempts_before=delivery.attempts,
+        delivery_id=delivery.id, endpoint_id=delivery.endpoint_id, lease_until=delivery.lease_until,
+        attempts_before=delivery.attempts,
         attempted_at=attempted_at, status_code=result.status_code, latency_ms=result.latency_ms,
         retry_after=result.retry_after, error=result.error, schedule_factor=settings.webhook_schedule_factor,
         jitter=settings.webhook_jitter, max_retry_after=settings.webhook_max_retry_after_seconds,

@@ -33,6 +33,7 @@ class Claimed:
     url: str
     body: str
     attempts: int
+    lease_until: datetime
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class DeliveryRepository:
             if in_flight.get(row.endpoint_id, 0) >= per_endpoint:
                 continue
             in_flight[row.endpoint_id] = in_flight.get(row.endpoint_id, 0) + 1
-            chosen.append(Claimed(row.id, row.endpoint_id, row.url, row.body, row.attempts))
+            chosen.append(Claimed(row.id, row.endpoint_id, row.url, row.body, row.attempts, lease_until))
         if chosen:
             await self.session.execute(update(deliveries).where(d.id.in_([c.id for c in chosen]))
                                        .values(lease_until=lease_until))
@@ -110,15 +111,23 @@ class DeliveryRepository:
             delivery_id=delivery_id, attempted_at=attempt.attempted_at, status_code=attempt.status_code,
             latency_ms=attempt.latency_ms, error=attempt.error))
 
-    async def finish(self, delivery_id: str, status: str, attempts_made: int, status_code: int | None,
-                     at: datetime) -> None:
-        await self.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+    def _held(self, delivery_id: str, lease: datetime):  # type: ignore[no-untyped-def]
+        # Only the claim that sent it may settle it: a replay (or a takeover after the lease ran
+        # out) meanwhile has rescheduled the row, and must not be undone by this late answer.
+        return update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.lease_until == lease)
+
+    async def finish(self, delivery_id: str, lease: datetime, status: str, attempts_made: int,
+                     status_code: int | None, at: datetime) -> bool:
+        result = await self.session.execute(self._held(delivery_id, lease).values(
             status=status, attempts=attempts_made, last_status_code=status_code, lease_until=None,
             next_attempt_at=None, completed_at=at))
+        return result.rowcount == 1
 
-    async def retry_at(self, delivery_id: str, attempts_made: int, status_code: int | None, when: datetime) -> None:
-        await self.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+    async def retry_at(self, delivery_id: str, lease: datetime, attempts_made: int, status_code: int | None,
+                       when: datetime) -> bool:
+        result = await self.session.execute(self._held(delivery_id, lease).values(
             attempts=attempts_made, last_status_code=status_code, lease_until=None, next_attempt_at=when))
+        return result.rowcount == 1
 
     async def reschedule(self, endpoint_id: str, now: datetime, *, delivery_id: str | None = None,
                          since: datetime | None = None) -> int:

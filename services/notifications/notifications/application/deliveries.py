@@ -47,6 +47,7 @@ async def claim_due(command: ClaimDue, uow: UnitOfWork) -> list[Due]:
 class RecordOutcome:
     delivery_id: str
     endpoint_id: str
+    lease_until: datetime
     attempts_before: int
     attempted_at: datetime
     status_code: int | None
@@ -67,14 +68,16 @@ async def record_outcome(command: RecordOutcome, uow: UnitOfWork, rng: random.Ra
     verdict = judge(command.status_code, made, command.retry_after, factor=command.schedule_factor,
                     jitter=command.jitter, max_retry_after=command.max_retry_after, rng=rng)
     finished_at = command.attempted_at + timedelta(milliseconds=command.latency_ms)
+    lease = command.lease_until
     if verdict.kind == "succeeded":
-        await deliveries.finish(command.delivery_id, SUCCEEDED, made, command.status_code, finished_at)
+        await deliveries.finish(command.delivery_id, lease, SUCCEEDED, made, command.status_code, finished_at)
     elif verdict.kind == "retry":
         assert verdict.delay is not None
-        await deliveries.retry_at(command.delivery_id, made, command.status_code,
+        await deliveries.retry_at(command.delivery_id, lease, made, command.status_code,
                                   finished_at + timedelta(seconds=verdict.delay))
+    elif not await deliveries.finish(command.delivery_id, lease, FAILED, made, command.status_code, finished_at):
+        return "rescheduled"  # replayed meanwhile: it gets a new round of attempts, the endpoint stays
     else:
-        await deliveries.finish(command.delivery_id, FAILED, made, command.status_code, finished_at)
         reason = ("the receiver answered 410 Gone" if verdict.kind == "gone"
                   else f"delivery {command.delivery_id} failed on all {made} attempts of the retry schedule")
         await _disable(uow, command, reason, finished_at)
