@@ -54,6 +54,9 @@ EXPECTED: dict[str, Rule] = {
     "GET /.well-known/jwks.json": PUBLIC,
     "GET /.well-known/openid-configuration": PUBLIC,
     "POST /oauth2/token": PUBLIC,  # the client's own credentials decide (401 invalid_client without them)
+    # the console's sign-in page and form: the person's credentials decide
+    "GET /oauth2/authorize": PUBLIC,
+    "POST /oauth2/authorize": PUBLIC,
     "GET /api/v1/admin/clients": allow(OP),
     "GET /api/v1/admin/clients/{client_id}": allow(OP),
     "POST /api/v1/admin/clients": allow(OP),
@@ -160,6 +163,19 @@ EXPECTED: dict[str, Rule] = {
     # the seed observation was raised by NESDC: the secretariat or NESDC settles it
     "POST /api/v1/observations/{observation_id}/resolution": allow(SEC, NESDC),
     "POST /api/v1/observations/{observation_id}/close": allow(SEC, NESDC),
+    "GET /api/v1/observations/{observation_id}/history": allow(SIGNED_IN),
+    # notifications: agencies manage their own webhook endpoints, the secretariat and operators all;
+    # committees have no endpoints to manage. The endpoint in the paths is MOF's.
+    "POST /api/v1/webhooks/endpoints": allow(SEC, OP, MOF, OPDC),
+    "GET /api/v1/webhooks/endpoints": allow(SEC, OP, MOF, OPDC),
+    **{
+        f"{method} /api/v1/webhooks/endpoints/{{endpoint_id}}{tail}": allow(SEC, OP, MOF, hidden=(OPDC,))
+        for method, tail in (
+            ("GET", ""), ("PATCH", ""), ("DELETE", ""), ("POST", "/secret/rotate"), ("POST", "/test"),
+            ("GET", "/deliveries"), ("GET", "/deliveries/{delivery_id}"),
+            ("POST", "/deliveries/{delivery_id}/replay"), ("POST", "/replay"),
+        )
+    },
 }
 
 def owner_role(stage_body: str) -> str:

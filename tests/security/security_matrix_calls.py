@@ -61,6 +61,8 @@ def path_values(world: World, template: str) -> dict[str, str]:
         "entry_id": world.entry_id,
         "instance_id": world.instance_id,
         "client_id": world.client_id,
+        "endpoint_id": world.endpoint_id,
+        "delivery_id": world.delivery_id,
         "subject": "demo-nesdc",
         "key": "plan-approval",
         "dimension": "agencies",
@@ -88,6 +90,9 @@ def request_for(world: World, operation: Operation, etag_reader: httpx.Client) -
     key = (operation.method, operation.path)
     if key == ("POST", "/oauth2/token"):
         kwargs["data"] = {"grant_type": "client_credentials"}
+        return kwargs
+    if key == ("POST", "/oauth2/authorize"):  # the login form a browser posts
+        kwargs["data"] = {"client_id": "dgplan-console", "username": "nobody", "password": "wrong"}
         return kwargs
     assert key in BODIES, f"no well-formed request for {operation} in write_requests.BODIES"
     body = BODIES[key](world)

@@ -87,7 +87,7 @@ class RunningSuite:
         key = self.run(edge_state(gateway).keys.active())
         now = int(time.time())
         claims = {
-            "iss": gateway.settings.public_base_url, "aud": gateway.settings.jwt_audience, "sub": client_id,
+            "iss": gateway.settings.public_base_url or self.gateway_url, "aud": gateway.settings.jwt_audience, "sub": client_id,
             "client_id": client_id, "iat": now, "nbf": now, "exp": now + 600, "roles": list(roles),
         }
         signing_key = key.private_key

@@ -33,6 +33,8 @@ class World:
     entry_id: str = ""
     instance_id: str = ""
     client_id: str = ""
+    endpoint_id: str = ""  # MOF's webhook endpoint
+    delivery_id: str = ""  # its test delivery (pending: the suite runs no delivery daemon)
     stage_body: str = ""
     fiscal_year: int = 2565
 
@@ -130,6 +132,13 @@ def build_world(suite: Any, callers: dict[str, Caller]) -> World:
         "client_id": f"target-{uuid.uuid4().hex[:8]}", "name": "A client the tests may change", "roles": ["agency"],
         "agency": "MOF",
     })["client_id"]
+    mof = callers["agency-MOF"]
+    world.endpoint_id = mof.create("/api/v1/webhooks/endpoints", {
+        "url": "https://hooks.example.org/dgplan", "description": "MOF's receiver", "event_types": ["*"],
+    })["id"]
+    mof.request("POST", f"/api/v1/webhooks/endpoints/{world.endpoint_id}/test",
+                headers={"Idempotency-Key": uuid.uuid4().hex}).raise_for_status()
+    world.delivery_id = mof.get(f"/api/v1/webhooks/endpoints/{world.endpoint_id}/deliveries")["items"][0]["id"]
     # Submitting the draft starts the plan-approval workflow: its first stage belongs to one body,
     # the one the matrix expects to be the only voter.
     submitted = secretariat.request("POST", f"/api/v1/plans/{world.plan_id}/versions/{world.draft_version_id}/submit")

@@ -58,6 +58,15 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
     ("PATCH", "/api/v1/governance/bodies/{code}/members/{subject}"): lambda w: {"role": "member"},
     ("POST", "/api/v1/governance/bodies/{code}/members"): lambda w: {"subject": _code("subject"), "role": "member"},
     ("POST", "/api/v1/governance/workflows/{key}/versions"): lambda w: _workflow_definition(),
+    # notifications: MOF's webhook endpoint
+    ("POST", "/api/v1/webhooks/endpoints"):
+        lambda w: {"url": "https://hooks.example.org/dgplan-2", "event_types": ["dgplan.budget-ledger.*"]},
+    ("PATCH", "/api/v1/webhooks/endpoints/{endpoint_id}"): lambda w: {"description": "MOF's receiver, renamed"},
+    ("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}"): lambda w: None,
+    ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/secret/rotate"): lambda w: {"overlap_seconds": 3600},
+    ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/test"): lambda w: None,
+    ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay"): lambda w: None,
+    ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/replay"): lambda w: {"since": _now_plus(-1)},
     # budget ledger
     ("POST", "/api/v1/budget/postings"): _posting,
     ("POST", "/api/v1/budget/postings/batch"): lambda w: {"entries": [_posting(w)]},
@@ -136,4 +145,6 @@ ETAG_SOURCES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"): "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}",
     ("PATCH", "/api/v1/projects/{project_id}"): "/api/v1/projects/{project_id}",
     ("PATCH", "/api/v1/agencies/{code}"): "/api/v1/agencies/{code}",
+    ("PATCH", "/api/v1/webhooks/endpoints/{endpoint_id}"): "/api/v1/webhooks/endpoints/{endpoint_id}",
+    ("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}"): "/api/v1/webhooks/endpoints/{endpoint_id}",
 }

@@ -40,7 +40,9 @@ def _headers_for(suite, role: str) -> dict[str, str]:  # type: ignore[no-untyped
 
 def test_every_write_operation_is_refused_bad_input_and_nothing_is_written(setting, suite):
     callers, world, openapi = setting
-    writes = [op for op in operations(openapi) if op.is_write and op.path != "/oauth2/token"]
+    # The OAuth2 endpoints take forms, not JSON, and answer in OAuth's own error format; the
+    # gateway's tests cover their bad input.
+    writes = [op for op in operations(openapi) if op.is_write and not op.path.startswith("/oauth2/")]
     assert len(writes) >= 40
     problems, coverage = [], {}
     http = httpx.Client(base_url=suite.gateway_url, timeout=60)

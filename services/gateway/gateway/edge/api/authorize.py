@@ -152,7 +152,8 @@ async def authorize_page(request: Request) -> Response:
     "/oauth2/authorize",
     summary="The login form: right credentials redirect back to the client with a single-use code",
     response_class=HTMLResponse,
-    responses={303: {"description": "Back to the client with a code"}, 401: {"description": "Wrong credentials"}},
+    responses={303: {"description": "Back to the client with a code"}, 401: {"description": "Wrong credentials"},
+               400: {"description": "Unknown client, unregistered redirect_uri or a form that is not UTF-8"}},
 )
 async def authorize_submit(request: Request) -> Response:
     try:
