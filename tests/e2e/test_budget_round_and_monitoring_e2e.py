@@ -52,9 +52,9 @@ async def test_fy2565_round_to_allocations_then_monitoring_evaluation(gateway):
     opdc_project = await _register(gateway, OPDC, "OPDC", plan_id, by_code["S2-M1"]["id"], "S2-E2E-OPDC",
                                    "ระบบอนุญาตธุรกิจแบบเบ็ดเสร็จ", "One-stop business permits")
 
-    # Another agency cannot see a draft project it has no role on.
+    # Another agency cannot see a draft project it has no role on: the registry does not even say it exists.
     hidden = await gateway.get(f"/api/v1/projects/{mof_project}", OPDC)
-    assert hidden.status_code in (403, 404)
+    assert hidden.status_code == 404, hidden.text
 
     now = datetime.now(timezone.utc)
     opened = await gateway.post("/api/v1/screening/rounds", SECRETARIAT, json={
@@ -158,7 +158,8 @@ async def test_fy2565_round_to_allocations_then_monitoring_evaluation(gateway):
     # OPDC cannot report on MOF's project.
     foreign_report = await gateway.post("/api/v1/monitoring/progress-reports", OPDC, json={
         "project_id": mof_project, "fiscal_year": 2565, "quarter": 2, "percent_complete": "30"})
-    assert foreign_report.status_code in (403, 404)
+    # The project is known (its read model arrived long ago), so the answer is "not yours": 403.
+    assert foreign_report.status_code == 403, foreign_report.text
 
     # Both projects were proposed in a draft nobody approved yet: the public scorecard and OPDC's
     # keep to the approved version (as the registry does); oversight sees them, flagged.
