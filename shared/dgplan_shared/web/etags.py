@@ -37,12 +37,18 @@ def etag_matches(header: str | None, current: str) -> bool:
     return "*" in found or current.removeprefix("W/") in found
 
 
-def require_if_match(if_match: str | None, current: str, what: str = "resource") -> None:
+def require_if_match_sent(if_match: str | None, what: str = "resource") -> None:
+    """428 when If-Match is missing: a fault of the request itself, so callers check it before
+    the state of the resource (a frozen version's 409 must not hide a missing header)."""
     if if_match is None or not if_match.strip():
         raise ProblemError(
             428, "precondition-required", "If-Match required",
             f"Send the {what}'s ETag in If-Match so that concurrent changes are not lost.",
         )
+
+
+def require_if_match(if_match: str | None, current: str, what: str = "resource") -> None:
+    require_if_match_sent(if_match, what)
     if not etag_matches(if_match, current):
         raise ProblemError(
             412, "precondition-failed", "Precondition failed",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dgplan_contracts.identity import Principal
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import conflict
-from dgplan_shared.web.etags import content_etag, require_if_match
+from dgplan_shared.web.etags import content_etag, require_if_match, require_if_match_sent
 
 from plan_registry.application.repositories import repositories
 from plan_registry.domain.access import require_editor
@@ -34,6 +34,7 @@ async def handle(command: RemoveNode, uow: UnitOfWork) -> None:
     await repos.plans.get_for_update(command.plan_id)
     version = await repos.plans.get_version(command.plan_id, command.version_id)
     current = await repos.nodes.load_node(version.id, node_id)
+    require_if_match_sent(command.if_match, "node")
     require_draft(version)
     require_if_match(command.if_match, content_etag(current), "node")
     if current["node_type"] == "plan":

@@ -8,7 +8,7 @@ from typing import Any
 from dgplan_contracts.identity import Principal
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import invalid
-from dgplan_shared.web.etags import content_etag, require_if_match
+from dgplan_shared.web.etags import content_etag, require_if_match, require_if_match_sent
 
 from plan_registry.application.node_writes import DEFAULTS, authorize, publish_node_events, validate_node
 from plan_registry.application.repositories import Repositories, repositories
@@ -33,6 +33,7 @@ async def apply_patch(command: UpdateNode, repos: Repositories, uow: UnitOfWork,
     version = await repos.plans.get_version(command.plan_id, command.version_id or plan.latest_version_id)
     current = await repos.nodes.load_node(version.id, command.node_id)
     authorize(principal, current)
+    require_if_match_sent(command.if_match, "node")
     require_draft(version)
     require_if_match(command.if_match, current_etag or content_etag(current), "node")
     if current["node_type"] == "plan":
