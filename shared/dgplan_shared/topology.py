@@ -153,9 +153,11 @@ class Topology:
         }
         if svc.name == "gateway":
             env.setdefault("GATEWAY_DEMO_CLIENTS_FILE", str(self.demo_clients_file))
-            for upstream in ("plan-registry", "budget-ledger", "monitoring"):
-                if upstream in self.services:
-                    env[f"GATEWAY_{upstream.upper().replace('-', '_')}_URL"] = self.url(upstream)
+            # Every other registered service is an upstream the gateway finds by
+            # GATEWAY_<SERVICE>_URL (its settings; a service it does not route is simply ignored).
+            for upstream in self.services:
+                if upstream != svc.name:
+                    env[f"{p}{upstream.upper().replace('-', '_')}_URL"] = self.url(upstream)
         env.update(self.extra_env)
         return env
 

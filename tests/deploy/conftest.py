@@ -12,7 +12,14 @@ import yaml
 # The tests import their helpers as a plain module (pytest runs with --import-mode=importlib).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from deploy_support import COMPOSE_FILE, K8S, OVERLAYS, load_script, render_kustomization  # noqa: E402
+from deploy_support import (  # noqa: E402
+    COMPOSE_FILE,
+    K8S,
+    OVERLAYS,
+    load_script,
+    render_kustomization,
+    repository_services,
+)
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +31,12 @@ def config_reference() -> ModuleType:
 def settings_types(config_reference) -> dict:
     """service name -> settings class, read from the installed services (never a copied list)."""
     found = config_reference.settings_types()
-    assert set(found) == {"plan-registry", "budget-ledger", "monitoring", "gateway"}
+    # Every backend service the repository declares is installed (and nothing else): a stale
+    # environment would leave a new service out of every check below.
+    assert found and set(found) == set(repository_services()), (
+        f"installed dgplan.services {sorted(found)} != declared in services/*/pyproject.toml "
+        f"{sorted(repository_services())}"
+    )
     return found
 
 

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -34,6 +35,19 @@ GUIDE = ROOT / "docs" / "operations.md"
 
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"}
 DGPLAN_IMAGE = re.compile(r"^(?:.+/)?dgplan/(?P<service>[a-z][a-z-]*)(?::(?P<tag>[^@]+))?(?:@.+)?$")
+
+
+def repository_services() -> dict[str, Path]:
+    """Backend service name -> its directory, for every ``services/*/pyproject.toml`` that registers an
+    entry point in ``dgplan.services`` (the console registers in ``dgplan.frontends`` and is left out).
+    The installed registry must list exactly these (conftest): a service present in the repository
+    but missing from the environment would otherwise be skipped by every test unnoticed."""
+    found = {}
+    for pyproject in sorted((ROOT / "services").glob("*/pyproject.toml")):
+        entry_points = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("entry-points", {})
+        for name in entry_points.get("dgplan.services", {}):
+            found[name] = pyproject.parent
+    return found
 
 
 def load_script(name: str) -> ModuleType:

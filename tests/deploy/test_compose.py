@@ -87,11 +87,15 @@ def compose_workers(compose) -> list[tuple[str, str, dict]]:
 
 
 def test_every_worker_opens_its_probe_port_and_has_a_liveness_healthcheck(compose, prefixes):
+    from dgplan_shared.registry import installed_services
+
     by_service = {v: k for k, v in prefixes.items()}
     workers = compose_workers(compose)
+    # A relay and a consumer per service, and every daemon it declares (the gateway's scheduler,
+    # notifications' webhook delivery).
     assert {name for name, _, _ in workers} >= {
         f"{s}-{r}" for s in by_service for r in ("relay", "consumer")
-    } | {"gateway-scheduler"}
+    } | {f"{s}-{d}" for s, definition in installed_services().items() for d in definition.daemons}
     for name, service, svc in workers:
         environment = {k: str(v) for k, v in (svc.get("environment") or {}).items()}
         prefix = by_service[service]

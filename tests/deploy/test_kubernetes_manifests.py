@@ -4,6 +4,7 @@ Ingress for the gateway, and no secret value, no ``latest`` and no root anywhere
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from zoneinfo import available_timezones
 
@@ -138,7 +139,10 @@ def test_every_worker_opens_its_probe_port_and_is_probed_on_healthz_and_readyz(r
     by_service = {v: k for k, v in prefixes.items()}
     config_maps = by_kind(rendered[overlay], "ConfigMap")
     workers = worker_deployments(rendered[overlay])
-    assert len(workers) >= 9  # relay and consumer of four services, and the gateway's scheduler
+    # A relay and a consumer per service, and every daemon (the gateway's scheduler, notifications'
+    # webhook delivery): worker_deployments asserts each exists, this that the registry was not empty.
+    expected = sum(len(WORKER_ROLES) + len(daemons) for daemons in service_daemons().values())
+    assert {name for name, _, _ in workers} == set(by_service) and len(workers) == expected
     for name, role, deployment in workers:
         where = f"{overlay}: {name}-{role}"
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
@@ -305,28 +309,103 @@ def test_no_secret_value_in_any_manifest(rendered, settings_types, config_refere
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
-def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(rendered, overlay):
+def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(rendered, settings_types, overlay):
     policies = by_kind(rendered[overlay], "NetworkPolicy")
     deny = policies["default-deny-all"]["spec"]
     assert deny["podSelector"] == {} and sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
     assert "ingress" not in deny and "egress" not in deny
+    services = _services(settings_types)
+    assert "gateway" in services and len(services) >= 2
     # A service's API is reachable from the gateway's API pods only (and metrics scrapers).
-    for name in ("plan-registry", "budget-ledger", "monitoring"):
+    for name in services:
+        if name == "gateway":
+            continue
         rules = policies[f"{name}-api-ingress"]["spec"]["ingress"]
         peers = [peer for rule in rules for peer in rule["from"]]
         pod_peers = [p["podSelector"]["matchLabels"] for p in peers if "podSelector" in p]
-        assert pod_peers == [{"app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "api"}]
+        assert pod_peers == [{"app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "api"}], name
+        other_peers = [p for p in peers if "podSelector" not in p]
+        assert all(p == METRICS_SCRAPERS for p in other_peers), f"{name}-api-ingress admits {other_peers}"
+    # The gateway's API may call each of them (it finds them by GATEWAY_<SERVICE>_URL).
+    deployments = by_kind(rendered[overlay], "Deployment")
+    gateway_labels = deployments["gateway-api"]["spec"]["template"]["metadata"]["labels"]
+    gateway_egress = [rule for p in _policies_for(policies, gateway_labels, "Egress")
+                      for rule in p["spec"].get("egress", [])]
+    for name in services:
+        if name == "gateway":
+            continue
+        api_labels = deployments[f"{name}-api"]["spec"]["template"]["metadata"]["labels"]
+        assert any(_admits(rule.get("ports"), 8080)
+                   and any(_selects(peer.get("podSelector", {}), api_labels) and "ipBlock" not in peer
+                           for peer in rule.get("to", []))
+                   for rule in gateway_egress), f"{overlay}: the gateway's API may not reach {name}-api on 8080"
     # Nothing else in the namespace accepts connections.
     ingress_targets = {
         n for n, p in policies.items() if "Ingress" in p["spec"]["policyTypes"] and p["spec"].get("ingress")
     }
-    expected = {f"{s}-api-ingress" for s in ("plan-registry", "budget-ledger", "monitoring", "gateway")}
+    expected = {f"{s}-api-ingress" for s in services}
     # Prometheus to the workers' probe ports (test_worker_probe_ports_admit_only_metrics_scrapers).
-    expected |= {f"{s}-workers-ingress-metrics" for s in ("plan-registry", "budget-ledger", "monitoring", "gateway")}
+    expected |= {f"{s}-workers-ingress-metrics" for s in services}
     expected |= {"gateway-scheduler-ingress-metrics"}
     if overlay == "dev":
         expected |= {"dev-postgres-ingress", "dev-kafka-ingress"}
     assert ingress_targets == expected
+
+
+# What a webhook URL must never reach: private, loopback, link-local (cloud metadata), CGNAT.
+INTERNAL_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10",
+    "fc00::/7", "fe80::/10", "::1/128",
+))
+PUBLIC_ADDRESSES = tuple(ipaddress.ip_address(a) for a in ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"))
+HTTPS = 443
+
+
+def _block_admits(block: dict, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    cidr = ipaddress.ip_network(block["cidr"])
+    return (address.version == cidr.version and address in cidr
+            and not any(address in ipaddress.ip_network(e) for e in block.get("except", [])))
+
+
+def _block_leaks(block: dict) -> list[str]:
+    """The internal networks an ipBlock lets through (wholly or partly)."""
+    cidr = ipaddress.ip_network(block["cidr"])
+    excepted = [ipaddress.ip_network(e) for e in block.get("except", [])]
+    return [str(n) for n in INTERNAL_NETWORKS
+            if n.version == cidr.version and n.overlaps(cidr)
+            and not any(e.version == n.version and n.subnet_of(e) for e in excepted)]
+
+
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_webhook_delivery_reaches_public_https_receivers_and_never_the_internal_network(rendered, overlay):
+    """Of notifications' pods only the ``deliver`` daemon may open connections to webhook receivers:
+    TCP 443 to public addresses, with private, loopback, link-local and CGNAT ranges excepted (so no
+    webhook URL leads into the cluster or to the cloud metadata service). Its API, which takes the
+    subscribers' URLs, and its relay and consumer have no path on 443 at all."""
+    policies = by_kind(rendered[overlay], "NetworkPolicy")
+    deployments = by_kind(rendered[overlay], "Deployment")
+    daemons = service_daemons()
+    assert "deliver" in daemons["notifications"]
+    for role in (*ROLES, *daemons["notifications"]):
+        where = f"{overlay}: notifications-{role}"
+        labels = deployments[f"notifications-{role}"]["spec"]["template"]["metadata"]["labels"]
+        https = [rule for p in _policies_for(policies, labels, "Egress") for rule in p["spec"].get("egress", [])
+                 if _admits(rule.get("ports"), HTTPS)]
+        if role != "deliver":
+            assert https == [], f"{where} may open connections on {HTTPS}: {https}"
+            continue
+        assert https, f"{where}: no egress on {HTTPS}, webhooks could never be delivered"
+        for rule in https:
+            peers = rule.get("to")
+            assert peers, f"{where}: {HTTPS} to any destination, the internal network included"
+            for peer in peers:
+                assert set(peer) == {"ipBlock"}, f"{where}: {HTTPS} to {peer} (pods inside the cluster)"
+                leaks = _block_leaks(peer["ipBlock"])
+                assert not leaks, f"{where}: {peer['ipBlock']['cidr']} lets {leaks} through"
+        for address in PUBLIC_ADDRESSES:
+            assert any(_block_admits(peer["ipBlock"], address) for rule in https for peer in rule["to"]), (
+                f"{where}: a receiver at {address} is unreachable"
+            )
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])

@@ -27,12 +27,14 @@ budget-ledger.screening.events
 budget-ledger.budget.events
 monitoring.progress.events
 monitoring.evaluation.events
+notifications.endpoint.events
 gateway.plan-approval.events
 gateway.budget-screening.events
 gateway.workflow.events
 plan-registry.dlq
 budget-ledger.dlq
 monitoring.dlq
+notifications.dlq
 gateway.dlq
 "
 

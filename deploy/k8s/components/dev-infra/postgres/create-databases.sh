@@ -4,7 +4,8 @@
 # Each role's password comes from PG_PASSWORD_<DATABASE> (a Secret or the compose environment);
 # nothing here holds a secret value.
 set -eu
-for db in plan_registry budget_ledger monitoring gateway; do
+# gateway last: the readiness checks (pg_isready -d gateway) take its database to mean init is done.
+for db in plan_registry budget_ledger monitoring notifications gateway; do
   var="PG_PASSWORD_$(echo "$db" | tr '[:lower:]' '[:upper:]')"
   eval "password=\${$var:-}"
   if [ -z "$password" ]; then
