@@ -21,9 +21,13 @@ async def test_every_process_starts_and_the_gateway_and_apis_are_ready(tmp_path,
             ready = httpx.get(f"{topology.url(name)}/readyz", timeout=5)
             assert ready.status_code == 200, (name, ready.text)
             assert ready.json()["checks"]["database"] == "up"
-        expected = {"plan-registry.api", "plan-registry.relay", "budget-ledger.api", "budget-ledger.relay",
-                    "monitoring.api", "monitoring.relay", "gateway.api", "gateway.relay"}
+        assert {"plan-registry", "budget-ledger", "monitoring", "notifications", "gateway"} <= set(topology.services)
+        expected = {f"{name}.{role}" for name in topology.services for role in ("api", "relay")}
+        expected.add("notifications.deliver")  # the webhook delivery daemon
         assert expected <= set(topology.processes)
+        # The gateway routes to every service (an anonymous caller is asked to sign in, not 404/502).
+        webhooks = httpx.get(f"{topology.url('gateway')}/api/v1/webhooks/endpoints", timeout=10)
+        assert webhooks.status_code == 401, webhooks.text
         assert all(p.alive for p in topology.processes.values())
         # The services refuse callers that did not come through the gateway with a verified identity.
         direct = httpx.post(f"{topology.url('plan-registry')}/api/v1/plans", json={}, timeout=5)
