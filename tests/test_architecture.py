@@ -154,3 +154,25 @@ def test_no_import_hides_inside_a_function_without_saying_why() -> None:
                 continue
             hidden += _hidden_imports(path)
     assert hidden == []
+
+
+def test_the_plumbing_names_no_service() -> None:
+    """``dgplan_shared`` is plumbing: no string in its code (docstrings and comments aside) is a
+    service's name, so a sixth service or a renamed one needs no change there. The front door is a
+    flag of the service definition (``fronts_services``), not the name "gateway"."""
+    names = {"plan-registry", "budget-ledger", "monitoring", "gateway", "notifications", "console"}
+    found = []
+    for path in sorted((PACKAGES["dgplan_shared"]).rglob("*.py")):
+        if "testing" in path.relative_to(PACKAGES["dgplan_shared"]).parts:
+            continue  # the test fixtures stand up the real services by name
+        tree = ast.parse(path.read_text())
+        docstrings = {
+            id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if node.value in names or any(node.value.startswith(f"{n}.") for n in names):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno} {node.value!r}")
+    assert found == []

@@ -90,7 +90,7 @@ async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | Non
     async with AsyncExitStack() as stack:
         apps = {}
         for name, definition in definitions.items():
-            extras = {"upstream_apps": dict(apps)} if name == "gateway" else None
+            extras = {"upstream_apps": dict(apps)} if definition.fronts_services else None
             app = create_service_app(
                 definition, settings[name], db=Database.from_url(settings[name].database_url), bus=bus, extras=extras
             )
@@ -116,9 +116,9 @@ async def serve(host: str, port: int, data_dir: Path, ready: asyncio.Event | Non
             if rt.definition.embedded_setup is not None:
                 await rt.definition.embedded_setup(rt)
 
-        gateway = apps.get("gateway")
+        gateway = next((apps[n] for n, d in definitions.items() if d.fronts_services), None)
         if gateway is None:
-            raise RuntimeError("the gateway service is not installed")
+            raise RuntimeError("no installed service fronts the others (the gateway is not installed)")
         front = _front(gateway, [(d.serves_paths, apps[n]) for n, d in definitions.items() if d.serves_paths])
         config = uvicorn.Config(front, host=host, port=port, lifespan="off", log_config=None, access_log=False)
         server = uvicorn.Server(config)

@@ -71,6 +71,9 @@ class ServiceDefinition:
     # Paths this service's app answers at the embedded server's one address, in front of the gateway
     # (the console's pages): "/" matches exactly, any other entry also everything below it.
     serves_paths: tuple[str, ...] = ()
+    # The front door (one per installation): it is handed the other services' apps (embedded) or
+    # URLs (distributed) as its upstreams, and the one public address answers through it.
+    fronts_services: bool = False
 
     @property
     def consumer_group(self) -> str:

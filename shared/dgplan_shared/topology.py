@@ -33,6 +33,7 @@ class ServiceProcessSet:
     migrations: str
     consumes: bool
     daemons: tuple[str, ...]
+    fronts_services: bool = False
     port: int = 0
     database_url: str = ""
 
@@ -109,6 +110,7 @@ class Topology:
                 migrations=definition.migrations,
                 consumes=bool(definition.subscriptions),
                 daemons=tuple(definition.daemons),
+                fronts_services=definition.fronts_services,
                 port=definition.default_port if self.fixed_ports and definition.default_port else free_port(),
             )
 
@@ -118,7 +120,8 @@ class Topology:
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.services['gateway'].port}"
+        front = next(s for s in self.services.values() if s.fronts_services)
+        return f"http://127.0.0.1:{front.port}"
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.services[service].port}"
@@ -151,8 +154,8 @@ class Topology:
             # Files a service keeps beside its database (the gateway's demo client secrets).
             "DGPLAN_DATA_DIR": str(self.data_dir),
         }
-        if svc.name == "gateway":
-            env.setdefault("GATEWAY_DEMO_CLIENTS_FILE", str(self.demo_clients_file))
+        if svc.fronts_services:
+            env.setdefault(f"{p}DEMO_CLIENTS_FILE", str(self.demo_clients_file))
             # Every other registered service is an upstream the gateway finds by
             # GATEWAY_<SERVICE>_URL (its settings; a service it does not route is simply ignored).
             for upstream in self.services:

@@ -73,6 +73,7 @@ def definition() -> ServiceDefinition:
     return ServiceDefinition(
         name=SERVICE,
         start_order=90,
+        fronts_services=True,
         default_port=8000,
         # The OAuth2 token endpoint reads form bodies (RFC 6749 §4.4.2).
         other_media_types=frozenset({"application/x-www-form-urlencoded"}),
