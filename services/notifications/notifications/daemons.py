@@ -14,6 +14,7 @@ import random
 
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.service import Runtime
+from notifications.adapters.secret_box import SecretBox
 from notifications.adapters.webhook_sender import WebhookSender
 from notifications.application.deliveries import ClaimDue, Due, RecordOutcome, claim_due, record_outcome
 from notifications.domain.url_policy import Allowlist
@@ -42,11 +43,10 @@ async def run(runtime: Runtime, stop: asyncio.Event) -> None:
                 task = asyncio.create_task(_deliver(runtime, settings, sender, item, rng))
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
-            if not due:
-                try:
-                    await asyncio.wait_for(stop.wait(), settings.webhook_poll_interval_seconds)
-                except asyncio.TimeoutError:
-                    pass
+            if not due or len(due) < room:
+                # Everything claimable now is claimed (what is left is due later, or waits for its
+                # endpoint's bound): poll again after the interval, or as soon as a send finishes.
+                await _pause(stop, in_flight, settings.webhook_poll_interval_seconds)
     finally:
         if in_flight:
             # Let sends in progress finish (bounded by the timeout); what is cut short is re-sent
@@ -55,10 +55,25 @@ async def run(runtime: Runtime, stop: asyncio.Event) -> None:
         await sender.close()
 
 
+async def _pause(stop: asyncio.Event, in_flight: set[asyncio.Task[None]], seconds: float) -> None:
+    """Until ``seconds`` have passed, the daemon is stopped, or a send in flight has finished: its
+    place in the batch and under its endpoint's bound is taken at once, not a poll interval later
+    (else one endpoint's backlog would go out at most ``concurrency`` deliveries per interval)."""
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({stopping, *in_flight}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    return SecretBox.from_setting(settings.secret_keys.get_secret_value())
+
+
 async def _claim(runtime: Runtime, settings: Settings, room: int) -> list[Due]:
     async with runtime.uow() as uow:
         due = await claim_due(ClaimDue(utcnow(), settings.webhook_lease_seconds, room,
-                                       settings.webhook_concurrency_per_endpoint), uow)
+                                       settings.webhook_concurrency_per_endpoint, secret_box(settings)), uow)
         await uow.commit()
     return due
 

@@ -7,6 +7,7 @@ from dgplan_shared.consumer import EventHandlers, Handler
 from dgplan_shared.service import ServiceDefinition
 
 from notifications import daemons
+from notifications.commands import reencrypt_secrets_command
 from notifications.api import deliveries, endpoints
 from notifications.adapters.tables import idempotency_keys, inbox, metadata, outbox
 from notifications.application import fan_out
@@ -54,4 +55,5 @@ def definition() -> ServiceDefinition:
         handlers=handlers,
         subscriptions=SUBSCRIPTIONS,
         daemons={"deliver": daemons.run},
+        commands={"reencrypt-secrets": reencrypt_secrets_command},
     )

@@ -1,7 +1,11 @@
 """Notifications settings (environment prefix ``NOTIFICATIONS_``). Every field is documented: the
 operations guide is generated from these descriptions."""
 
-from pydantic import Field
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from dgplan_shared.settings import ServiceSettings
@@ -56,3 +60,26 @@ class Settings(ServiceSettings):
     webhook_max_retry_after_seconds: int = Field(
         default=86400, ge=1, description="The longest Retry-After a receiver may ask for; longer ones are cut to this."
     )
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description=(
+            "`production` refuses to start without `NOTIFICATIONS_SECRET_KEYS` (and any other development "
+            "default that would be unsafe there); `development` (tests, `make run`) falls back to them."
+        ),
+    )
+    secret_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "Comma-separated Fernet keys (32 url-safe base64 bytes each, e.g. from "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`) that "
+            "encrypt the webhook signing secrets at rest. The first encrypts; every one decrypts, so a key is "
+            "rotated by putting a new one first and dropping the old one after `dgplan-notifications "
+            "reencrypt-secrets`. Empty: a fixed development key, refused when the environment is production."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _production_needs_real_keys(self) -> Settings:
+        if self.environment == "production" and not self.secret_keys.get_secret_value().strip():
+            raise ValueError("NOTIFICATIONS_SECRET_KEYS must be set when NOTIFICATIONS_ENVIRONMENT is production")
+        return self

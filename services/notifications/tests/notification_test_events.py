@@ -16,6 +16,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.events import CloudEvent, topic_for
 from dgplan_shared.service import Runtime, build_runtime
 from notifications import daemons
+from notifications.adapters.secret_box import SecretBox
 from notifications.application import create_endpoint
 from notifications.definition import definition
 from notifications.domain.url_policy import Allowlist
@@ -68,7 +69,8 @@ async def feed(runtime: Runtime, *events: CloudEvent) -> list[str]:
 async def subscribe(runtime: Runtime, url: str, principal: Principal, event_types: list[str] | None = None,
                     agency: str | None = None) -> create_endpoint.CreatedEndpoint:
     command = create_endpoint.CreateEndpoint(principal, url, "test receiver", event_types or ["*"], agency,
-                                             Allowlist.parse(runtime.settings.webhook_allowlist))  # type: ignore[attr-defined]
+                                             Allowlist.parse(runtime.settings.webhook_allowlist),  # type: ignore[attr-defined]
+                                             SecretBox.from_setting(runtime.settings.secret_keys.get_secret_value()))  # type: ignore[attr-defined]
     async with runtime.uow() as uow:
         created = await create_endpoint.handle(command, uow)
         await uow.commit()

@@ -30,7 +30,11 @@ from notification_test_events import (
 )
 from webhook_receiver import Receiver
 
+from notifications.adapters.secret_box import SecretBox
+
 from dgplan_shared.db.types import utcnow
+
+BOX = SecretBox.from_setting("")  # the development key, which the live runtimes use too
 
 
 @pytest.fixture
@@ -158,12 +162,12 @@ async def test_during_a_rotation_both_secrets_sign_then_only_the_new_one(fresh_d
     async with live_runtime(await fresh_database_url()) as runtime:
         created = await subscribe(runtime, rx.url, owner)
         async with runtime.uow() as uow:
-            rotated = await rotate_secret.handle(rotate_secret.RotateSecret(owner, created.endpoint.id, 600, 86400), uow)
+            rotated = await rotate_secret.handle(rotate_secret.RotateSecret(owner, created.endpoint.id, 600, 86400, BOX), uow)
             await uow.commit()
         await feed(runtime, round_opened())
         await rx.wait_for(1)
         async with runtime.uow() as uow:
-            again = await rotate_secret.handle(rotate_secret.RotateSecret(owner, created.endpoint.id, 0, 86400), uow)
+            again = await rotate_secret.handle(rotate_secret.RotateSecret(owner, created.endpoint.id, 0, 86400, BOX), uow)
             await uow.commit()
         await feed(runtime, round_opened("round-2566"))
         await rx.wait_for(2)
@@ -223,7 +227,7 @@ async def test_a_delivery_claimed_by_a_daemon_that_died_goes_out_once_its_lease_
         await subscribe(runtime, rx.url, principal(SECRETARIAT))
         await feed(runtime, round_opened())
         async with runtime.uow() as uow:  # a daemon claims it and dies before sending
-            claimed = await claim_due(ClaimDue(utcnow(), 0.6, 10, 4), uow)
+            claimed = await claim_due(ClaimDue(utcnow(), 0.6, 10, 4, BOX), uow)
             await uow.commit()
     assert len(claimed) == 1
     async with live_runtime(url):

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, PUBLIC, SECRETARIAT
+from notifications.adapters.secret_box import SecretBox
 from notifications.adapters.tables import endpoint_secrets, endpoints
 
 BASE = "/api/v1/webhooks/endpoints"
@@ -144,9 +145,12 @@ async def test_rotation_returns_a_new_secret_and_keeps_the_old_for_the_overlap(c
     assert rotated.status_code == 200, rotated.text
     assert rotated.json()["secret"].startswith("whsec_") and rotated.json()["secret"] != created["secret"]
     async with db.session() as session:
-        rows = (await session.execute(select(endpoint_secrets.c.secret, endpoint_secrets.c.expires_at)
+        rows = (await session.execute(select(endpoint_secrets.c.encrypted_secret, endpoint_secrets.c.expires_at)
                                       .order_by(endpoint_secrets.c.id))).all()
-    assert [r.secret for r in rows] == [created["secret"], rotated.json()["secret"]]
+    # Stored encrypted: the column never holds the secret, but the configured key opens it.
+    assert all("whsec_" not in r.encrypted_secret for r in rows)
+    box = SecretBox.from_setting("")
+    assert [box.open(r.encrypted_secret) for r in rows] == [created["secret"], rotated.json()["secret"]]
     assert rows[0].expires_at is not None and rows[1].expires_at is None
     too_long = await client.post(f"{BASE}/{created['id']}/secret/rotate", json={"overlap_seconds": 10**9},
                                  headers={**sec, **key()})

@@ -94,9 +94,9 @@ class EndpointRepository:
         await self.session.execute(update(endpoints).where(endpoints.c.id == endpoint_id).values(
             deleted_at=at, status="disabled", disabled_reason="deleted", updated_at=at))
 
-    async def add_secret(self, endpoint_id: str, secret: str, at: datetime) -> None:
-        await self.session.execute(insert(endpoint_secrets).values(endpoint_id=endpoint_id, secret=secret,
-                                                                   created_at=at, expires_at=None))
+    async def add_secret(self, endpoint_id: str, encrypted_secret: str, at: datetime) -> None:
+        await self.session.execute(insert(endpoint_secrets).values(
+            endpoint_id=endpoint_id, encrypted_secret=encrypted_secret, created_at=at, expires_at=None))
 
     async def expire_current_secrets(self, endpoint_id: str, expires_at: datetime) -> None:
         c = endpoint_secrets.c
@@ -104,16 +104,25 @@ class EndpointRepository:
                                                                   c.expires_at.is_(None)).values(expires_at=expires_at))
 
     async def signing_secrets(self, endpoint_ids: list[str], now: datetime) -> dict[str, list[str]]:
-        """Each endpoint's secrets still in force, newest first (old ones only during an overlap)."""
+        """Each endpoint's secrets still in force (encrypted), newest first (old ones only during an overlap)."""
         if not endpoint_ids:
             return {}
         c = endpoint_secrets.c
         rows = (await self.session.execute(
-            select(c.endpoint_id, c.secret)
+            select(c.endpoint_id, c.encrypted_secret)
             .where(c.endpoint_id.in_(endpoint_ids), or_(c.expires_at.is_(None), c.expires_at > now))
             .order_by(c.endpoint_id, c.id.desc())
         )).all()
         out: dict[str, list[str]] = {}
         for row in rows:
-            out.setdefault(row.endpoint_id, []).append(row.secret)
+            out.setdefault(row.endpoint_id, []).append(row.encrypted_secret)
         return out
+
+    async def all_encrypted_secrets(self) -> list[tuple[int, str]]:
+        c = endpoint_secrets.c
+        return [(r.id, r.encrypted_secret) for r in
+                (await self.session.execute(select(c.id, c.encrypted_secret).order_by(c.id))).all()]
+
+    async def replace_encrypted_secret(self, secret_id: int, encrypted_secret: str) -> None:
+        await self.session.execute(update(endpoint_secrets).where(endpoint_secrets.c.id == secret_id)
+                                   .values(encrypted_secret=encrypted_secret))

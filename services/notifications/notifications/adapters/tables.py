@@ -41,8 +41,9 @@ endpoint_secrets = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("endpoint_id", String(40), ForeignKey("webhook_endpoints.id"), nullable=False, index=True),
-    # Kept readable: signing needs the key itself (Standard Webhooks signs with a shared secret).
-    Column("secret", String(200), nullable=False),
+    # Fernet-encrypted (``adapters.secret_box``): signing needs the secret itself (Standard Webhooks
+    # signs with a shared secret), so it is encrypted, not hashed, with keys the database does not hold.
+    Column("encrypted_secret", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=True),  # set on rotation: the overlap's end
 )

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 from dgplan_contracts.assertion import principal_from_request
 from dgplan_contracts.identity import Principal
 from dgplan_shared.service import get_runtime
+from notifications.adapters.secret_box import SecretBox
 from notifications.domain.url_policy import Allowlist
 from notifications.settings import Settings
 
@@ -29,6 +30,10 @@ def settings_of(request: Request) -> Settings:
 
 def allowlist_of(request: Request) -> Allowlist:
     return Allowlist.parse(settings_of(request).webhook_allowlist)
+
+
+def box_of(request: Request) -> SecretBox:
+    return SecretBox.from_setting(settings_of(request).secret_keys.get_secret_value())
 
 
 async def run_query(request: Request, query_handler: Callable[[Q, Any], Awaitable[R]], query: Q) -> R:

@@ -11,7 +11,7 @@ from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.web.etags import version_etag
 from dgplan_shared.web.pagination import Cursor, Limit
 from notifications.api import presenters
-from notifications.api.deps import Caller, IdempotencyKey, IfMatch, allowlist_of, run_query, settings_of
+from notifications.api.deps import Caller, IdempotencyKey, IfMatch, allowlist_of, box_of, run_query, settings_of
 from notifications.api.schemas import (
     CreatedEndpointOut,
     EndpointIn,
@@ -37,7 +37,7 @@ def _etag(body: dict) -> dict[str, str]:  # type: ignore[type-arg]
 async def create(request: Request, body: EndpointIn, principal: Caller,
                  idempotency_key: IdempotencyKey = None) -> Response:
     command = create_endpoint.CreateEndpoint(principal, body.url, body.description, body.event_types, body.agency,
-                                             allowlist_of(request))
+                                             allowlist_of(request), box_of(request))
     return await run_command(
         request, create_endpoint.handle, command, status=201,
         present=lambda created: {**presenters.endpoint(created.endpoint), "secret": created.secret},
@@ -84,7 +84,7 @@ async def rotate(request: Request, endpoint_id: EndpointId, principal: Caller, b
     settings = settings_of(request)
     overlap = body.overlap_seconds if body and body.overlap_seconds is not None else \
         settings.webhook_secret_overlap_seconds
-    command = rotate_secret.RotateSecret(principal, endpoint_id, overlap, 7 * 86400)
+    command = rotate_secret.RotateSecret(principal, endpoint_id, overlap, 7 * 86400, box_of(request))
     return await run_command(request, rotate_secret.handle, command, idempotency_key=idempotency_key,
                              payload={"endpoint": endpoint_id, "overlap_seconds": overlap},
                              subject=principal.subject, require_key=True)

@@ -9,6 +9,7 @@ from dgplan_contracts.identity import Principal
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from notifications.adapters.endpoint_repository import Endpoint, EndpointRepository
+from notifications.adapters.secret_box import SecretBox
 from notifications.adapters.signing import new_secret
 from notifications.domain.endpoints import ACTIVE, scope_for_new_endpoint
 from notifications.domain.event_filters import checked_filters
@@ -23,6 +24,7 @@ class CreateEndpoint:
     event_types: list[str]
     agency: str | None
     allowlist: Allowlist
+    box: SecretBox
 
 
 @dataclass(frozen=True)
@@ -44,5 +46,5 @@ async def handle(command: CreateEndpoint, uow: UnitOfWork) -> CreatedEndpoint:
     repo = EndpointRepository(uow.session)
     await repo.add(endpoint)
     secret = new_secret()
-    await repo.add_secret(endpoint.id, secret, now)
+    await repo.add_secret(endpoint.id, command.box.seal(secret), now)
     return CreatedEndpoint(endpoint, secret)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from dgplan_shared.db.uow import UnitOfWork
 from notifications.adapters.delivery_repository import FAILED, SUCCEEDED, Attempt, Claimed, DeliveryRepository
 from notifications.adapters.endpoint_repository import EndpointRepository
+from notifications.adapters.secret_box import SecretBox
 from notifications.domain.endpoints import ACTIVE, DISABLED
 from notifications.domain.retry_schedule import judge
 from notifications.events.payloads import endpoint_disabled
@@ -26,6 +27,7 @@ class ClaimDue:
     lease_seconds: float
     limit: int
     per_endpoint: int
+    box: SecretBox
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,9 @@ async def claim_due(command: ClaimDue, uow: UnitOfWork) -> list[Due]:
     lease = command.now + timedelta(seconds=command.lease_seconds)
     claimed = await DeliveryRepository(uow.session).claim_due(command.now, lease, command.limit,
                                                              command.per_endpoint)
-    secrets = await EndpointRepository(uow.session).signing_secrets(
+    sealed = await EndpointRepository(uow.session).signing_secrets(
         sorted({c.endpoint_id for c in claimed}), command.now)
-    return [Due(c, secrets.get(c.endpoint_id, [])) for c in claimed]
+    return [Due(c, [command.box.open(s) for s in sealed.get(c.endpoint_id, [])]) for c in claimed]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import invalid
 from notifications.adapters.endpoint_repository import EndpointRepository
+from notifications.adapters.secret_box import SecretBox
 from notifications.adapters.signing import new_secret
 from notifications.application.endpoint_access import visible_endpoint
 
@@ -21,6 +22,7 @@ class RotateSecret:
     endpoint_id: str
     overlap_seconds: int
     max_overlap_seconds: int
+    box: SecretBox
 
 
 @dataclass(frozen=True)
@@ -39,5 +41,5 @@ async def handle(command: RotateSecret, uow: UnitOfWork) -> RotatedSecret:
     expires = now + timedelta(seconds=command.overlap_seconds)
     await repo.expire_current_secrets(endpoint.id, expires)
     secret = new_secret()
-    await repo.add_secret(endpoint.id, secret, now)
+    await repo.add_secret(endpoint.id, command.box.seal(secret), now)
     return RotatedSecret(endpoint.id, secret, expires)
