@@ -6,7 +6,8 @@ from typing import Any
 
 from dgplan_shared.service import Runtime, ServiceDefinition
 
-from budget_ledger.api import budget_routes, screening_routes
+from budget_ledger.adapters.spreadsheets import CSV, XLSX
+from budget_ledger.api import budget_routes, exchange_routes, screening_routes
 from budget_ledger.adapters.tables import idempotency_keys, inbox, metadata, outbox
 from budget_ledger.events.types import SUBSCRIPTIONS
 from budget_ledger.application.event_handlers import build_handlers
@@ -40,7 +41,8 @@ def definition() -> ServiceDefinition:
         idempotency=idempotency_keys,
         inbox=inbox,
         migrations="budget_ledger:migrations",
-        routers=lambda: (budget_routes.router(), screening_routes.router()),
+        routers=lambda: (budget_routes.router(), screening_routes.router(), exchange_routes.router()),
+        other_media_types=frozenset({XLSX, CSV}),  # the bulk import of requests reads spreadsheets
         handlers=build_handlers(settings_provider),
         subscriptions=SUBSCRIPTIONS,
         on_startup=on_startup,
