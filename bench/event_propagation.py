@@ -59,7 +59,8 @@ async def _funded_project(gw: Gateway) -> str:
 
     request_id = await eventually(submitted, 60, "the ledger to know the project")
     await gw.post(f"/api/v1/screening/requests/{request_id}/decisions", CHAIR,
-                  json={"decision": "recommend-full", "reason": "bench", "rank": 1})
+                  json={"decision": "recommend-full", "reason": "bench", "rank": 1,
+                        "meeting": {"title": "ครั้งที่ 1/2564", "held_on": "2021-11-15"}})
     await gw.post(f"/api/v1/screening/rounds/{round_id}/package", CHAIR, json={})
 
     async def at_committee():  # type: ignore[no-untyped-def]

@@ -90,7 +90,7 @@ def _budget_request() -> dict[str, Any]:
 
 SECRETARIAT = {"roles": ["secretariat"], "bodies": ["dga-secretariat"]}
 AGENCY = {"roles": ["agency"], "agency": "MOF"}
-SUBCOMMITTEE = {"roles": ["body_member"], "bodies": ["operations-budget-subcommittee"]}
+SUBCOMMITTEE = {"roles": ["body_member"], "bodies": ["operations-budget-subcommittee"], "offices": ["operations-budget-subcommittee"]}
 OPERATOR = {"roles": ["operator"]}
 MEMBER = {"roles": ["body_member"], "bodies": ["dgc"]}
 
@@ -143,7 +143,8 @@ CALLS: dict[tuple[str, str], tuple[dict[str, Any], Any, dict[str, str]]] = {
     ("budget-ledger", "/api/v1/screening/requests/{request_id}/revision"):
         (AGENCY, _budget_request(), {"If-Match": '"v1"'}),  # If-Match is checked first
     ("budget-ledger", "/api/v1/screening/requests/{request_id}/decisions"):
-        (SUBCOMMITTEE, {"decision": "recommend-full", "reason": "สอดคล้องกับแผน"}, {}),
+        (SUBCOMMITTEE, {"decision": "recommend-full", "reason": "สอดคล้องกับแผน",
+                       "meeting": {"title": "ครั้งที่ 1/2564", "held_on": "2021-11-15"}}, {}),
     ("budget-ledger", "/api/v1/screening/rounds/{round_id}/package"): (SUBCOMMITTEE, {}, {}),
     ("budget-ledger", "/api/v1/screening/rounds/{round_id}/close"): (SECRETARIAT, {}, {}),
     ("monitoring", "/api/v1/monitoring/indicators"): (

@@ -29,6 +29,8 @@ def sign_identity(principal: Principal, secret: str, ttl_seconds: int = 60) -> s
         "roles": sorted(principal.roles),
         "bodies": sorted(principal.bodies),
     }
+    if principal.offices:
+        claims["offices"] = sorted(principal.offices)
     if principal.agency:
         claims["agency"] = principal.agency
     if principal.name:
@@ -44,6 +46,7 @@ def verify_identity(token: str, secret: str) -> Principal:
         agency=claims.get("agency"),
         bodies=frozenset(claims.get("bodies", [])),
         name=claims.get("name"),
+        offices=frozenset(claims.get("offices", [])),
     )
 
 

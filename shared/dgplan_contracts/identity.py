@@ -1,5 +1,6 @@
-"""Who is calling: roles, the agency a caller acts for, the bodies it is a member of, and the
-rules that refuse a caller (401 anonymous, 403 never allowed). Pure: domain code may use it.
+"""Who is calling: roles, the agency a caller acts for, the bodies it is a member of (and those in
+which it holds the office that records the body's resolutions), and the rules that refuse a caller
+(401 anonymous, 403 never allowed). Pure: domain code may use it.
 How the caller reaches a service is ``dgplan_contracts.assertion``.
 """
 
@@ -33,6 +34,9 @@ class Principal:
     agency: str | None = None
     bodies: frozenset[str] = frozenset()
     name: str | None = None
+    # Bodies in which the caller is chair or secretary: the office that records the body's
+    # resolutions (a decision of the body as a whole, taken at a meeting), not only a member's vote.
+    offices: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def has(self, *roles: str) -> bool:
@@ -40,6 +44,9 @@ class Principal:
 
     def member_of(self, body: str) -> bool:
         return body in self.bodies
+
+    def holds_office_in(self, body: str) -> bool:
+        return body in self.offices and body in self.bodies
 
     def acts_for_agency(self, agency: str | None) -> bool:
         return agency is not None and self.agency == agency
@@ -72,3 +79,11 @@ def require_body_member(principal: Principal, body: str) -> None:
         raise unauthenticated("This operation needs an authenticated caller.")
     if not principal.member_of(body):
         raise forbidden(f"Only members of {body} may do this.")
+
+
+def require_body_office(principal: Principal, body: str) -> None:
+    """Only the chair or the secretary of ``body`` records what the body resolved: a plain member
+    takes part in the meeting but does not decide for the body alone."""
+    require_body_member(principal, body)
+    if not principal.holds_office_in(body):
+        raise forbidden(f"Only the chair or the secretary of {body} records its resolutions.")

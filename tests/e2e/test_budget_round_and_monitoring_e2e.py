@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.kafka]
 
 SECRETARIAT, MOF, OPDC = "demo-secretariat", "demo-agency-mof", "demo-agency-opdc"
 SUBCOMMITTEE_CHAIR = "demo-obs-chair"
+# The subcommittee meeting whose resolution the chair records (held before the test runs).
+MEETING = {"title": "การประชุมคณะอนุกรรมการฯ ครั้งที่ 1/2564", "held_on": "2021-11-15", "resolution": "วาระที่ 4.1"}
 
 
 async def _draft_version(gateway, plan_id):  # type: ignore[no-untyped-def]
@@ -93,14 +95,20 @@ async def test_fy2565_round_to_allocations_then_monitoring_evaluation(gateway):
     assert foreign.headers["content-type"].startswith("application/problem+json")
 
     decided = await gateway.post(f"/api/v1/screening/requests/{mof_request}/decisions", SUBCOMMITTEE_CHAIR,
-                                 json={"decision": "recommend-full", "reason": "ลำดับความสำคัญสูง", "rank": 1})
+                                 json={"decision": "recommend-full", "reason": "ลำดับความสำคัญสูง", "rank": 1, "meeting": MEETING})
     assert decided.status_code == 201, decided.text
+    assert decided.json()["decision_meeting"]["title"] == MEETING["title"]
+    # A plain member of the subcommittee takes part in the meeting but does not decide for the body:
+    # the chair's office reaches the ledger with the identity the gateway forwards (issue 16 item 8).
+    alone = await gateway.post(f"/api/v1/screening/requests/{opdc_request}/decisions", "demo-obs-member-1",
+                               json={"decision": "reject", "reason": "ตัดสินคนเดียว", "meeting": MEETING})
+    assert alone.status_code == 403 and "chair or the secretary" in alone.json()["detail"], alone.text
     not_member = await gateway.post(f"/api/v1/screening/requests/{opdc_request}/decisions", "demo-dgc-chair",
-                                    json={"decision": "reject", "reason": "not my stage"})
+                                    json={"decision": "reject", "reason": "not my stage", "meeting": MEETING})
     assert not_member.status_code == 403
     reduced = await gateway.post(f"/api/v1/screening/requests/{opdc_request}/decisions", SUBCOMMITTEE_CHAIR,
                                  json={"decision": "recommend-reduced", "reason": "ลดขอบเขต", "rank": 2,
-                                       "recommended_amounts": {"operating": "7500000.00"}})
+                                       "recommended_amounts": {"operating": "7500000.00"}, "meeting": MEETING})
     assert reduced.status_code == 201, reduced.text
     status = (await gateway.get(f"/api/v1/screening/rounds/{round_id}/status", SUBCOMMITTEE_CHAIR)).json()
     assert status["unscreened"]["count"] == 0

@@ -235,7 +235,8 @@ class Workload:
         if request is not None:
             exp.ack()
             exp.requests[request["request_id"]] = {"project_id": project_id, "requested_total": Decimal(request["requested_total"])}
-            decision_body: dict[str, Any] = {"decision": p.decision, "reason": f"เหตุผล {p.decision}", "rank": p.index + 1}
+            decision_body: dict[str, Any] = {"decision": p.decision, "reason": f"เหตุผล {p.decision}", "rank": p.index + 1,
+                                             "meeting": {"title": "ครั้งที่ 1/2564", "held_on": "2021-11-15"}}
             if p.decision == "recommend-reduced":
                 decision_body["recommended_amounts"] = {
                     k: money(v * p.reduce_to) for k, v in p.request_amounts.items()}

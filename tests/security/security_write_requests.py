@@ -80,7 +80,7 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
     ("POST", "/api/v1/screening/rounds/{round_id}/requests"): lambda w: _request_body(w),
     ("POST", "/api/v1/screening/requests/{request_id}/revision"): lambda w: _request_body(w),
     ("POST", "/api/v1/screening/requests/{request_id}/decisions"):
-        lambda w: {"decision": "recommend-full", "reason": "สอดคล้องกับแผน"},
+        lambda w: {"decision": "recommend-full", "reason": "สอดคล้องกับแผน", "meeting": {"title": "การประชุมคณะอนุกรรมการฯ ครั้งที่ 1/2564", "held_on": "2021-11-15"}},
     ("POST", "/api/v1/screening/rounds/{round_id}/package"): lambda w: {},
     ("POST", "/api/v1/screening/rounds/{round_id}/close"): lambda w: {},
     # monitoring

@@ -112,12 +112,20 @@ def who(identity):  # type: ignore[no-untyped-def]
             return identity(AGENCY, agency=code, subject=f"system-{code.lower()}")
 
         def member(self, subject: str = "subcommittee-chair") -> dict[str, str]:
+            """The subcommittee's chair: a member who also records the body's resolutions."""
+            return identity(BODY_MEMBER, bodies=[SUBCOMMITTEE], offices=[SUBCOMMITTEE], subject=subject)
+
+        def plain_member(self, subject: str = "subcommittee-member") -> dict[str, str]:
             return identity(BODY_MEMBER, bodies=[SUBCOMMITTEE], subject=subject)
 
         def outsider(self) -> dict[str, str]:
             return identity(BODY_MEMBER, bodies=["nesdc"], subject="nesdc-member")
 
     return Who()
+
+
+# The meeting whose resolution a test's decision records (held in the past, as minutes are).
+MEETING = {"title": "การประชุมคณะอนุกรรมการฯ ครั้งที่ 2/2564", "held_on": "2021-11-15", "resolution": "วาระที่ 3.1"}
 
 
 def key(value: str) -> dict[str, str]:
@@ -130,5 +138,6 @@ def h():  # type: ignore[no-untyped-def]
     from types import SimpleNamespace
 
     return SimpleNamespace(
-        structure_data=structure_data, project_data=project_data, key=key, record=event_record, seed=SEED_STRATEGIES
+        structure_data=structure_data, project_data=project_data, key=key, record=event_record, seed=SEED_STRATEGIES,
+        meeting=MEETING,
     )

@@ -39,12 +39,13 @@ async def _drive_every_event(client, who, h, feed):
            headers={**who.secretariat(), **h.key("o")})).json()
     req = (await client.post(f"{S}/rounds/{rnd['round_id']}/requests", json={"project_id": "p-mof", "amounts": {"investment": "500.00"},
            "justification": "ทดสอบ"}, headers={**who.agency("MOF"), **h.key("r")})).json()
-    await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "return", "reason": "แก้ไข"},
+    await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "return", "reason": "แก้ไข", "meeting": h.meeting},
                       headers={**who.member(), **h.key("d1")})
     etag = (await client.get(f"{S}/requests/{req['request_id']}", headers=who.agency("MOF"))).headers["etag"]
     await client.post(f"{S}/requests/{req['request_id']}/revision", json={"project_id": "p-mof", "amounts": {"investment": "400.00"},
                       "justification": "แก้แล้ว"}, headers={**who.agency("MOF"), **h.key("rv"), "If-Match": etag})
-    await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "recommend-full", "reason": "ดี", "rank": 1},
+    await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "recommend-full", "reason": "ดี", "rank": 1,
+                      "meeting": h.meeting},
                       headers={**who.member(), **h.key("d2")})
     await client.post(f"{S}/rounds/{rnd['round_id']}/package", json={}, headers={**who.member(), **h.key("p")})
     await feed(PACKAGE_APPROVED, rnd["round_id"], {"instance_id": "i", "round_id": rnd["round_id"], "fiscal_year": 2565,

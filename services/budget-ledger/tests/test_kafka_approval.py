@@ -60,9 +60,10 @@ async def test_package_approved_on_kafka_posts_allocations(postgres_server, kafk
         req = (await client.post(f"/api/v1/screening/rounds/{round_id}/requests", json={"project_id": "p-mof",
                "amounts": {"investment": "3000000.00", "operating": "500000.00"}, "justification": "ระบบบริการ"},
                headers={**ids(AGENCY, agency="MOF", subject="mof"), **key("r")})).json()
-        member = ids(BODY_MEMBER, bodies=["operations-budget-subcommittee"], subject="chair")
+        member = ids(BODY_MEMBER, bodies=["operations-budget-subcommittee"], offices=["operations-budget-subcommittee"], subject="chair")
         assert (await client.post(f"/api/v1/screening/requests/{req['request_id']}/decisions",
                 json={"decision": "recommend-reduced", "reason": "ลดลง", "rank": 1,
+                      "meeting": {"title": "ครั้งที่ 1/2564", "held_on": "2021-11-15"},
                       "recommended_amounts": {"investment": "2500000.00", "operating": "500000.00"}},
                 headers={**member, **key("d")})).status_code == 201
         assert (await client.post(f"/api/v1/screening/rounds/{round_id}/package", json={}, headers={**member, **key("p")})).status_code == 201

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from budget_ledger.adapters.tables import appropriations, ledger_entries, screening_requests, screening_rounds, screening_tallies
-from budget_ledger.domain.screening import Decision
+from budget_ledger.domain.screening import Decision, Meeting
 from budget_ledger.domain.stages import STAGES, InvariantViolation, check_balances
 from budget_ledger.adapters.tables import outbox
 from budget_ledger.application import open_round, post_entries, record_decision, submit_package, submit_request
@@ -40,6 +40,8 @@ from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal
 from dgplan_shared.problems import ProblemError
+
+MEETING = Meeting("ครั้งที่ 1/2564", date(2021, 11, 15))
 
 AGENCIES = ("MOF", "OPDC", "DEPA")
 CATEGORIES = ("operating", "investment")
@@ -153,7 +155,7 @@ class World:
 
             requested = {k: Decimal(v) for k, v in orjson.loads(amounts).items()}
             reduced = {k: (v * percent / 100).quantize(Decimal("0.01")) for k, v in requested.items()}
-            command = RecordDecision(self.requests[i], Decision(decision), "เหตุผล", rank=i + 1,
+            command = RecordDecision(self.requests[i], Decision(decision), "เหตุผล", MEETING, rank=i + 1,
                                      recommended_amounts=reduced if decision == "recommend-reduced" else None, decided_by="member")
             await self.run(lambda uow: record_decision.handle(command, uow))
         elif kind == "package":

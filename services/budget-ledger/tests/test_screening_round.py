@@ -1,5 +1,6 @@
 """A full FY 2565 screening round through the API, with the status API checked at every step."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -34,7 +35,7 @@ def api(client, who, h):
                                      headers={**who.agency(agency), **h.key(key or f"req-{project}")})
 
         async def decide(self, request_id, decision, reason="เหมาะสม", rank=None, amounts=None, key=None, headers=None):
-            body = {"decision": decision, "reason": reason, **({"rank": rank} if rank else {}),
+            body = {"decision": decision, "reason": reason, "meeting": h.meeting, **({"rank": rank} if rank else {}),
                     **({"recommended_amounts": amounts} if amounts else {})}
             return await client.post(f"{S}/requests/{request_id}/decisions", json=body,
                                      headers={**(headers or who.member()), **h.key(key or f"dec-{request_id}-{decision}-{abs(hash(reason))}")})
@@ -274,3 +275,58 @@ async def test_a_round_whose_submission_deadline_has_passed_is_refused_saying_wh
         assert await s.scalar(select(func.count()).select_from(screening_rounds)) == 0
         assert await s.scalar(select(func.count()).select_from(outbox).where(outbox.c.event_type.like("%round-opened%"))) == 0
     assert (await api.open_round("1000.00")).status_code == 201  # the same round with its deadline ahead opens
+
+
+async def test_a_request_decision_is_the_subcommittees_resolution_recorded_by_its_chair(client, who, h, seeded, api, db):
+    """Issue 16 item 8: a plain member cannot decide for the body; the chair (or secretary) records
+    the resolution of a named meeting, and a replaced decision stays in the history with its meeting."""
+    from budget_ledger.adapters.tables import ledger_entries, request_history  # lazy: tables of this test only
+
+    round_id = (await api.open_round("10000000.00")).json()["round_id"]
+    request_id = (await api.submit(round_id, "p-mof", "MOF", {"operating": "500000.00"})).json()["request_id"]
+
+    async def written() -> tuple[int, int]:
+        async with db.session() as s:
+            return (
+                await s.scalar(select(func.count()).select_from(ledger_entries)),
+                await s.scalar(select(func.count()).select_from(request_history)),
+            )
+
+    before = await written()
+    alone = await api.decide(request_id, "recommend-full", headers=who.plain_member(), key="alone")
+    assert alone.status_code == 403, alone.text
+    assert alone.headers["content-type"] == "application/problem+json"
+    assert "chair or the secretary" in alone.json()["detail"]
+    package = await client.post(f"{S}/rounds/{round_id}/package", json={}, headers={**who.plain_member(), **h.key("pk")})
+    assert package.status_code == 403
+    assert await written() == before  # nothing half-written by a refused member
+
+    future = {**h.meeting, "held_on": (datetime.now(timezone.utc) + timedelta(days=3)).date().isoformat()}
+    early = await client.post(f"{S}/requests/{request_id}/decisions", json={"decision": "reject", "reason": "x", "meeting": future},
+                              headers={**who.member(), **h.key("future")})
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "meeting.held_on", early.text
+    unnamed = await client.post(f"{S}/requests/{request_id}/decisions", json={"decision": "reject", "reason": "x"},
+                                headers={**who.member(), **h.key("unnamed")})
+    assert unnamed.status_code == 422 and "meeting" in unnamed.text
+    assert await written() == before
+
+    first = await api.decide(request_id, "reject", reason="ซ้ำซ้อน")
+    assert first.status_code == 201, first.text
+    assert first.json()["decision_meeting"] == h.meeting
+    second_meeting = {"title": "การประชุมคณะอนุกรรมการฯ ครั้งที่ 3/2564", "held_on": "2021-12-01", "resolution": None}
+    replaced = await client.post(
+        f"{S}/requests/{request_id}/decisions",
+        json={"decision": "recommend-full", "reason": "ทบทวนแล้วเหมาะสม", "meeting": second_meeting},
+        headers={**who.member(), **h.key("replace")},
+    )
+    assert replaced.status_code == 201, replaced.text
+    detail = (await client.get(f"{S}/requests/{request_id}", headers=who.member())).json()
+    assert detail["decision"] == "recommend-full" and detail["decision_meeting"] == second_meeting
+    decided = [(e["decision"], e["meeting"], e["actor"]) for e in detail["history"] if e["action"] == "decided"]
+    assert decided == [("reject", h.meeting, "subcommittee-chair"), ("recommend-full", second_meeting, "subcommittee-chair")]
+    async with db.session() as s:
+        envelopes = (await s.execute(
+            select(outbox.c.envelope).where(outbox.c.event_type.like("%decision-recorded%")).order_by(outbox.c.id)
+        )).scalars().all()
+    told = [(json.loads(e)["data"]["meeting"]["title"], json.loads(e)["data"]["recorded_by"]) for e in envelopes]
+    assert told == [(h.meeting["title"], "subcommittee-chair"), (second_meeting["title"], "subcommittee-chair")]

@@ -60,7 +60,7 @@ async def test_money_in_other_scripts_digits_is_refused_in_every_money_field(cli
     assert await _count(db, screening_requests) == 0
     request["amounts"] = {"operating": "100.00"}
     req = (await client.post(f"{S}/rounds/{rnd['round_id']}/requests", json=request, headers={**who.agency("MOF"), **h.key("r2")})).json()
-    decision = {"decision": "recommend-reduced", "reason": "ลด", "recommended_amounts": {"operating": amount}}
+    decision = {"decision": "recommend-reduced", "reason": "ลด", "recommended_amounts": {"operating": amount}, "meeting": h.meeting}
     _refused(await client.post(f"{S}/requests/{req['request_id']}/decisions", json=decision, headers={**who.member(), **h.key("d")}),
              "recommended_amounts.operating")
 

@@ -27,7 +27,11 @@ def identity_headers(
     roles: Iterable[str] = (),
     agency: str | None = None,
     bodies: Iterable[str] = (),
+    offices: Iterable[str] = (),
 ) -> dict[str, str]:
-    """What the gateway would forward for a caller with these roles and scopes."""
-    principal = Principal(subject=subject, roles=frozenset(roles), agency=agency, bodies=frozenset(bodies))
+    """What the gateway would forward for a caller with these roles and scopes (``offices``: the
+    bodies in which the caller is chair or secretary)."""
+    principal = Principal(
+        subject=subject, roles=frozenset(roles), agency=agency, bodies=frozenset(bodies), offices=frozenset(offices)
+    )
     return {IDENTITY_HEADER: sign_identity(principal, settings.internal_auth_secret.get_secret_value())}

@@ -75,9 +75,15 @@ def install_service_fixtures(namespace: dict[str, Any], definition_factory: Call
     @pytest.fixture
     def identity(settings):  # type: ignore[no-untyped-def]
         def headers(
-            *roles: str, agency: str | None = None, bodies: Iterable[str] = (), subject: str = "tester"
+            *roles: str,
+            agency: str | None = None,
+            bodies: Iterable[str] = (),
+            subject: str = "tester",
+            offices: Iterable[str] = (),
         ) -> dict[str, str]:
-            return identity_headers(settings, subject=subject, roles=roles, agency=agency, bodies=bodies)
+            return identity_headers(
+                settings, subject=subject, roles=roles, agency=agency, bodies=bodies, offices=offices
+            )
 
         return headers
 

@@ -50,6 +50,8 @@ def _request(row: Any) -> dict[str, Any]:
     out["amounts"] = _amounts(row["amounts"])
     out["recommended_amounts"] = _amounts(row["recommended_amounts"]) if row["recommended_amounts"] else None
     out["alignment"] = orjson.loads(row["alignment"]) if row["alignment"] else None
+    if "decision_meeting" in out:
+        out["decision_meeting"] = orjson.loads(row["decision_meeting"]) if row["decision_meeting"] else None
     return out
 
 
@@ -141,6 +143,8 @@ class ScreeningRepository:
         for name in ("amounts", "recommended_amounts"):
             if name in values and values[name] is not None:
                 values[name] = _amounts_text(values[name]) if values[name] else None
+        if values.get("decision_meeting") is not None:
+            values["decision_meeting"] = orjson.dumps(values["decision_meeting"]).decode()
         r = screening_requests.c
         await self.session.execute(
             update(screening_requests).where(r.request_id == request_id).values(**values, version=r.version + 1)
@@ -192,18 +196,20 @@ class ScreeningRepository:
         amount: Decimal | None = None,
         rank: int | None = None,
         reason: str | None = None,
+        meeting: dict[str, Any] | None = None,
     ) -> None:
         await self.session.execute(
             request_history.insert().values(
                 request_id=request_id, action=action, decision=decision, amount=amount, rank=rank, reason=reason,
-                actor=actor, at=utcnow(),
+                meeting=orjson.dumps(meeting).decode() if meeting else None, actor=actor, at=utcnow(),
             )
         )
 
     async def history(self, request_id: str) -> list[Any]:
         h = request_history.c
         query = select(request_history).where(h.request_id == request_id).order_by(h.seq)
-        return list((await self.session.execute(query)).mappings().all())
+        rows = (await self.session.execute(query)).mappings().all()
+        return [{**r, "meeting": orjson.loads(r["meeting"]) if r["meeting"] else None} for r in rows]
 
     # --- tallies ----------------------------------------------------------------------------
 

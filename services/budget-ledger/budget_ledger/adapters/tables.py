@@ -191,6 +191,9 @@ screening_requests = Table(
     Column("submitted_by", String(200), nullable=False),
     Column("submitted_at", UtcDateTime(), nullable=False),
     Column("decided_at", UtcDateTime(), nullable=True),
+    # JSON {title, held_on, resolution}: the meeting whose resolution the latest decision records
+    # (NULL for decisions recorded before meetings were required, migration 0006).
+    Column("decision_meeting", Text, nullable=True),
     UniqueConstraint("round_id", "project_id", name="uq_screening_requests_round_project"),
 )
 Index("ix_screening_requests_round_decision", screening_requests.c.round_id, screening_requests.c.decision)
@@ -207,6 +210,7 @@ request_history = Table(
     Column("amount", Satang(), nullable=True),
     Column("rank", Integer, nullable=True),
     Column("reason", Text, nullable=True),
+    Column("meeting", Text, nullable=True),  # JSON, as screening_requests.decision_meeting
     Column("actor", String(200), nullable=False),
     Column("at", UtcDateTime(), nullable=False),
 )

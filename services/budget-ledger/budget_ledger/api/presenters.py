@@ -100,6 +100,7 @@ def request_json(row: Any) -> dict[str, Any]:
         "submitted_by": row["submitted_by"],
         "submitted_at": row["submitted_at"].isoformat(),
         "decided_at": _at(row["decided_at"]),
+        "decision_meeting": row.get("decision_meeting"),
         "version": row["version"],
     }
 
@@ -112,6 +113,7 @@ def history_json(rows: list[Any]) -> list[dict[str, Any]]:
             "amount": money_str(r["amount"]) if r["amount"] is not None else None,
             "rank": r["rank"],
             "reason": r["reason"],
+            "meeting": r["meeting"],
             "actor": r["actor"],
             "at": r["at"].isoformat(),
         }

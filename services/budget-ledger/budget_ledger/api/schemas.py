@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
@@ -76,8 +77,21 @@ class RequestIn(Body):
     alignment: AlignmentIn | None = None
 
 
+class MeetingIn(Body):
+    """The subcommittee meeting whose resolution the decision records."""
+
+    title: str = Field(min_length=1, max_length=300, description="the meeting as the minutes name it, e.g. ครั้งที่ 2/2564")
+    held_on: date = Field(description="the day the meeting was held (not after today)")
+    resolution: str | None = Field(
+        default=None, min_length=1, max_length=100, description="the agenda item or resolution number in the minutes"
+    )
+
+
 class DecisionIn(Body):
+    """Recorded by the subcommittee's chair or secretary as the resolution of a named meeting."""
+
     decision: Decision
+    meeting: MeetingIn
     reason: str = Field(min_length=1, max_length=5000)
     rank: int | None = Field(default=None, ge=1, le=100000, description="the subcommittee's priority rank")
     recommended_amounts: dict[ExpenseCategory, Money] | None = Field(

@@ -21,9 +21,9 @@ from budget_ledger.application import (
 )
 from budget_ledger.application.access import SUBCOMMITTEE, agency_scope, require_oversight, require_reader
 from budget_ledger.application.etags import request_etag, round_etag
-from budget_ledger.domain.screening import DECISIONS, UNSCREENED, RoundStatus
+from budget_ledger.domain.screening import DECISIONS, UNSCREENED, Meeting, RoundStatus
 from dgplan_contracts.fiscal import FiscalYear
-from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal, require_body_member, require_role
+from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal, require_body_office, require_role
 from dgplan_shared.openapi_conventions import IF_MATCH_OPTIONAL
 from dgplan_shared.commands import json_response, run_command
 from dgplan_shared.errors import not_found
@@ -169,15 +169,25 @@ def router() -> APIRouter:
             subject=principal.subject, require_key=True,
         )
 
-    @r.post("/requests/{request_id}/decisions", status_code=201, summary="Record the subcommittee's decision on a request")
+    @r.post(
+        "/requests/{request_id}/decisions",
+        status_code=201,
+        summary="Record the subcommittee's decision on a request",
+        description=(
+            "The decision is the subcommittee's: only its chair or secretary records it, as the resolution of "
+            "the named meeting (a plain member gets 403). A meeting dated after today is refused (422). "
+            "Recording a decision again replaces it; the replaced one stays in the request's history."
+        ),
+    )
     async def decide(
         request_id: str, body: DecisionIn, request: Request, principal: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response:
-        require_body_member(principal, SUBCOMMITTEE)
+        require_body_office(principal, SUBCOMMITTEE)
         command = record_decision.RecordDecision(
             request_id=request_id,
             decision=body.decision,
             reason=body.reason,
+            meeting=Meeting(body.meeting.title, body.meeting.held_on, body.meeting.resolution),
             rank=body.rank,
             recommended_amounts={c.value: a for c, a in body.recommended_amounts.items()} if body.recommended_amounts else None,
             decided_by=principal.subject,
@@ -188,11 +198,16 @@ def router() -> APIRouter:
             idempotency_key=idempotency_key, payload=payload(body), subject=principal.subject, require_key=True,
         )
 
-    @r.post("/rounds/{round_id}/package", status_code=201, summary="Hand the screened package to the committee")
+    @r.post(
+        "/rounds/{round_id}/package",
+        status_code=201,
+        summary="Hand the screened package to the committee",
+        description="The subcommittee's act, so its chair or secretary submits the package (a plain member gets 403).",
+    )
     async def package(
         round_id: str, request: Request, principal: Caller, body: PackageIn | None = None, idempotency_key: IdempotencyKey = None
     ) -> Response:
-        require_body_member(principal, SUBCOMMITTEE)
+        require_body_office(principal, SUBCOMMITTEE)
         note = body.note if body else None
         return await run_command(
             request, submit_package.handle, submit_package.SubmitPackage(round_id, principal.subject, note), status=201,

@@ -1,5 +1,9 @@
 """The screening subcommittee records (or changes) its decision on one request.
 
+The decision is the body's: its chair or secretary records it as the resolution of a named
+meeting (the route checks the office, this use case that the meeting has been held). Replacing a
+decision keeps the old one, with its meeting, in the request's history.
+
 A changed decision is never an edit of the ledger: the previous decision's entries are reversed
 by new negative entries and the new decision's entries posted, and both stay in the history.
 """
@@ -7,12 +11,22 @@ by new negative entries and the new decision's entries posted, and both stay in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from budget_ledger.application.repositories import repositories
 from budget_ledger.domain.postings import AppropriationKey, Posting
-from budget_ledger.domain.screening import DECISION_STAGE, Bucket, Decision, RoundStatus, decision_amounts
+from budget_ledger.domain.screening import (
+    DECISION_STAGE,
+    Bucket,
+    Decision,
+    Meeting,
+    RoundStatus,
+    decision_amounts,
+    meeting_problem,
+)
 from budget_ledger.events.types import DECISION_RECORDED
 from dgplan_contracts.money import money_str
 from dgplan_shared.db.types import utcnow
@@ -20,12 +34,16 @@ from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import conflict, invalid
 from dgplan_shared.text import normalize_text
 
+# Minutes are dated in Thailand: "today" for a meeting's date is Bangkok's.
+_THAILAND = ZoneInfo("Asia/Bangkok")
+
 
 @dataclass(frozen=True)
 class RecordDecision:
     request_id: str
     decision: Decision
     reason: str
+    meeting: Meeting
     rank: int | None = None
     recommended_amounts: dict[str, Decimal] | None = None
     decided_by: str = ""
@@ -53,6 +71,12 @@ def _check_amounts(command: RecordDecision, requested: dict[str, Decimal]) -> No
 
 async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
     actor = command.decided_by
+    problem = meeting_problem(command.meeting, datetime.now(_THAILAND).date())
+    if problem:
+        raise invalid("meeting.held_on", problem, slug="meeting-not-held")
+    meeting = {**command.meeting.as_dict(), "title": normalize_text(command.meeting.title)}
+    if command.meeting.resolution is not None:
+        meeting["resolution"] = normalize_text(command.meeting.resolution)
     repos = repositories(uow)
     request = await repos.screening.request(command.request_id, lock=True)
     round_row = await repos.screening.round(request["round_id"])
@@ -88,6 +112,7 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
         recommended_amounts=recommended or None,
         recommended_total=recommended_total,
         decided_at=utcnow(),
+        decision_meeting=meeting,
     )
     await repos.screening.move_tally(
         Bucket(request["round_id"], request["strategy_id"], request["agency"], request["decision"]),
@@ -106,6 +131,7 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
         amount=recommended_total,
         rank=command.rank,
         reason=reason,
+        meeting=meeting,
     )
     await uow.publish(
         DECISION_RECORDED,
@@ -118,6 +144,8 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
             "recommended_amount": money_str(recommended_total),
             "rank": command.rank,
             "reason": reason,
+            "meeting": meeting,
+            "recorded_by": actor,
         },
     )
     return await repos.screening.request(command.request_id)

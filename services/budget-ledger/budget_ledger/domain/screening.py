@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -43,6 +44,28 @@ def decision_amounts(
     if decision is Decision.RECOMMEND_REDUCED:
         return {c: (recommended or {}).get(c, Decimal("0.00")) for c in requested}
     return dict(requested)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting of the screening subcommittee whose resolution a decision records: a request is
+    decided by the body at a meeting, and the chair or the secretary writes down what it resolved
+    (issue 16 item 8), never one member alone."""
+
+    title: str  # e.g. "การประชุมคณะอนุกรรมการฯ ครั้งที่ 2/2564"
+    held_on: date
+    resolution: str | None = None  # the agenda item or resolution number in the minutes
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"title": self.title, "held_on": self.held_on.isoformat(), "resolution": self.resolution}
+
+
+def meeting_problem(meeting: Meeting, today: date) -> str | None:
+    """Why a decision cannot be the resolution of ``meeting``, or None: minutes record a meeting
+    that has been held, so its date is not after today (the caller's today, in Thailand)."""
+    if meeting.held_on > today:
+        return f"the meeting is dated {meeting.held_on.isoformat()}, after today ({today.isoformat()}): record a resolution once the meeting has been held"
+    return None
 
 
 UNSCREENED = "unscreened"  # the tally key of "no decision yet" (a key column cannot be NULL)

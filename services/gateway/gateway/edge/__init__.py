@@ -22,7 +22,7 @@ from gateway.edge.application.demo_clients import banner, ensure_demo_clients, s
 from gateway.edge.proxy.middleware import EdgeMiddleware
 from gateway.edge.state import EDGE_KEY
 from gateway.edge.wiring import build_state
-from gateway.governance.application.memberships import bodies_for_subject
+from gateway.governance.application.memberships import memberships_of
 
 
 def routers() -> list[APIRouter]:
@@ -44,7 +44,7 @@ def configure(app: FastAPI) -> None:
     async def lifespan(a: Any) -> AsyncIterator[Any]:
         async with original(a) as state:
             runtime: Runtime = a.state.runtime
-            edge = runtime.extras[EDGE_KEY] = build_state(runtime, bodies_for_subject)
+            edge = runtime.extras[EDGE_KEY] = build_state(runtime, memberships_of)
             try:
                 yield state
             finally:

@@ -25,9 +25,12 @@ log = logging.getLogger("gateway.edge")
 
 EDGE_KEY = "edge"
 
-# The governance engine's answer to "which bodies is this subject a member of?" (injected: the
-# edge does not reach into the engine's tables).
-MembershipLookup = Callable[[Runtime, str], Awaitable[Iterable[str]]]
+# The governance engine's answer to "which bodies is this subject a member of, and in which is it
+# chair or secretary?" as ``(bodies, offices)`` (injected: the edge does not reach into the
+# engine's tables).
+MembershipLookup = Callable[[Runtime, str], Awaitable[tuple[Iterable[str], Iterable[str]]]]
+Memberships = tuple[frozenset[str], frozenset[str]]
+_NO_MEMBERSHIPS: Memberships = (frozenset(), frozenset())
 
 
 @dataclass
@@ -41,26 +44,31 @@ class EdgeState:
     documents: dict[str, ServiceDocument]
     client: UpstreamClient | None
     memberships: MembershipLookup
-    _memberships: dict[str, tuple[frozenset[str], float]] = field(default_factory=dict)
+    _memberships: dict[str, tuple[Memberships, float]] = field(default_factory=dict)
     _clients_active: dict[str, tuple[bool, float]] = field(default_factory=dict)
     _identities: dict[tuple[Any, ...], tuple[str, float]] = field(default_factory=dict)
     openapi_cache: dict[str, Any] = field(default_factory=dict)
 
     async def bodies(self, subject: str) -> frozenset[str]:
-        """The subject's bodies, cached briefly: membership changes apply within the cache time."""
+        """The subject's bodies (see ``memberships_of``)."""
+        return (await self.memberships_of(subject))[0]
+
+    async def memberships_of(self, subject: str) -> Memberships:
+        """The subject's bodies and offices, cached briefly: membership changes apply within the cache time."""
         now = time.monotonic()
         cached = self._memberships.get(subject)
         if cached is not None and cached[1] > now:
             return cached[0]
         try:
-            bodies = frozenset(await self.memberships(self.runtime, subject))
+            bodies, offices = await self.memberships(self.runtime, subject)
+            found: Memberships = (frozenset(bodies), frozenset(offices))
         except Exception:  # noqa: BLE001 - fail closed: no membership is the safe answer
             log.exception("could not look up body memberships of %s", subject)
-            return frozenset()
+            return _NO_MEMBERSHIPS
         if len(self._memberships) > 10_000:
             self._memberships.clear()
-        self._memberships[subject] = (bodies, now + self.settings.membership_cache_seconds)
-        return bodies
+        self._memberships[subject] = (found, now + self.settings.membership_cache_seconds)
+        return found
 
     async def client_active(self, client_id: str) -> bool:
         """Whether a built-in client is still usable, cached briefly: deactivating a client cuts off
@@ -80,7 +88,7 @@ class EdgeState:
 
     def identity_header(self, principal: Principal) -> bytes:
         """The signed identity to forward; reused while it has more than half its life left."""
-        key = (principal.subject, principal.roles, principal.agency, principal.bodies, principal.name)
+        key = (principal.subject, principal.roles, principal.agency, principal.bodies, principal.offices, principal.name)
         now = time.time()
         cached = self._identities.get(key)
         if cached is not None and cached[1] > now:

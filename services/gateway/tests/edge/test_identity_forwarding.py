@@ -42,14 +42,18 @@ async def test_a_bearer_token_becomes_the_forwarded_identity(gateway, bearer):
 
 
 async def test_body_memberships_come_from_governance(gateway, bearer, monkeypatch):
-    async def bodies(runtime, subject):  # type: ignore[no-untyped-def]
-        return frozenset({"cabinet"}) if subject == "demo-cabinet" else frozenset()
+    async def memberships(runtime, subject):  # type: ignore[no-untyped-def]
+        if subject == "demo-cabinet":
+            return frozenset({"cabinet", "dgc"}), frozenset({"dgc"})
+        return frozenset(), frozenset()
 
-    monkeypatch.setattr("gateway.edge.bodies_for_subject", bodies)  # what the edge is wired with
+    monkeypatch.setattr("gateway.edge.memberships_of", memberships)  # what the edge is wired with
     async with gateway() as (client, runtime):
         headers = await bearer(runtime, "body_member", subject="demo-cabinet")
         body = (await client.get("/api/v1/plans", headers=headers)).json()
-    assert body["identity"]["bodies"] == ["cabinet"]
+    assert body["identity"]["bodies"] == ["cabinet", "dgc"]
+    # The chair's office travels with the identity: a service can tell who records a resolution.
+    assert body["identity"]["offices"] == ["dgc"]
 
 
 async def test_request_id_and_trace_context_are_propagated(gateway):

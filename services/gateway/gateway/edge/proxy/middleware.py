@@ -109,9 +109,9 @@ class EdgeMiddleware:
                     headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{description}"'},
                 )
                 return
-            bodies = await edge.bodies(principal.subject)
+            bodies, offices = await edge.memberships_of(principal.subject)
             if bodies:
-                principal = replace(principal, bodies=bodies)
+                principal = replace(principal, bodies=bodies, offices=offices)
 
         if edge.rate_limiter.enabled and path not in _UNLIMITED:
             if principal is ANONYMOUS:
