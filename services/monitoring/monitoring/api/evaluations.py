@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from dgplan_contracts.assertion import optional_principal
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.service import get_runtime
 from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 from monitoring.api.csv_export import scorecard_csv
+from monitoring.api.xlsx_export import XLSX, scorecard_xlsx
 from monitoring.api.deps import Caller, FiscalYearQuery, checked_as_of, rules, run_query, today
 from monitoring.application import get_project_evaluation as evaluating
 from monitoring.application import scorecard
@@ -63,19 +64,38 @@ def csv_response(text: str, filename: str) -> PlainTextResponse:
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+# The scorecard also comes as a workbook for people (Thai labels; English with lang=en).
+SCORECARD_RESPONSES: dict[int | str, dict] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+        "description": "JSON; CSV (column codes) with format=csv; XLSX (a sheet per table, Thai headers) with format=xlsx",
+    }
+}
+
+
+def xlsx_response(content: bytes, filename: str) -> Response:
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @router.get("/plans/{plan_id}/scorecard", summary="Plan scorecard for a fiscal year (public once approved)",
-            responses=CSV_RESPONSES)
+            responses=SCORECARD_RESPONSES)
 async def get_scorecard(
     plan_id: str,
     request: Request,
     fiscal_year: FiscalYearQuery,
     as_of: date | None = Query(default=None, description="Default: today, clipped to the fiscal year"),
-    format: str = Query(default="json", pattern="^(json|csv)$"),
+    format: str = Query(default="json", pattern="^(json|csv|xlsx)$"),
     version: ScopeQuery = None,
+    lang: Literal["th", "en"] = Query(default="th", description="Headers and labels of format=xlsx"),
 ):  # type: ignore[no-untyped-def]
     card = await run_query(request, scorecard.handle, scorecard.GetScorecard(
         optional_principal(request), plan_id, fiscal_year, today(request), rules(request),
         as_of=checked_as_of(as_of), version=version))
     if format == "csv":
         return csv_response(scorecard_csv(card), f"scorecard-{fiscal_year}.csv")
+    if format == "xlsx":
+        return xlsx_response(scorecard_xlsx(card, lang), f"scorecard-{fiscal_year}.xlsx")
     return card
