@@ -222,3 +222,34 @@ async def test_reports_list_pages_with_a_cursor(client, identity, setup):
     assert seen == [1, 2, 3, 4]
     desc = (await client.get(BASE, params={"sort": "-period", "quarter": 4}, headers=identity("operator"))).json()
     assert [r["quarter"] for r in desc["items"]] == [4]
+
+
+@pytest.mark.parametrize("digits", ["๕๐", "५०", "５０", "1e2"])
+async def test_quantities_take_plain_ascii_decimals_only_and_nothing_is_written_otherwise(
+    client, identity, setup, db, digits
+):  # type: ignore[no-untyped-def]
+    """Issue 16 items 2 and 13: Decimal() would read ๕๐ as 50; the quantity type refuses other
+    scripts' digits and exponents in every measured field, and a JSON number is taken as typed."""
+    for body, field in (
+        (report(percent_complete=digits), "percent_complete"),
+        (report(actuals=[{"indicator_id": setup["KPI-NUM"], "value": digits}]), "value"),
+    ):
+        refused = await client.post(BASE, json=body, headers=mof(identity, key=f"bad-{field}-{digits.encode().hex()}"))
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert field in refused.text and ("ASCII" in refused.text or "plain decimal" in refused.text)
+    async with db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(progress_reports)) == 0
+    taken = await client.post(BASE, json=report(percent_complete=45.5), headers=mof(identity, key="number"))
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["percent_complete"] in ("45.5", "45.50", 45.5)
+
+
+def test_every_quantity_is_declared_with_its_pattern_and_bounds():  # type: ignore[no-untyped-def]
+    from monitoring.api.schemas import IndicatorIn, ProgressReportIn  # lazy: the wire models under test
+
+    percent = ProgressReportIn.model_json_schema()["properties"]["percent_complete"]["anyOf"]
+    assert {"type": "number", "minimum": 0, "maximum": 100} in percent
+    assert any(s.get("type") == "string" and s["pattern"].startswith("^[0-9]") for s in percent)
+    baseline = IndicatorIn.model_json_schema()["properties"]["baseline"]["anyOf"]  # the quantity, or null
+    assert any(s.get("type") == "string" and "pattern" in s for b in baseline for s in b.get("anyOf", [b]))

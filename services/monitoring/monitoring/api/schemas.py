@@ -10,12 +10,14 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, Field
 
 from dgplan_contracts.fiscal import FiscalYear
+from dgplan_contracts.numbers import quantity
 from dgplan_contracts.text import Bilingual, BilingualName
 from dgplan_shared.web.models import Strict
 from monitoring.domain.indicators import DIRECTIONS, FREQUENCIES, LINK_TYPES, MEASURE_TYPES
 
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=2)]
-Number = Annotated[Decimal, Field(max_digits=30, decimal_places=6, allow_inf_nan=False)]
+# JSON number or decimal string, ASCII digits only, limits stated in the OpenAPI (issue 16 items 2, 13).
+Percent = quantity(integer_digits=3, places=2, minimum=0, maximum=100)
+Number = quantity(integer_digits=24, places=6)
 
 
 class FormulaIn(Strict):
