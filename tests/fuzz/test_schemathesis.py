@@ -100,7 +100,23 @@ def _failures(report: dict) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+# `make test` runs a short form: the callers whose code paths differ most (no identity, the
+# secretariat, an agency, a chair that records resolutions), through the gateway and at the
+# services. `make fuzz` runs every role against every document (marked slow: about 10 minutes).
+SHORT_GATEWAY_ROLES = ("anonymous", "secretariat", "agency-MOF", "subcommittee")
+SHORT_SERVICE_RUNS = (
+    ("plan-registry", "secretariat"), ("budget-ledger", "agency-MOF"), ("budget-ledger", "subcommittee"),
+    ("monitoring", "agency-MOF"),
+)
+
+
+def _long_unless(short: bool):  # type: ignore[no-untyped-def]
+    return () if short else (pytest.mark.slow,)
+
+
+@pytest.mark.parametrize(
+    "role", [pytest.param(r, id=r.name, marks=_long_unless(r.name in SHORT_GATEWAY_ROLES)) for r in ROLES]
+)
 def test_gateway_document_as_each_role(suite, role, tmp_path):
     failures = _run(tmp_path, f"gateway-{role.name}", suite.gateway_url, role.gateway_headers(suite), "examples,fuzzing", 3)
     assert failures == [], "\n".join(failures)
@@ -114,8 +130,15 @@ def test_gateway_document_coverage_phase(suite, tmp_path):
     assert failures == [], "\n".join(failures)
 
 
-@pytest.mark.parametrize("service", SERVICES)
-@pytest.mark.parametrize("role_name", SERVICE_ROLES)
+@pytest.mark.parametrize(
+    ("service", "role_name"),
+    [
+        pytest.param(service, role_name, id=f"{service}-{role_name}",
+                     marks=_long_unless((service, role_name) in SHORT_SERVICE_RUNS))
+        for service in SERVICES
+        for role_name in SERVICE_ROLES
+    ],
+)
 def test_service_document_as_role(suite, service, role_name, tmp_path):
     role = suite_module.ROLE_BY_NAME[role_name]
     url = suite.service_urls[service]

@@ -72,9 +72,14 @@ class RunningSuite:
     def bearer(self, client_id: str | None) -> dict[str, str]:
         return {} if client_id is None else {"Authorization": f"Bearer {self.token(client_id)}"}
 
-    def identity(self, subject: str, *roles: str, agency: str | None = None, bodies: tuple[str, ...] = ()) -> dict[str, str]:
+    def identity(
+        self, subject: str, *roles: str, agency: str | None = None, bodies: tuple[str, ...] = (),
+        offices: tuple[str, ...] = (),
+    ) -> dict[str, str]:
         """The header the gateway forwards to a service for such a caller."""
-        principal = Principal(subject=subject, roles=frozenset(roles), agency=agency, bodies=frozenset(bodies))
+        principal = Principal(
+            subject=subject, roles=frozenset(roles), agency=agency, bodies=frozenset(bodies), offices=frozenset(offices)
+        )
         return {"X-Dgplan-Identity": sign_identity(principal, self.internal_secret, ttl_seconds=3600)}
 
     def crafted_token(self, kind: str, client_id: str = "demo-secretariat", roles: tuple[str, ...] = ("secretariat",)) -> str:
@@ -259,6 +264,7 @@ class Role:
     roles: tuple[str, ...] = ()
     agency: str | None = None
     bodies: tuple[str, ...] = ()
+    offices: tuple[str, ...] = ()  # bodies it chairs (as governance's seed makes the demo chairs)
 
     def gateway_headers(self, suite: RunningSuite) -> dict[str, str]:
         return suite.bearer(self.client_id)
@@ -266,7 +272,7 @@ class Role:
     def service_headers(self, suite: RunningSuite) -> dict[str, str]:
         if self.client_id is None:
             return {}
-        return suite.identity(self.client_id, *self.roles, agency=self.agency, bodies=self.bodies)
+        return suite.identity(self.client_id, *self.roles, agency=self.agency, bodies=self.bodies, offices=self.offices)
 
 
 ROLES: tuple[Role, ...] = (
@@ -275,8 +281,10 @@ ROLES: tuple[Role, ...] = (
     Role("operator", "demo-operator", ("operator",)),
     Role("agency-MOF", "demo-agency-mof", ("agency",), agency="MOF"),
     Role("agency-OPDC", "demo-agency-opdc", ("agency",), agency="OPDC"),
-    Role("committee", "demo-dgc-chair", ("body_member",), bodies=("digital-government-committee",)),
-    Role("subcommittee", "demo-obs-chair", ("body_member",), bodies=("operations-budget-subcommittee",)),
+    Role("committee", "demo-dgc-chair", ("body_member",), bodies=("digital-government-committee",),
+         offices=("digital-government-committee",)),
+    Role("subcommittee", "demo-obs-chair", ("body_member",), bodies=("operations-budget-subcommittee",),
+         offices=("operations-budget-subcommittee",)),
     Role("nesdc", "demo-nesdc", ("body_member",), bodies=("nesdc",)),
     Role("cabinet", "demo-cabinet", ("body_member",), bodies=("cabinet",)),
 )
