@@ -2,7 +2,8 @@
 
 Each benchmark is its own script (runnable alone) writing bench/results/<name>.json; this runner
 runs them as separate processes, so one's load and memory never skew the next.
-Usage: python -m bench [name ...]   (names: embedded_start gateway_bench ledger_bench event_propagation)
+Usage: python -m bench [name ...]   (names: embedded_start gateway_bench ledger_bench event_propagation
+webhook_delivery)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ BENCHMARKS = [
     ("gateway_bench", "gateway", "gateway added latency and throughput against direct calls"),
     ("ledger_bench", "ledger", "ledger postings per second on PostgreSQL; screening status on 10,000 requests"),
     ("event_propagation", "event_propagation", "ledger commit to monitoring read model over Kafka"),
+    ("webhook_delivery", "webhook_delivery", "webhook delivery: event commit to a receiver, deliveries per second"),
 ]
 DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -61,6 +63,7 @@ def write_doc() -> None:
             f"## {what}\n\n`.venv/bin/python bench/{script}.py` — measured {m['at']} at commit {m['commit']} "
             f"on {m['cores']} × {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}.\n\n"
             f"```\n{table(rows)}\n```\n"
+            + "".join(f"\n{note}\n" for note in data.get("notes", []))
         )
     here = machine()
     DOC.write_text(

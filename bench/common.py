@@ -41,11 +41,15 @@ def machine() -> dict[str, object]:
     }
 
 
-def write_result(name: str, rows: list[dict[str, object]]) -> Path:
-    """rows: dicts with at least metric, value, unit, target, meets (bool or None)."""
+def write_result(name: str, rows: list[dict[str, object]], notes: list[str] | None = None) -> Path:
+    """rows: dicts with at least metric, value, unit, target, meets (bool or None); notes: how to
+    read them (docs/benchmarks.md shows them under the table)."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2, ensure_ascii=False) + "\n")
+    data: dict[str, object] = {"machine": machine(), "rows": rows}
+    if notes:
+        data["notes"] = notes
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
