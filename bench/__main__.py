@@ -23,6 +23,7 @@ BENCHMARKS = [
     ("ledger_bench", "ledger", "ledger postings per second on PostgreSQL; screening status on 10,000 requests"),
     ("event_propagation", "event_propagation", "ledger commit to monitoring read model over Kafka"),
     ("webhook_delivery", "webhook_delivery", "webhook delivery: event commit to a receiver, deliveries per second"),
+    ("thai_search", "thai_search", "Thai search on PostgreSQL: substring against newmm word segmentation"),
 ]
 DOC = ROOT / "docs" / "benchmarks.md"
 
