@@ -140,6 +140,8 @@ CALLS: dict[tuple[str, str], tuple[dict[str, Any], Any, dict[str, str]]] = {
         {},
     ),
     ("budget-ledger", "/api/v1/screening/rounds/{round_id}/requests"): (AGENCY, _budget_request(), {}),
+    # the file is the raw body (XLSX or CSV); the key is checked before the body is read
+    ("budget-ledger", "/api/v1/screening/rounds/{round_id}/requests/import"): (AGENCY, None, {"Content-Type": "text/csv"}),
     ("budget-ledger", "/api/v1/screening/requests/{request_id}/revision"):
         (AGENCY, _budget_request(), {"If-Match": '"v1"'}),  # If-Match is checked first
     ("budget-ledger", "/api/v1/screening/requests/{request_id}/decisions"):

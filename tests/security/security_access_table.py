@@ -176,6 +176,14 @@ EXPECTED: dict[str, Rule] = {
             ("POST", "/deliveries/{delivery_id}/replay"), ("POST", "/replay"),
         )
     },
+    # notifications: every signed-in person keeps their own notice settings (nobody else's); the
+    # unsubscribe link of a mail works without signing in (its token decides).
+    "GET /api/v1/notices/me": allow(SIGNED_IN),
+    "PUT /api/v1/notices/me": allow(SIGNED_IN),
+    "PUT /api/v1/notices/me/preferences/{kind}": allow(SIGNED_IN),
+    "GET /api/v1/notices/me/mails": allow(SIGNED_IN),
+    "GET /api/v1/notices/unsubscribe": PUBLIC,
+    "POST /api/v1/notices/unsubscribe": PUBLIC,
 }
 
 def owner_role(stage_body: str) -> str:

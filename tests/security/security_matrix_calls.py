@@ -64,6 +64,7 @@ def path_values(world: World, template: str) -> dict[str, str]:
         "endpoint_id": world.endpoint_id,
         "delivery_id": world.delivery_id,
         "subject": "demo-nesdc",
+        "kind": "stage-overdue",  # a kind of e-mail notice
         "key": "plan-approval",
         "dimension": "agencies",
         "code": "nesdc" if template.startswith("/api/v1/governance/bodies") else "MOF",

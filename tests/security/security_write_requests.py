@@ -67,6 +67,10 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
     ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/test"): lambda w: None,
     ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay"): lambda w: None,
     ("POST", "/api/v1/webhooks/endpoints/{endpoint_id}/replay"): lambda w: {"since": _now_plus(-1)},
+    # notifications: the caller's own notice settings; an unsubscribe without a link's token
+    ("PUT", "/api/v1/notices/me"): lambda w: {"email": "someone@agency.go.th", "language": "th"},
+    ("PUT", "/api/v1/notices/me/preferences/{kind}"): lambda w: {"subscribed": False},
+    ("POST", "/api/v1/notices/unsubscribe"): lambda w: None,
     # budget ledger
     ("POST", "/api/v1/budget/postings"): _posting,
     ("POST", "/api/v1/budget/postings/batch"): lambda w: {"entries": [_posting(w)]},

@@ -42,7 +42,8 @@ def definition() -> ServiceDefinition:
         inbox=inbox,
         migrations="budget_ledger:migrations",
         routers=lambda: (budget_routes.router(), screening_routes.router(), exchange_routes.router()),
-        other_media_types=frozenset({XLSX, CSV}),  # the bulk import of requests reads spreadsheets
+        # the bulk import of requests reads spreadsheets (octet-stream: what code generators send)
+        other_media_types=frozenset({XLSX, CSV, "application/octet-stream"}),
         handlers=build_handlers(settings_provider),
         subscriptions=SUBSCRIPTIONS,
         on_startup=on_startup,

@@ -75,8 +75,12 @@ def definition() -> ServiceDefinition:
         start_order=90,
         fronts_services=True,
         default_port=8000,
-        # The OAuth2 token endpoint reads form bodies (RFC 6749 §4.4.2).
-        other_media_types=frozenset({"application/x-www-form-urlencoded"}),
+        # The OAuth2 token endpoint reads form bodies (RFC 6749 §4.4.2); the ledger's bulk import of
+        # budget requests takes a spreadsheet as the body, which the gateway passes through.
+        other_media_types=frozenset({
+            "application/x-www-form-urlencoded",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/octet-stream",
+        }),
         title="dgplan gateway",
         description=(
             "The public entry point (routing, authentication, authorization, rate limits) and the "

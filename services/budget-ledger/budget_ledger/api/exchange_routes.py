@@ -37,12 +37,17 @@ from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 # The shared body limit (1 MiB, RequestContextMiddleware) answers 413 before this route runs; this
 # one holds for any deployment that raises it.
 MAX_IMPORT_BYTES = 1_048_576
-IMPORT_MEDIA_TYPES = frozenset({XLSX, CSV})
+# Code generators (openapi-python-client) send a file as application/octet-stream: accepted too,
+# the format then told by its first bytes (an XLSX is a zip archive).
+OCTET_STREAM = "application/octet-stream"
+IMPORT_MEDIA_TYPES = frozenset({XLSX, CSV, OCTET_STREAM})
+_ZIP_MAGIC = b"PK\x03\x04"
 ContentType = Annotated[str | None, Header(alias="Content-Type", max_length=200, include_in_schema=False)]
 
 IMPORT_DESCRIPTION = f"""\
 The file is the **request body** itself (no multipart), as `{XLSX}` or `text/csv` (UTF-8, a
-byte-order mark allowed): the download `GET …/exports/requests` (or the empty
+byte-order mark allowed), or as `application/octet-stream` (what code generators send for a file;
+an XLSX is told by its zip signature, anything else is read as CSV): the download `GET …/exports/requests` (or the empty
 `…/exports/requests-template`) filled in. At most {MAX_IMPORT_ROWS} rows and {MAX_IMPORT_BYTES} bytes
 (413 beyond). Headers may be Thai, English or the column codes; only the writable columns are read
 (request ID, project ID, one amount per expense category, justification, priority, multi-year,
@@ -75,6 +80,8 @@ def _upload_body() -> dict[str, Any]:
             "content": {
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
                 CSV: {"schema": {"type": "string"}},
+                OCTET_STREAM: {"schema": {"type": "string", "format": "binary"},
+                               "description": "either of the two; an XLSX is recognised by its zip signature"},
             },
         }
     }
@@ -185,13 +192,15 @@ def router() -> APIRouter:
         media = (content_type or "").split(";", 1)[0].strip().lower()
         if media not in IMPORT_MEDIA_TYPES:
             raise ProblemError(415, "unsupported-media-type", "Unsupported media type",
-                               f"Send the file as the body with Content-Type {XLSX} or {CSV}.")
+                               f"Send the file as the body with Content-Type {XLSX}, {CSV} or {OCTET_STREAM}.")
         data = await request.body()
         if len(data) > MAX_IMPORT_BYTES:
             raise ProblemError(413, "payload-too-large", "Payload too large",
                                f"The file exceeds {MAX_IMPORT_BYTES} bytes.", limit=MAX_IMPORT_BYTES)
         if not data:
             raise invalid("body", "the file is empty")
+        if media == OCTET_STREAM:
+            media = XLSX if data.startswith(_ZIP_MAGIC) else CSV
         try:
             template = read_template(read_rows(data, media, MAX_IMPORT_ROWS))
         except TooManyRows as exc:

@@ -19,6 +19,21 @@ from gateway.edge.domain.tokens import TokenRefused
 router = APIRouter(tags=["authentication"])
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_TOKEN_SCHEMA = {
+    "type": "object",
+    "required": ["access_token", "token_type", "expires_in"],
+    "properties": {
+        "access_token": {"type": "string"},
+        "token_type": {"type": "string"},
+        "expires_in": {"type": "integer"},
+        "scope": {"type": ["string", "null"]},
+    },
+}
+_OAUTH_ERROR_SCHEMA = {  # RFC 6749 section 5.2
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+}
 
 
 def _oauth_error(status: int, error: str, description: str, basic: bool = False) -> JSONResponse:
@@ -47,10 +62,26 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
         "auth or as `client_id` and `client_secret` fields. Optional `scope`: a space-separated subset of the "
         "client's roles. Errors follow RFC 6749 §5.2."
     ),
+    # The form and the answers are read by hand (OAuth's own formats), so the document states them:
+    # without a request body, a generated client (openapi-python-client) cannot ask for a token.
+    openapi_extra={"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object",
+        "required": ["grant_type"],
+        "properties": {
+            "grant_type": {"type": "string", "enum": ["client_credentials", "authorization_code"]},
+            "client_id": {"type": "string", "description": "unless sent as HTTP Basic auth"},
+            "client_secret": {"type": "string", "description": "unless sent as HTTP Basic auth"},
+            "scope": {"type": "string", "description": "a space-separated subset of the client's roles"},
+            "code": {"type": "string", "description": "authorization_code only"},
+            "redirect_uri": {"type": "string", "description": "authorization_code only"},
+            "code_verifier": {"type": "string", "description": "authorization_code only (PKCE)"},
+        },
+    }}}}},
     responses={
-        200: {"description": "An RS256 bearer token"},
-        400: {"description": "invalid_request, unsupported_grant_type or invalid_scope"},
-        401: {"description": "invalid_client"},
+        200: {"description": "An RS256 bearer token", "content": {"application/json": {"schema": _TOKEN_SCHEMA}}},
+        400: {"description": "invalid_request, unsupported_grant_type or invalid_scope",
+              "content": {"application/json": {"schema": _OAUTH_ERROR_SCHEMA}}},
+        401: {"description": "invalid_client", "content": {"application/json": {"schema": _OAUTH_ERROR_SCHEMA}}},
         429: EDGE_ANSWERS[429],
     },
 )
