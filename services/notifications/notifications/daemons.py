@@ -1,4 +1,5 @@
-"""The ``deliver`` daemon: works the durable schedule in the database until stopped.
+"""The ``deliver`` daemon: works the durable schedules in the database until stopped — webhook
+deliveries and notice mails, each in its own loop.
 
 Each turn claims what is due (a lease, so a second daemon or a restarted one never sends the
 same delivery twice at once, and a crashed one's claims come due again), sends each claimed
@@ -15,15 +16,32 @@ import random
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.service import Runtime
 from notifications.adapters.secret_box import SecretBox
+from notifications.adapters.smtp_sender import SmtpSender
 from notifications.adapters.webhook_sender import WebhookSender
 from notifications.application.deliveries import ClaimDue, Due, RecordOutcome, claim_due, record_outcome
+from notifications.application.mail_schedule import (
+    ClaimMails,
+    MailToSend,
+    NoticeNearDeadlines,
+    RecordMail,
+    claim_mails,
+    notice_near_deadlines,
+    record_mail,
+)
 from notifications.domain.url_policy import Allowlist
 from notifications.settings import Settings
 
 log = logging.getLogger("notifications.delivery")
+mail_log = logging.getLogger("notifications.mail")
 
 
 async def run(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Webhook deliveries and notice mails, each its own loop; one process role for both (the
+    same durable-schedule shape, and one Deployment to run)."""
+    await asyncio.gather(_webhooks(runtime, stop), _mails(runtime, stop))
+
+
+async def _webhooks(runtime: Runtime, stop: asyncio.Event) -> None:
     settings = runtime.settings
     assert isinstance(settings, Settings)
     sender = WebhookSender(Allowlist.parse(settings.webhook_allowlist), settings.webhook_timeout_seconds,
@@ -96,3 +114,63 @@ async def _deliver(runtime: Runtime, settings: Settings, sender: WebhookSender, 
             await uow.commit()
     except Exception as exc:  # noqa: BLE001 - the lease expires and the delivery goes again
         log.warning("recording a delivery attempt failed", extra={"delivery_id": delivery.id, "error": repr(exc)})
+
+
+MAIL_BATCH = 20
+
+
+async def _mails(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Near-deadline notices, then due mails sent through SMTP one at a time (notice mails are small
+    and people are few). Without NOTIFICATIONS_SMTP_HOST (``make run``) nothing is sent: mails stay
+    pending, visible to their person at ``/api/v1/notices/me/mails``."""
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    sender = SmtpSender(settings)
+    box = SecretBox.from_setting(settings.secret_keys.get_secret_value())
+    if not sender.configured:
+        mail_log.warning("NOTIFICATIONS_SMTP_HOST is unset: e-mail notices are queued, not sent")
+    while not stop.is_set():
+        busy = False
+        try:
+            busy = await _turn(runtime, settings, sender, box)
+        except Exception as exc:  # noqa: BLE001 - a database outage is waited out, not fatal
+            mail_log.warning("the mail loop failed a turn", extra={"error": repr(exc)})
+        if not busy:
+            try:
+                await asyncio.wait_for(stop.wait(), settings.notice_poll_interval_seconds)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def _turn(runtime: Runtime, settings: Settings, sender: SmtpSender, box: SecretBox) -> bool:
+    now = utcnow()
+    async with runtime.uow() as uow:
+        await notice_near_deadlines(NoticeNearDeadlines(now, settings.notice_deadline_lead_seconds), uow)
+        await uow.commit()
+    if not sender.configured:
+        return False
+    async with runtime.uow() as uow:
+        due = await claim_mails(ClaimMails(now, settings.smtp_timeout_seconds * 2 + 30, MAIL_BATCH,
+                                           settings.notice_digest_window_seconds, settings.console_url,
+                                           settings.public_api_url, box), uow)
+        await uow.commit()
+    for item in due:
+        await _send_mail(runtime, settings, sender, item)
+    return bool(due)
+
+
+async def _send_mail(runtime: Runtime, settings: Settings, sender: SmtpSender, item: MailToSend) -> None:
+    mail = item.mail
+    msg = sender.message(mail.id, item.to_address, item.language, item.rendered.title, item.rendered.text,
+                         item.unsubscribe_url)
+    result = await sender.send(msg)
+    if not result.ok:
+        mail_log.info("a notice mail was not sent", extra={"mail_id": mail.id, "error": result.error})
+    try:
+        async with runtime.uow() as uow:
+            await record_mail(RecordMail(mail.id, mail.lease_until, mail.attempts, utcnow(), result.ok,
+                                         result.permanent, result.error, item.to_address, item.rendered.title,
+                                         settings.notice_retry_factor), uow)
+            await uow.commit()
+    except Exception as exc:  # noqa: BLE001 - the lease expires and the mail goes again
+        mail_log.warning("recording a mail failed", extra={"mail_id": mail.id, "error": repr(exc)})

@@ -8,9 +8,9 @@ from dgplan_shared.service import ServiceDefinition
 
 from notifications import daemons
 from notifications.commands import reencrypt_secrets_command
-from notifications.api import deliveries, endpoints
+from notifications.api import deliveries, endpoints, notices
 from notifications.adapters.tables import idempotency_keys, inbox, metadata, outbox
-from notifications.application import fan_out
+from notifications.application import consume, demo_contacts
 from notifications.events.types import CONSUMED, SUBSCRIPTIONS
 from notifications.settings import Settings
 
@@ -30,12 +30,12 @@ class ForwardingHandlers(EventHandlers):
 
 
 def _routers():  # type: ignore[no-untyped-def]
-    return (endpoints.router, deliveries.router)
+    return (endpoints.router, deliveries.router, notices.router)
 
 
 def definition() -> ServiceDefinition:
-    handlers = ForwardingHandlers(fan_out.handle)
-    handlers.on(*CONSUMED)(fan_out.handle)
+    handlers = ForwardingHandlers(consume.handle)
+    handlers.on(*CONSUMED)(consume.handle)
     return ServiceDefinition(
         name=SERVICE,
         start_order=40,
@@ -43,7 +43,8 @@ def definition() -> ServiceDefinition:
         title="dgplan notifications",
         description=(
             "Signed webhooks (Standard Webhooks 1.0) that tell agency systems what happened: subscriptions, "
-            "deliveries with a durable retry schedule, replays."
+            "deliveries with a durable retry schedule, replays; and e-mail notices that tell people a decision "
+            "waits for them, its deadline is near or passed, or their request or report moved on."
         ),
         settings_type=Settings,
         metadata=metadata,
@@ -56,4 +57,7 @@ def definition() -> ServiceDefinition:
         subscriptions=SUBSCRIPTIONS,
         daemons={"deliver": daemons.run},
         commands={"reencrypt-secrets": reencrypt_secrets_command},
+        embedded_setup=demo_contacts.embedded_setup,
+        # A mail program's one-click unsubscribe (RFC 8058) POSTs a form.
+        other_media_types=frozenset({"application/x-www-form-urlencoded"}),
     )

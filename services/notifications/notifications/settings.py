@@ -83,3 +83,48 @@ class Settings(ServiceSettings):
         if self.environment == "production" and not self.secret_keys.get_secret_value().strip():
             raise ValueError("NOTIFICATIONS_SECRET_KEYS must be set when NOTIFICATIONS_ENVIRONMENT is production")
         return self
+
+    # --- e-mail notices ---------------------------------------------------------------------
+    smtp_host: str = Field(
+        default="",
+        description=(
+            "SMTP server the notices are sent through. Empty (as in `make run`): notices are still made and "
+            "queued (`GET /api/v1/notices/me/mails` shows them as pending), and nothing is sent."
+        ),
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP server port (587 submission, 465 TLS).")
+    smtp_username: str = Field(default="", description="SMTP user name (empty: no authentication).")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the connection with STARTTLS before authenticating (off only for tests)."
+    )
+    smtp_tls: bool = Field(default=False, description="Connect with implicit TLS (port 465) instead of STARTTLS.")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300, description="Longest wait for the SMTP server.")
+    mail_from: str = Field(
+        default="dgplan <no-reply@dgplan.invalid>", description="The From address of the notices."
+    )
+    console_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL of the console: mails link to `{console_url}/inbox/{instance}` (its decision page).",
+    )
+    public_api_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL of the gateway: unsubscribe links point at `{public_api_url}/api/v1/notices/unsubscribe`.",
+    )
+    notice_digest_window_seconds: float = Field(
+        default=3600.0, gt=0,
+        description=(
+            "At most one mail per person and kind in this window: the first goes at once, what follows within "
+            "the window is merged into one digest sent when it ends."
+        ),
+    )
+    notice_deadline_lead_seconds: float = Field(
+        default=2 * 86400.0, gt=0, description="How long before a stage's deadline its body's members are told it is near."
+    )
+    notice_poll_interval_seconds: float = Field(
+        default=1.0, gt=0, description="How long the mail loop of the `deliver` daemon sleeps when nothing is due."
+    )
+    notice_retry_factor: float = Field(
+        default=1.0, gt=0, le=1.0,
+        description="Multiplies the SMTP retry pauses (30 s doubling to 1 h); below 1 only for tests.",
+    )

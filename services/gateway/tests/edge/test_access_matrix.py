@@ -30,6 +30,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "/api/v1/governance": (SIGNED_IN, {"secretariat", "body_member", "operator", "service"}),
     "/api/v1/audit": ({"secretariat", "operator"}, set()),
     "/api/v1/admin": ({"operator"}, {"operator"}),
+    "/api/v1/notices/unsubscribe": (EVERYONE, EVERYONE),
 }
 UPSTREAM = {
     "/api/v1/budget/frameworks/{plan_id}/reconciliation": "budget-ledger",
@@ -42,6 +43,7 @@ UPSTREAM = {
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
     "/api/v1/webhooks": "notifications",
+    "/api/v1/notices/unsubscribe": "notifications",
 }
 OPEN_ROUTES = [
     ("GET", "/healthz"),

@@ -46,8 +46,12 @@ async def test_nesdc_endorses_with_observations_and_the_plan_goes_to_revision():
     assert (result.decision, result.stage) == ("endorse_with_observations", "nesdc")
     assert (result.instance["stage"], result.instance["resume_stage"], result.instance["stage_body"]) == (
         "revision", "cabinet", "dga-secretariat")
-    [event] = uow.published
+    entered, event = uow.published
     assert (event.type, event.subject, event.data["next_stage"]) == (ev.STAGE_DECIDED, "plan-1", "revision")
+    # The secretariat's revision now waits for it: consumers (notifications) learn it from this.
+    assert (entered.type, entered.subject) == (ev.STAGE_ENTERED, "i-1")
+    assert {k: entered.data[k] for k in ("stage", "body", "waits_for_body", "status")} == {
+        "stage": "revision", "body": "dga-secretariat", "waits_for_body": True, "status": "active"}
     assert event.data["reason"] == "มติที่ประชุม"
     assert [o["text"] for o in event.data["observations"]] == [NOTE["text"]]
     [outcome] = uow.repositories.instances.timeline
@@ -62,7 +66,8 @@ async def test_the_cabinet_approves_and_the_instance_completes():
     command = RecordDecision(member("demo-cabinet", "cabinet"), "i-1", "approve_in_principle", "r")
     result = await handle(command, uow)  # type: ignore[arg-type]
     assert (result.instance["status"], result.instance["outcome"]) == ("completed", "approved")
-    assert [e.type for e in uow.published] == [ev.STAGE_DECIDED, ev.PLAN_APPROVED]
+    assert [e.type for e in uow.published] == [ev.STAGE_ENTERED, ev.STAGE_DECIDED, ev.PLAN_APPROVED]
+    assert (uow.published[0].data["status"], uow.published[0].data["waits_for_body"]) == ("completed", False)
 
 
 @pytest.mark.parametrize(
@@ -96,4 +101,4 @@ async def test_a_second_decision_on_the_same_stage_entry_is_refused():
     with pytest.raises(ProblemError) as refused:
         await handle(RecordDecision(member("demo-nesdc", "nesdc"), "i-1", "return", "r"), uow)  # type: ignore[arg-type]
     assert (refused.value.status, refused.value.slug) == (409, "illegal-transition")
-    assert len(uow.published) == 1
+    assert [e.type for e in uow.published] == [ev.STAGE_ENTERED, ev.STAGE_DECIDED]  # the first decision's only

@@ -6,6 +6,8 @@ from typing import Any
 
 from notifications.adapters.delivery_repository import Delivery
 from notifications.adapters.endpoint_repository import Endpoint
+from notifications.adapters.notice_mail_repository import MailRow
+from notifications.application.notice_settings import NoticeSettings
 
 
 def endpoint(e: Endpoint) -> dict[str, Any]:
@@ -28,4 +30,22 @@ def delivery(d: Delivery) -> dict[str, Any]:
              "error": a.error}
             for a in d.history
         ],
+    }
+
+
+def notice_settings(s: NoticeSettings) -> dict[str, Any]:
+    c = s.contact
+    return {
+        "subject": s.subject,
+        "contact": None if c is None else {"email": c.email, "language": c.language, "agency": c.agency,
+                                           "version": c.version, "updated_at": c.updated_at.isoformat()},
+        "preferences": s.preferences,
+    }
+
+
+def notice_mail(m: MailRow) -> dict[str, Any]:
+    return {
+        "id": m.id, "kind": m.kind, "status": m.status, "notices": m.notices, "attempts": m.attempts, "title": m.title,
+        "to_address": m.to_address, "last_error": m.last_error, "created_at": m.created_at.isoformat(),
+        "not_before": m.not_before.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
     }

@@ -108,3 +108,58 @@ class ScheduledTestOut(BaseModel):
 class ReplayedOut(BaseModel):
     endpoint_id: str
     scheduled: int = Field(description="Deliveries scheduled again (with their original webhook-ids).")
+
+
+# --- e-mail notices ---------------------------------------------------------------------------
+NoticeKind = Literal["decision-waiting", "deadline-near", "stage-overdue", "request-changed", "report-changed"]
+KINDS_DESCRIPTION = (
+    "decision-waiting: a decision waits for a body you belong to; deadline-near / stage-overdue: its deadline is "
+    "near / passed; request-changed / report-changed: your agency's budget request or progress report moved on."
+)
+
+
+class ContactIn(Strict):
+    email: Annotated[str, Field(min_length=3, max_length=254, description="Where notices are sent.")]
+    language: Literal["th", "en"] = Field(default="th", description="Language of the notices (Thai by default).")
+
+
+class PreferenceIn(Strict):
+    subscribed: bool = Field(description="false: no more mails of this kind; true: again.")
+
+
+class ContactOut(BaseModel):
+    email: str
+    language: Literal["th", "en"]
+    agency: str | None = Field(description="The agency whose request and report notices you get (from your identity).")
+    version: int
+    updated_at: datetime
+
+
+class NoticeSettingsOut(BaseModel):
+    subject: str
+    contact: ContactOut | None = Field(description="null: no address yet, so no notices are made for you.")
+    preferences: dict[str, bool] = Field(description=f"Each kind: true = mailed. {KINDS_DESCRIPTION}")
+
+
+class NoticeMailOut(BaseModel):
+    id: str
+    kind: str
+    status: Literal["pending", "sent", "failed", "dropped"] = Field(
+        description="pending: queued (waiting for the digest window, a retry, or an SMTP server to be configured).")
+    notices: int = Field(description="How many notices the mail carries (a digest carries several).")
+    attempts: int
+    title: str | None
+    to_address: str | None
+    last_error: str | None
+    created_at: datetime
+    not_before: datetime
+    sent_at: datetime | None
+
+
+class NoticeMailList(BaseModel):
+    items: list[NoticeMailOut]
+
+
+class UnsubscribedOut(BaseModel):
+    kind: str
+    subscribed: bool

@@ -24,6 +24,8 @@ CONSUMED = (
     "dgplan.gateway.plan-approval.returned.v1",
     "dgplan.gateway.plan-approval.stage-decided.v1",
     "dgplan.gateway.workflow.stage-overdue.v1",
+    "dgplan.gateway.workflow.stage-entered.v1",
+    "dgplan.gateway.body.membership-changed.v1",
     "dgplan.monitoring.evaluation.project-status-changed.v1",
     "dgplan.monitoring.progress.report-submitted.v1",
     "dgplan.plan-registry.agency.role-assigned.v1",
@@ -40,6 +42,7 @@ CONSUMED = (
 )
 
 SUBSCRIPTIONS = (
+    "gateway.body.events",
     "budget-ledger.budget.events",
     "budget-ledger.screening.events",
     "gateway.budget-screening.events",
@@ -63,3 +66,14 @@ PRODUCED = (ENDPOINT_DISABLED,)
 
 # Sent only to the endpoint that asked for it (``POST .../test``), never on the bus.
 TEST_EVENT = "dgplan.notifications.endpoint.test-requested.v1"
+
+# E-mail notices to people (``notifications.application.notice_intake``).
+STAGE_ENTERED = "dgplan.gateway.workflow.stage-entered.v1"
+STAGE_OVERDUE = "dgplan.gateway.workflow.stage-overdue.v1"
+MEMBERSHIP_CHANGED = "dgplan.gateway.body.membership-changed.v1"
+REQUEST_STAGE_EVENTS = {
+    "dgplan.budget-ledger.screening.request-submitted.v1": "submitted",
+    "dgplan.budget-ledger.screening.request-revised.v1": "revised",
+    "dgplan.budget-ledger.screening.decision-recorded.v1": "decided",
+}
+REPORT_STAGE_EVENTS = {"dgplan.monitoring.progress.report-submitted.v1": "report-submitted"}

@@ -116,6 +116,14 @@ RULES: tuple[Rule, ...] = (
         "the audit log (entries, verification) is for the secretariat and operators, and append-only",
     ),
     Rule("/api/v1/admin", _roles(OPERATOR), _roles(OPERATOR), "operators manage clients"),
+    # A person's own notice settings fall under the signed-in rule below; the link in a mail must
+    # work without signing in (the token it carries is the authority, checked by notifications).
+    Rule(
+        "/api/v1/notices/unsubscribe",
+        EVERYONE,
+        EVERYONE,
+        "the unsubscribe link of a notice mail works without signing in",
+    ),
     Rule("/api/v1", SIGNED_IN, SIGNED_IN, "anything else under the API needs a signed-in caller"),
 )
 """Most specific first; paths outside ``/api/v1`` (token endpoint, discovery, docs, health) are open."""

@@ -11,6 +11,7 @@ PREFIXES: dict[str, str] = {
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
     "/api/v1/webhooks": "notifications",
+    "/api/v1/notices": "notifications",
 }
 
 SERVICES = ("plan-registry", "budget-ledger", "monitoring", "notifications")

@@ -9,6 +9,7 @@ from dgplan_contracts.identity import Principal
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import conflict
+from gateway.governance.application.membership_events import publish_membership
 from gateway.governance.application.repositories import repositories
 from gateway.governance.application.rule_check import OPERATOR_AS
 
@@ -40,6 +41,7 @@ async def handle(command: AddMember, uow: UnitOfWork) -> dict[str, Any]:
         "version": 1, "created_at": now, "updated_at": now,
     }
     await repos.bodies.add_member(row)
+    await publish_membership(uow, row)
     await repos.audit.append(
         actor=command.principal.subject, acting_as=OPERATOR_AS, action="member-added", target=f"body:{command.body}",
         decision=command.role, payload=member_payload(row), at=now,

@@ -12,6 +12,7 @@ from dgplan_shared.errors import conflict, not_found
 from dgplan_shared.web.etags import require_if_match
 from gateway.governance.application.add_member import member_payload
 from gateway.governance.application.etags import member_etag
+from gateway.governance.application.membership_events import publish_membership
 from gateway.governance.application.repositories import repositories
 from gateway.governance.application.rule_check import OPERATOR_AS
 
@@ -43,6 +44,7 @@ async def handle(command: ChangeMember, uow: UnitOfWork) -> dict[str, Any]:
     values.update(version=member["version"] + 1, updated_at=now)
     await repos.bodies.update_member(code, subject, values)
     member = {**member, **values}
+    await publish_membership(uow, member)
     await repos.audit.append(
         actor=command.principal.subject, acting_as=OPERATOR_AS, action="member-changed", target=f"body:{code}",
         payload=member_payload(member), at=now,

@@ -12,6 +12,7 @@ from dgplan_shared.commands import execute
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.service import Runtime
+from gateway.governance.application.membership_events import publish_membership
 from gateway.governance.application.repositories import repositories
 from gateway.governance.domain.definitions import WorkflowDefinition
 from gateway.governance.domain.seed_data import BODIES, DEFINITIONS_V1, DEMO_MEMBERS
@@ -48,10 +49,10 @@ async def handle(command: SeedGovernance, uow: UnitOfWork) -> dict[str, int]:
         for code, subject, role in DEMO_MEMBERS:
             if (code, subject) in members:
                 continue
-            await repos.bodies.add_member(
-                {"body_code": code, "subject": subject, "role": role, "active": True, "version": 1,
-                 "created_at": now, "updated_at": now}
-            )
+            row = {"body_code": code, "subject": subject, "role": role, "active": True, "version": 1,
+                   "created_at": now, "updated_at": now}
+            await repos.bodies.add_member(row)
+            await publish_membership(uow, row)
             await repos.audit.append(
                 actor=SEEDER, acting_as="system", action="member-added", target=f"body:{code}", decision=role,
                 payload={"subject": subject, "role": role}, at=now,

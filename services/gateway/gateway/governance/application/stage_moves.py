@@ -10,6 +10,7 @@ from typing import Any
 
 from dgplan_shared.db.uow import UnitOfWork
 from gateway.governance.application.repositories import repositories
+from gateway.governance.application.stage_events import publish_stage_entered
 from gateway.governance.domain.definitions import Decision, WorkflowDefinition
 from gateway.governance.domain.transitions import acting_as, entering, illegal, subject_of
 from gateway.governance.events.payloads import outcome_payload
@@ -51,6 +52,7 @@ async def conclude_stage(
     changes = entering(definition, instance, decision.to, now)
     changes["resume_stage"] = decision.resume
     decided = await repos.instances.save(instance, changes)
+    await publish_stage_entered(uow, definition, decided, now)
     # Events describe the version that was decided (the instance before it moved on).
     described = {**instance, "resume_stage": decision.resume}
     for short_name in decision.emit:
@@ -105,6 +107,7 @@ async def advance_without_decision(
 ) -> dict[str, Any]:
     repos = repositories(uow)
     moved = await repos.instances.save(instance, {**entering(definition, instance, target, now), **(changes or {})})
+    await publish_stage_entered(uow, definition, moved, now)
     await repos.instances.add_timeline(
         moved,
         at=now,

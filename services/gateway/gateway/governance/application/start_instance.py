@@ -10,6 +10,7 @@ from typing import Any
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.events import CloudEvent
 from gateway.governance.application.repositories import repositories
+from gateway.governance.application.stage_events import publish_stage_entered
 from gateway.governance.domain.transitions import entering, subject_of
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ async def start_instance(
     }
     row = {**draft, **entering(definition, draft, definition.start, now)}
     await repos.instances.add(row)
+    await publish_stage_entered(uow, definition, row, now)
     await repos.instances.add_timeline(
         row, at=now, kind="started", stage=row["stage"], body=row["stage_body"], actor=actor,
         detail={"event_id": event.id, "event_type": event.type, "definition_version": version},

@@ -18,6 +18,12 @@ PLAN_REJECTED = "dgplan.gateway.plan-approval.rejected.v1"
 PACKAGE_APPROVED = "dgplan.gateway.budget-screening.package-approved.v1"
 PACKAGE_RETURNED = "dgplan.gateway.budget-screening.package-returned.v1"
 STAGE_OVERDUE = "dgplan.gateway.workflow.stage-overdue.v1"
+# Every entry into a stage (or an outcome), so that consumers (notifications) know which body a
+# decision waits for, until when, and when it stops waiting; keyed by instance like stage-overdue.
+STAGE_ENTERED = "dgplan.gateway.workflow.stage-entered.v1"
+# Who belongs to which body, in which role: consumers keep their own copy (notifications tells a
+# body's members that a decision waits for them) instead of asking the engine.
+MEMBERSHIP_CHANGED = "dgplan.gateway.body.membership-changed.v1"
 
 PRODUCED = (
     STAGE_DECIDED,
@@ -27,6 +33,8 @@ PRODUCED = (
     PACKAGE_APPROVED,
     PACKAGE_RETURNED,
     STAGE_OVERDUE,
+    STAGE_ENTERED,
+    MEMBERSHIP_CHANGED,
 )
 
 # Short names a definition uses in ``emit`` -> event type.
