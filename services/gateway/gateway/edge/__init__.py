@@ -7,6 +7,7 @@ ASGI proxy and the per-process state they share. See README.md for the layout.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,9 +21,11 @@ from gateway.edge.api import admin_clients, authorize, discovery, openapi_routes
 from gateway.edge.application import people_demo
 from gateway.edge.application.demo_clients import banner, ensure_demo_clients, secrets_file
 from gateway.edge.proxy.middleware import EdgeMiddleware
-from gateway.edge.state import EDGE_KEY
+from gateway.edge.state import EDGE_KEY, EdgeState
 from gateway.edge.wiring import build_state
 from gateway.governance.application.memberships import memberships_of
+
+log = logging.getLogger("gateway.edge")
 
 
 def routers() -> list[APIRouter]:
@@ -45,12 +48,29 @@ def configure(app: FastAPI) -> None:
         async with original(a) as state:
             runtime: Runtime = a.state.runtime
             edge = runtime.extras[EDGE_KEY] = build_state(runtime, memberships_of)
+            await _first_signing_key(edge)
             try:
                 yield state
             finally:
                 await edge.close()
 
     app.router.lifespan_context = lifespan
+
+
+async def _first_signing_key(edge: EdgeState) -> None:
+    """Load (or, on a new database, create) the built-in issuer's signing key before any request.
+
+    Creating it lazily inside a request deadlocked SQLite: the token endpoint's unit of work holds
+    the write lock while the key ring writes the new key in a transaction of its own. At start-up
+    nothing holds the lock. A database that is not reachable yet is not fatal here: the key is then
+    made by the first caller, which on PostgreSQL cannot deadlock this way (no database-wide lock).
+    """
+    if edge.keys is None:  # an external IdP signs; the edge only verifies
+        return
+    try:
+        await edge.keys.active()
+    except Exception:  # noqa: BLE001 - start anyway; readiness reports the database
+        log.warning("could not load the signing key at start-up; the first token request will", exc_info=True)
 
 
 async def embedded_setup(runtime: Runtime) -> None:

@@ -114,3 +114,20 @@ async def test_issuer_turned_off_means_no_tokens(gateway):
         )
         assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
         assert (await client.get("/.well-known/jwks.json")).json() == {"keys": []}
+
+
+async def test_the_signing_key_exists_once_the_gateway_has_started(gateway):
+    """The first token must not create the key inside its own unit of work (that deadlocked SQLite
+    for 30 s): the edge makes it at start-up, before any request holds a lock."""
+    from sqlalchemy import func, select  # lazy: only this test counts rows
+
+    from gateway.edge.adapters.tables import signing_keys  # lazy: as above
+
+    async with gateway() as (client, runtime):
+        async with runtime.db.session() as session:
+            assert await session.scalar(select(func.count()).select_from(signing_keys)) == 1
+        await _client(runtime)
+        first = await client.post(
+            "/oauth2/token", data={"grant_type": "client_credentials"}, headers=_basic("mof-erp", "s3cret-value")
+        )
+        assert first.status_code == 200, first.text

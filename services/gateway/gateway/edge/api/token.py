@@ -119,10 +119,6 @@ async def token(request: Request) -> JSONResponse:
         client_id, secret, fields.get("scope") or None, served_issuer(request),
         issue_token.Signer(state.keys, state.settings),
     )
-    if state.keys is not None:
-        # The first token ever creates the signing key in a transaction of its own; on SQLite the
-        # unit of work below holds the write lock, so that transaction must come before it.
-        await state.keys.active()
     try:
         async with get_runtime(request).uow() as uow:
             issued = await issue_token.handle(command, uow)
