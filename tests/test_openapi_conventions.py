@@ -56,6 +56,8 @@ NO_KEY: dict[tuple[str, str], str] = {
         "a state transition of an observation: a repeat finds it already resolved",
     ("plan-registry", "/api/v1/observations/{observation_id}/close"):
         "a state transition of an observation: a repeat finds it already closed",
+    ("notifications", "/api/v1/notices/unsubscribe"):
+        "turns one preference off (a repeat changes nothing); a mail program's RFC 8058 one-click POST sends no key",
 }
 
 FAKE_ID = "00000000000000000000000000"
