@@ -68,7 +68,7 @@ def _with_content(request: Request, content: bytes, content_type: str = "applica
     return changed
 
 
-def _text_location(request: Request, schema: Schema, openapi: dict[str, Any]) -> list[str] | None:
+def text_location(request: Request, schema: Schema, openapi: dict[str, Any]) -> list[str] | None:
     """Where free text sits in the body: a Thai/English pair first, else a string without a
     pattern or enum (an id or code would be refused for its shape before the text is looked at)."""
     body = request.get("json")
@@ -86,7 +86,7 @@ def _text_location(request: Request, schema: Schema, openapi: dict[str, Any]) ->
     return fallback
 
 
-def _set(body: dict[str, Any], location: list[str], value: Any) -> dict[str, Any]:
+def set_at(body: dict[str, Any], location: list[str], value: Any) -> dict[str, Any]:
     changed = copy.deepcopy(body)
     target = changed
     for key in location[:-1]:
@@ -143,7 +143,7 @@ def _digits_of(script: str) -> Callable[[Request, Schema, dict[str, Any]], Reque
         """The same amount or number written in another script's digits, in every numeric field."""
         body = request.get("json")
         money = _money_fields(body, schema, ctx["openapi"])
-        integers = _integer_fields(body, schema, ctx["openapi"])
+        integers = _integer_fields(body, schema, ctx["openapi"]) + _quantity_fields(body, schema, ctx["openapi"])
         if not money and not integers:
             return None
         changed = copy.deepcopy(body)
@@ -211,10 +211,24 @@ def number_beyond_range(request: Request, schema: Schema, ctx: dict[str, Any]) -
     return None
 
 
+def _takes_numbers(branches: list[Schema]) -> bool:
+    return any(b.get("type") == "number" for b in branches)
+
+
+def _quantity_fields(body: Any, schema: Schema, openapi: dict[str, Any]) -> list[str]:
+    """Fields that take a JSON number or a decimal string (indicator values, percent complete)."""
+    return [name for name, value, branches in _fields(body, schema, openapi)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and _takes_numbers(branches)
+            and any(b.get("type") == "string" and MONEY_PATTERN.search(b.get("pattern", "")) for b in branches)]
+
+
 def _money_fields(body: Any, schema: Schema, openapi: dict[str, Any]) -> list[str]:
     names = []
     for name, value, branches in _fields(body, schema, openapi):
-        money_string = any(b.get("type") == "string" and MONEY_PATTERN.search(b.get("pattern", "")) for b in branches)
+        # A measured quantity (a number or a decimal string) takes floats on purpose: not money.
+        money_string = not _takes_numbers(branches) and any(
+            b.get("type") == "string" and MONEY_PATTERN.search(b.get("pattern", "")) for b in branches
+        )
         money_map = isinstance(value, dict) and value and all(isinstance(v, str) and re.fullmatch(r"\d+(\.\d+)?", v)
                                                               for v in value.values())
         if money_string or money_map:
@@ -233,26 +247,26 @@ def float_for_money(request: Request, schema: Schema, ctx: dict[str, Any]) -> Re
 
 
 def invalid_utf8(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request | None:
-    location = _text_location(request, schema, ctx["openapi"])
+    location = text_location(request, schema, ctx["openapi"])
     if location is None:
         return None
-    raw = json.dumps(_set(request["json"], location, "MARK"), ensure_ascii=False).encode()
+    raw = json.dumps(set_at(request["json"], location, "MARK"), ensure_ascii=False).encode()
     return _with_content(request, raw.replace(b"MARK", b"\xe0\xb8\xff\xfe\xc0\xaf"))
 
 
 def lone_surrogate(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request | None:
-    location = _text_location(request, schema, ctx["openapi"])
+    location = text_location(request, schema, ctx["openapi"])
     if location is None:
         return None
-    raw = json.dumps(_set(request["json"], location, "MARK")).encode()
+    raw = json.dumps(set_at(request["json"], location, "MARK")).encode()
     return _with_content(request, raw.replace(b"MARK", b"\\ud800\\u0e01"))
 
 
 def nul_character(request: Request, schema: Schema, ctx: dict[str, Any]) -> Request | None:
-    location = _text_location(request, schema, ctx["openapi"])
+    location = text_location(request, schema, ctx["openapi"])
     if location is None:
         return None
-    return _with_body(request, _set(request["json"], location, "กข\u0000ค"))
+    return _with_body(request, set_at(request["json"], location, "กข\u0000ค"))
 
 
 def _in_identifier(value: str) -> Callable[[Request, Schema, dict[str, Any]], Request | None]:

@@ -17,7 +17,13 @@ import pytest
 
 import security_suite as suite_module  # type: ignore[import-not-found]
 from security_access_table import EXPECTED, OPDC, acting_role  # type: ignore[import-not-found]
-from security_bad_inputs import BODY_MUTATIONS, OTHER_AGENCY, TOKEN_MUTATIONS  # type: ignore[import-not-found]
+from security_bad_inputs import (  # type: ignore[import-not-found]
+    BODY_MUTATIONS,
+    OTHER_AGENCY,
+    TOKEN_MUTATIONS,
+    set_at,
+    text_location,
+)
 from security_matrix_calls import fill, operations, path_values, request_for  # type: ignore[import-not-found]
 
 MIN_CASES_PER_OPERATION = 6
@@ -93,3 +99,36 @@ def test_a_well_formed_request_passes_so_the_catalogue_tests_the_mutation_not_th
         response = callers["agency-MOF"].http.request(**request)
         assert response.status_code in (200, 201), response.text
     assert fill("/a/{x}", {"x": "1"}) == "/a/1"
+
+
+# NIKHAHIT + SARA AA (as some keyboards and PDF copy type "ทำ") with a zero-width space inside.
+LOOK_ALIKE, ONE_SPELLING = "ทํางาน\u200bตรวจ", "ทำงานตรวจ"
+
+
+def test_thai_look_alikes_are_stored_in_one_spelling_by_every_write(setting, suite):
+    """Issue 16 item 5 as a catalogue family: every write operation whose body carries free text
+    stores the look-alike spelling as the one normalized spelling. Runs last in this module: unlike
+    the cases above, these requests are meant to succeed and do write."""
+    callers, world, openapi = setting
+    writes = [op for op in operations(openapi) if op.is_write and not op.path.startswith("/oauth2/")]
+    http = httpx.Client(base_url=suite.gateway_url, timeout=60)
+    echoed, kept_as_typed = [], []
+    for index, op in enumerate(writes):
+        name = str(op)
+        reader = callers["operator" if "/admin/" in op.path else "secretariat"].http
+        well_formed = request_for(world, op, reader)
+        location = text_location(well_formed, _body_schema(openapi, op.method, op.path), openapi)
+        if location is None:
+            continue
+        request = {**well_formed, "json": set_at(well_formed["json"], location, f"{LOOK_ALIKE} {index}")}
+        headers = {**request.pop("headers", {}), **_headers_for(suite, acting_role(name, world.stage_body))}
+        response = http.request(**request, headers=headers)
+        if not response.is_success:
+            continue  # refused for its state (a record the world already made, a stage passed): not this test's
+        if LOOK_ALIKE in response.text or "\\u0e4d\\u0e32" in response.text:
+            kept_as_typed.append(name)
+        elif f"{ONE_SPELLING} {index}" in response.text:
+            echoed.append(name)
+    assert kept_as_typed == [], f"stored as typed: {kept_as_typed}"
+    # Enough writes answered with the text they stored for the family to mean something.
+    assert len(echoed) >= 8, f"only {len(echoed)} writes echoed their text: {echoed}"
