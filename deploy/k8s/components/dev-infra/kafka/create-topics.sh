@@ -31,6 +31,7 @@ notifications.endpoint.events
 gateway.plan-approval.events
 gateway.budget-screening.events
 gateway.workflow.events
+gateway.body.events
 plan-registry.dlq
 budget-ledger.dlq
 monitoring.dlq
