@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from dgplan_shared.service import ServiceDefinition
 
-from console.api import auth, inbox, pages
+from console.api import agency, auth, inbox, pages, screening
 from console.metadata import inbox as inbox_table, metadata, outbox
 from console.settings import Settings
 from pathlib import Path
@@ -16,7 +16,7 @@ SERVICE = "console"
 STATIC = "/console-static"
 # What the console answers at the embedded server's address, in front of the gateway ("/" exactly;
 # the others with everything below them).
-PATHS = ("/", "/plans", "/inbox", "/auth", "/lang", STATIC)
+PATHS = ("/", "/plans", "/inbox", "/screening", "/agency", "/auth", "/lang", STATIC)
 
 
 def _configure(app: FastAPI) -> None:
@@ -39,9 +39,9 @@ def definition() -> ServiceDefinition:
         outbox=outbox,
         inbox=inbox_table,
         migrations="console:migrations",
-        routers=lambda: [pages.router, auth.router, inbox.router],
+        routers=lambda: [pages.router, auth.router, inbox.router, screening.router, agency.router],
         configure_app=_configure,
         serves_paths=PATHS,
-        # The sign-out and vote forms post urlencoded bodies.
+        # The sign-out, vote, decision, package and request forms post urlencoded bodies.
         other_media_types=frozenset({"application/x-www-form-urlencoded"}),
     )

@@ -4,6 +4,7 @@ problem+json title and detail, which the pages show as they are."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -25,6 +26,13 @@ def _problem(response: httpx.Response) -> ApiProblem:
     return ApiProblem(response.status_code, response.reason_phrase or f"HTTP {response.status_code}", None)
 
 
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    media_type: str
+    disposition: str | None
+
+
 class GatewayClient:
     def __init__(self, base_url: str, token: str | None, timeout: float,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -39,7 +47,7 @@ class GatewayClient:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
-    async def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _exchange(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         if not path.startswith("/api/v1/"):
             raise ValueError("the console calls the gateway's public API only")
         headers = {**self._headers(), **kwargs.pop("headers", {})}
@@ -50,7 +58,22 @@ class GatewayClient:
             raise ApiProblem(502, "The gateway could not be reached", str(exc) or type(exc).__name__) from exc
         if response.status_code >= 400:
             raise _problem(response)
+        return response
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._exchange(method, path, **kwargs)
         return response.json() if response.content else None
+
+    async def get_tagged(self, path: str) -> tuple[Any, str | None]:
+        """A resource and its ETag (what a later If-Match must name)."""
+        response = await self._exchange("GET", path)
+        return response.json(), response.headers.get("etag")
+
+    async def download(self, path: str, params: dict[str, Any] | None = None) -> Download:
+        """A file the API offers (XLSX/CSV), fetched with the person's token for the console to pass on."""
+        response = await self._exchange("GET", path, params=params, headers={"Accept": "*/*"})
+        return Download(response.content, response.headers.get("content-type", "application/octet-stream"),
+                        response.headers.get("content-disposition"))
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return await self._send("GET", path, params=params)
@@ -66,6 +89,9 @@ class GatewayClient:
             if not cursor:
                 return items
 
-    async def post(self, path: str, body: dict[str, Any], idempotency_key: str | None = None) -> Any:
+    async def post(self, path: str, body: dict[str, Any], idempotency_key: str | None = None,
+                   if_match: str | None = None) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        if if_match:
+            headers["If-Match"] = if_match
         return await self._send("POST", path, json=body, headers=headers)

@@ -1,0 +1,210 @@
+"""The screening round in a real browser: the secretariat opens an FY 2565 round (API setup); an
+agency submits a budget request by typing; the subcommittee's secretary decides three requests three
+ways naming the meeting, watches the board's totals and funnel move, and submits the package; a plain
+member sees the board but no decision control; another agency never sees the first one's request.
+Every page axe-clean; screenshots in Thai and English. One running suite (the session's) serves it all."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from tests.console.conftest import Suite, axe_violations, screenshot
+from tests.console.test_console_pages import _sign_in, _switch_language, _thai_renders_as_glyphs
+
+pytestmark = pytest.mark.browser
+
+SUBCOMMITTEE = "operations-budget-subcommittee"
+MEETING = "การประชุมคณะอนุกรรมการด้านการดำเนินงานและงบประมาณ ครั้งที่ 1/2565"
+
+
+def _api(suite: Suite, client: str) -> httpx.Client:
+    return httpx.Client(base_url=suite.base_url, timeout=30,
+                        headers={"Authorization": f"Bearer {suite.client_token(client)}"})
+
+
+def _project(api: httpx.Client, agency: str, code: str) -> dict:
+    found = api.get("/api/v1/projects", params={"agency": agency, "role": "lead", "limit": 200}).json()["items"]
+    return next(p for p in found if p["code"] == code)
+
+
+@pytest.fixture(scope="module")
+def round_(suite: Suite) -> dict:
+    """The secretariat opens FY 2565; MOF (S1-P3) and OPDC (S1-P2) submit one request each by API;
+    the operator makes the second demo member the subcommittee's secretary (the demo people hold no
+    office there), so one person records decisions and another is a plain member."""
+    secretariat, operator = _api(suite, "demo-secretariat"), _api(suite, "demo-operator")
+    plan = secretariat.get("/api/v1/plans", params={"q": "DGDP-2563-2565"}).json()["items"][0]
+    now = datetime.now(timezone.utc)
+    opened = secretariat.post("/api/v1/screening/rounds", headers={"Idempotency-Key": uuid.uuid4().hex}, json={
+        "plan_id": plan["id"], "fiscal_year": 2565, "ceiling": "100000000.00", "title": "รอบกลั่นกรองงบประมาณ ปีงบประมาณ 2565",
+        "submission_deadline": (now + timedelta(days=7)).isoformat(),
+        "decision_deadline": (now + timedelta(days=14)).isoformat()})
+    assert opened.status_code == 201, opened.text
+    body = operator.get(f"/api/v1/governance/bodies/{SUBCOMMITTEE}").json()
+    member = next(m for m in body["members"] if m["subject"] == "demo-obs-member-2")
+    changed = operator.patch(f"/api/v1/governance/bodies/{SUBCOMMITTEE}/members/demo-obs-member-2",
+                             json={"role": "secretary"},
+                             headers={"If-Match": f'"member-{SUBCOMMITTEE}/demo-obs-member-2-{member["revision"]}"'})
+    assert changed.status_code == 200, changed.text
+    requests = {}
+    for client, agency, code, amounts in (("demo-agency-mof", "MOF", "S1-P3", {"investment": "12000000.00"}),
+                                          ("demo-agency-opdc", "OPDC", "S1-P2", {"operating": "8000000.00"})):
+        api = _api(suite, client)
+        project = _project(api, agency, code)
+        sent = api.post(f"/api/v1/screening/rounds/{opened.json()['round_id']}/requests",
+                        headers={"Idempotency-Key": uuid.uuid4().hex},
+                        json={"project_id": project["id"], "amounts": amounts, "justification": "ตามแผนพัฒนารัฐบาลดิจิทัล"})
+        assert sent.status_code == 201, sent.text
+        requests[code] = sent.json()["request_id"]
+    return {**opened.json(), "requests": requests}
+
+
+def _go(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("navigation").get_by_role("link", name=name).click()
+    page.wait_for_load_state()
+
+
+def test_an_agency_submits_a_budget_request_by_typing(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(page, suite, "mof-staff")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    _go(page, "หน่วยงานของฉัน")
+    assert page.get_by_role("heading", level=1).inner_text() == "หน่วยงานของฉัน: MOF"
+    rows = page.locator("table.my-requests tbody tr")
+    assert rows.filter(has_text="S1-P3").get_by_text("ยังไม่ได้พิจารณา").count() == 1  # the API-sent one
+    assert rows.filter(has_text="S1-P2").count() == 0  # OPDC's project is not MOF's
+    assert axe_violations(page) == []
+    screenshot(page, "agency-th")
+    rows.filter(has_text="S1-P1").get_by_role("link", name=re.compile("ยื่นคำขอ")).click()
+    page.get_by_label("งบดำเนินงาน").type("2,000,000")
+    page.get_by_label("งบลงทุน").type("3000000.50")
+    page.get_by_label("เหตุผลความจำเป็น").type("ขยายระบบให้ครอบคลุมทุกจังหวัด")
+    assert axe_violations(page) == []
+    screenshot(page, "agency-request-form-th")
+    page.get_by_role("button", name="ยื่นคำขอ").click()
+    page.wait_for_url(re.compile(r"/screening/requests/[^?]+\?submitted=1$"))
+    assert page.get_by_role("status").inner_text() == "ยื่นคำขอตั้งงบประมาณแล้ว"
+    amounts = page.locator("table.amounts")
+    assert "2,000,000.00 บาท" in amounts.inner_text() and "5,000,000.50 บาท" in amounts.inner_text()
+    assert "ยังไม่ได้พิจารณา" in page.locator("dd.decision").inner_text()
+    assert page.locator("form.decide").count() == 0
+    assert re.search(r"ยื่นคำขอ.*\(\d{1,2} \S+ 25\d\d, demo-mof-staff\)", page.locator("ol.history").inner_text())
+    _thai_renders_as_glyphs(page)
+    assert axe_violations(page) == []
+    screenshot(page, "agency-request-th")
+    _switch_language(page, "en")
+    assert "THB 5,000,000.50" in page.locator("table.amounts").inner_text()
+    assert "Not yet screened" in page.locator("dd.decision").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "agency-request-en")
+
+
+def test_another_agency_never_sees_the_first_agencys_request(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(page, suite, "opdc-staff")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    _go(page, "หน่วยงานของฉัน")
+    table = page.locator("table.my-requests")
+    assert "S1-P2" in table.inner_text() and "S1-P1" not in table.inner_text() and "S1-P3" not in table.inner_text()
+    page.goto(f"{suite.base_url}/screening/requests/{round_['requests']['S1-P3']}")
+    assert "ไม่พบ" in page.content() or "not found" in page.get_by_role("alert").inner_text().lower()
+    assert "ขยายระบบ" not in page.content()
+    # The board is the subcommittee's: an agency is sent to its own requests.
+    page.goto(f"{suite.base_url}/screening/rounds/{round_['round_id']}")
+    assert page.url.endswith("/agency")
+    assert axe_violations(page) == []
+
+
+def test_a_plain_member_sees_the_board_but_no_decision_control(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(page, suite, "obs-member-1")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    _go(page, "การกลั่นกรองงบประมาณ")
+    page.get_by_role("link", name="รอบกลั่นกรองงบประมาณ ปีงบประมาณ 2565").click()
+    assert page.locator("[data-total=requested]").inner_text() == "25,000,000.50 บาท"
+    assert page.locator("form[action$='/package']").count() == 0
+    assert "ประธานหรือเลขานุการ" in page.locator(".who-decides").inner_text()
+    page.locator("table.requests").get_by_role("link", name=re.compile("S1-P1")).click()
+    assert page.locator("form.decide").count() == 0 and page.get_by_role("radio").count() == 0
+    assert "ประธานหรือเลขานุการ" in page.locator(".who-decides").inner_text()
+    assert axe_violations(page) == []
+
+
+def _decide(page, project: str, decision: str, reason: str, amounts: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]
+    page.locator("table.requests").get_by_role("link", name=re.compile(project)).click()
+    page.get_by_label(decision, exact=True).check()
+    for label, amount in (amounts or {}).items():
+        page.get_by_label(label, exact=True).type(amount)
+    page.get_by_label("ลำดับความสำคัญ (1 = อันดับแรก)").type({"S1-P1": "1", "S1-P3": "2"}.get(project, "3"))
+    page.get_by_label("เหตุผล", exact=True).type(reason)
+    page.get_by_label("การประชุม (ตามรายงานการประชุม)").type(MEETING)
+    page.get_by_label("วันที่ประชุม").fill(datetime.now(ZoneInfo("Asia/Bangkok")).date().isoformat())
+    page.get_by_label("เลขที่มติ (ไม่บังคับ)").type(f"วาระที่ 3.{project[-1]}")
+    page.get_by_role("button", name="บันทึกมติ").click()
+    page.wait_for_url(re.compile(r"\?decided=1$"))
+    assert page.get_by_role("status").inner_text() == f"บันทึกมติแล้ว: {decision}"
+    history = page.locator("ol.history").inner_text()
+    assert MEETING in history and f"วาระที่ 3.{project[-1]}" in history and reason in history
+
+
+def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(page, suite, "obs-member-2")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    board = f"{suite.base_url}/screening/rounds/{round_['round_id']}"
+    page.goto(board)
+    assert page.locator("[data-total=requested]").inner_text() == "25,000,000.50 บาท"
+    assert page.locator("[data-total=recommended]").inner_text() == "0.00 บาท"
+    assert "0 จาก 3 คำขอ" in page.locator("[data-total=screened]").inner_text()
+    funnel = page.locator(".funnel-row[data-stage=requested]")
+    assert "ร้อยละ 25.0 ของวงเงิน" in funnel.inner_text()
+    _thai_renders_as_glyphs(page)
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-before-th")
+
+    _decide(page, "S1-P1", "เสนอเต็มวงเงิน", "สอดคล้องกับเป้าหมายยุทธศาสตร์ที่ 1")
+    assert axe_violations(page) == []
+    screenshot(page, "screening-request-decided-th")
+    page.goto(board)
+    _decide(page, "S1-P3", "เสนอปรับลดวงเงิน", "ลดขอบเขตระยะแรก", {"งบลงทุน": "9,500,000"})
+    assert "9,500,000.00 บาท" in page.locator("table.amounts").inner_text()
+    page.goto(board)
+    _decide(page, "S1-P2", "ไม่เสนอ", "ซ้ำซ้อนกับโครงการเดิม")
+
+    page.goto(board)
+    assert page.locator("[data-total=recommended]").inner_text() == "14,500,000.50 บาท"
+    assert page.locator("[data-total=remaining]").inner_text() == "85,499,999.50 บาท"
+    assert "3 จาก 3 คำขอ" in page.locator("[data-total=screened]").inner_text()
+    assert "ร้อยละ 14.5 ของวงเงิน" in page.locator(".funnel-row[data-stage=recommended]").inner_text()
+    # Filter the list: the rejected one only.
+    page.get_by_label("มติ", exact=True).select_option(label="ไม่เสนอ")
+    page.get_by_role("button", name="แสดง").click()
+    listed = page.locator("table.requests tbody tr")
+    assert listed.count() == 1 and "S1-P2" in listed.inner_text()
+    page.goto(board)
+    # A download goes through the console with the person's token.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="คำขอและมติ (CSV)").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-decided-th")
+
+    page.get_by_role("button", name="เสนอชุดคำขอต่อคณะกรรมการ").click()
+    page.wait_for_url(re.compile(r"\?submitted=1$"))
+    assert page.get_by_role("status").inner_text() == "เสนอชุดคำขอต่อคณะกรรมการแล้ว"
+    assert page.locator("form[action$='/package']").count() == 0
+    assert "เสนอชุดคำขอเมื่อ" in page.locator("section[aria-labelledby=package-h]").inner_text()
+    assert axe_violations(page) == []
+
+    _switch_language(page, "en")
+    assert page.locator("[data-total=recommended]").inner_text() == "THB 14,500,000.50"
+    assert "Package with the committee" in page.locator("dl.facts").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-en")
+    page.locator("table.requests").get_by_role("link", name=re.compile("S1-P3")).click()
+    assert "Recommend reduced" in page.locator("dd.decision").inner_text()
+    assert MEETING in page.locator("dd").filter(has_text="ครั้งที่").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-request-en")
