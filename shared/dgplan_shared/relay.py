@@ -23,6 +23,7 @@ from dgplan_shared.bus.base import Bus, OutgoingRecord, PublishFailed, structure
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import CloudEvent
+from dgplan_shared.outbox_wakeup import OutboxWakeup
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class OutboxRelay:
         service: str,
         batch_size: int = 500,
         poll_interval: float = 0.05,
+        idle_poll_interval: float = 1.0,
         max_backoff: float = 5.0,
     ) -> None:
         self.db = db
@@ -66,6 +68,8 @@ class OutboxRelay:
         self.service = service
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        # The safety net while commits wake the relay (outbox_wakeup); the fast poll otherwise.
+        self.idle_poll_interval = max(idle_poll_interval, poll_interval)
         self.max_backoff = max_backoff
         self._lock_key = zlib.crc32(f"dgplan-outbox-relay:{service}".encode())
 
@@ -123,10 +127,19 @@ class OutboxRelay:
         once by the bus's availability (and once more when it ends), any other failure once per
         streak of failures, not once per retry.
         """
+        wakeup = OutboxWakeup(self.service, self.db)
+        await wakeup.start()
+        log.info("outbox relay started", extra={"relay_service": self.service, "woken": wakeup.complete})
+        try:
+            await self._loop(stop, wakeup)
+        finally:
+            await wakeup.close()
+        log.info("outbox relay stopped", extra={"relay_service": self.service})
+
+    async def _loop(self, stop: asyncio.Event, wakeup: OutboxWakeup) -> None:
         failures = 0
-        log.info("outbox relay started", extra={"relay_service": self.service})
         while not stop.is_set():
-            delay = self.poll_interval
+            delay = self.idle_poll_interval if wakeup.complete else self.poll_interval
             try:
                 if self.bus.availability.suspected:
                     await self.bus.check()
@@ -145,11 +158,13 @@ class OutboxRelay:
                 failures += 1
                 delay = backoff_delay(failures, max(self.poll_interval, 0.1), self.max_backoff)
                 await self._report_failure(exc, failures, delay)
-            try:
-                await asyncio.wait_for(stop.wait(), delay)
-            except asyncio.TimeoutError:
-                pass
-        log.info("outbox relay stopped", extra={"relay_service": self.service})
+            if failures:
+                try:  # a retry waits out its back-off, whatever commits meanwhile
+                    await asyncio.wait_for(stop.wait(), delay)
+                except asyncio.TimeoutError:
+                    pass
+            else:
+                await wakeup.wait(stop, delay)
 
     async def _report_failure(self, exc: Exception, failures: int, retry_in: float) -> None:
         self.bus.availability.suspected = True  # the cached ping answer predates this failure

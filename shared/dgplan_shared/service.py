@@ -111,6 +111,7 @@ class Runtime:
             service=self.definition.name,
             batch_size=s.relay_batch_size,
             poll_interval=s.relay_poll_interval_seconds,
+            idle_poll_interval=s.relay_idle_poll_seconds,
         )
 
     def consumer(self) -> InboxConsumer:

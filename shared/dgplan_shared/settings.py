@@ -34,7 +34,11 @@ class ServiceSettings(BaseSettings):
     )
     relay_batch_size: int = Field(default=500, ge=1, description="Outbox rows the relay publishes per batch.")
     relay_poll_interval_seconds: float = Field(
-        default=0.05, gt=0, description="How long the relay sleeps when the outbox is empty."
+        default=0.05, gt=0, description="How long the relay sleeps when the outbox is empty and no commit can wake it."
+    )
+    relay_idle_poll_seconds: float = Field(
+        default=1.0, gt=0,
+        description="The relay's safety-net poll while commits wake it (PostgreSQL LISTEN/NOTIFY, or in-process).",
     )
     consumer_max_attempts: int = Field(
         default=5, ge=1, description="Tries of one event before it goes to the dead-letter topic."

@@ -5,12 +5,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import CloudEvent, topic_for
+from dgplan_shared.outbox_wakeup import channel_for, committed
 
 
 class UnitOfWork:
@@ -65,7 +66,13 @@ class UnitOfWork:
         return event
 
     async def commit(self) -> None:
+        if self.published and self._db.is_postgres:
+            # Delivered by PostgreSQL only when (and if) this transaction commits: the relay's
+            # LISTEN wakes it then, in whichever process it runs (dgplan_shared.outbox_wakeup).
+            await self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel_for(self.service)})
         await self.session.commit()
+        if self.published:
+            committed(self.service)
 
     async def rollback(self) -> None:
         await self.session.rollback()
