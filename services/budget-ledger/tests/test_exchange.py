@@ -277,3 +277,12 @@ async def test_unreadable_files_and_limits(client, who, h, round_id):
     secretariat = await client.post(f"{S}/rounds/{round_id}/requests/import", content=b"a",
                                     headers={**who.secretariat(), "Content-Type": "text/csv", "Idempotency-Key": "u-7"})
     assert secretariat.status_code == 403
+
+
+async def test_a_file_sent_as_octet_stream_is_read_by_its_signature(client, who, h, round_id):
+    rows = [["project_id", "operating", "justification"], ["p-mof", "10.00", "ส่งเป็นไฟล์ไบนารี"]]
+    as_csv = await _import(client, who, round_id, "MOF", _csv_bytes(rows), "application/octet-stream", "oct-1")
+    assert as_csv.status_code == 200 and as_csv.json()["counts"]["created"] == 1, as_csv.text
+    exported = await client.get(f"{S}/rounds/{round_id}/exports/requests", headers=who.agency("MOF"))
+    as_xlsx = await _import(client, who, round_id, "MOF", exported.content, "application/octet-stream", "oct-2")
+    assert as_xlsx.status_code == 200 and as_xlsx.json()["counts"]["unchanged"] == 1, as_xlsx.text
