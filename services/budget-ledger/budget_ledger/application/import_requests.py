@@ -172,10 +172,12 @@ def _row_errors(row: ImportRow, refusal: ProblemError) -> list[RowError]:
 
 
 def _refused(command: ImportRequests, errors: list[RowError]) -> ProblemError:
-    errors.sort(key=lambda e: (e.row, command.columns.get(_column_field(e.field), ("", ""))[0], e.field))
+    # Sorted as a person reads the sheet: by row, then column (A..Z, then AA..), then field.
+    place = lambda e: command.columns.get(e.field, ("", ""))  # noqa: E731
+    errors.sort(key=lambda e: (e.row, len(place(e)[0]), place(e)[0], e.field))
     listed = []
     for e in errors:
-        letter, header = command.columns.get(_column_field(e.field), ("", ""))
+        letter, header = place(e)
         listed.append({"row": e.row, "column": letter or None, "header": header or None, "field": e.field,
                        "message": e.message})
     rows = len({e.row for e in errors})
@@ -186,7 +188,3 @@ def _refused(command: ImportRequests, errors: list[RowError]) -> ProblemError:
     return ProblemError(422, "import-invalid", "The file is not valid",
                         f"{len(listed)} error(s) on {rows} row(s); nothing was imported.", errors=listed)
 
-
-def _column_field(name: str) -> str:
-    """``amounts.operating`` sits in the operating column; ``amounts`` alone in the first amount column."""
-    return name
