@@ -117,13 +117,13 @@ def test_the_documented_choices_are_the_ones_the_lists_accept():
 
     from plan_registry.api.deps import NodeSort, PlanSort, RoleFilter
     from plan_registry.domain.hierarchy import ROLES
-    from plan_registry.adapters.node_repository import SORTS
+    from plan_registry.adapters.node_repository import RELEVANCE, SORTS
 
     def choices(annotation) -> set[str]:  # type: ignore[no-untyped-def]
         literal = get_args(annotation)[0]
         literal = next((a for a in get_args(literal) if get_args(a)), literal)  # unwrap ``X | None``
         return set(get_args(literal))
 
-    assert choices(NodeSort) == {s for k in SORTS for s in (k, f"-{k}")}
+    assert choices(NodeSort) == {s for k in SORTS for s in (k, f"-{k}")} | {RELEVANCE}
     assert choices(RoleFilter) == set(ROLES)
     assert choices(PlanSort) == {"code", "-code", "start_fy", "-start_fy"}

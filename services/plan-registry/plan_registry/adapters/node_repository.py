@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Integer, Text, and_, case, cast, delete, exists, false, func, insert, literal, literal_column, or_, select, tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_contracts.money import money_str
@@ -18,9 +22,19 @@ from plan_registry.adapters.tables import node_links, node_roles, nodes, plan_ve
 from plan_registry.domain.canonical import canonical_json
 from plan_registry.domain.hierarchy import NODE_TYPES
 from plan_registry.domain.node_rules import Shape
+from plan_registry.domain.search_text import name_tokens, query_tokens
 
 LINK_FIELDS = {"focus_area": "focus_area_ids", "target": "target_ids"}
 SORTS = {"code": nodes.c.code, "name.th": nodes.c.name_th, "name.en": nodes.c.name_en}
+# Ordered by how well a node matches ``q``: its sort key is (substring missed 0/1, minus the word
+# score, match position, Thai name length, code) and then (version id, node id), as with the others.
+RELEVANCE = "relevance"
+RELEVANCE_KEY_TYPES: tuple[type, ...] = (int, int, int, int, str)
+_SIMPLE = literal_column("'simple'")  # the text-search configuration with no stemming or stop words
+_RANK_SCALE = 1_000_000  # ts_rank is a float; the cursor carries it as an integer, compared exactly
+# No word matched: a cast parameter, neither a bare one (asyncpg cannot type it) nor an inline 0
+# (ORDER BY takes an integer constant as a column number).
+_ZERO = cast(literal(0), Integer)
 
 
 def money(value: Decimal | None) -> str | None:
@@ -91,6 +105,7 @@ def node_row_values(version_id: str, node: dict[str, Any]) -> dict[str, Any]:
         "position": node.get("position") or 0,
         "name_th": node["name"]["th"],
         "name_en": node["name"]["en"],
+        "name_tokens": name_tokens(node["name"]["th"], node["name"]["en"]),
         "budget_framework": None if bf is None else Decimal(bf),
         "start_fy": node.get("start_fy"),
         "end_fy": node.get("end_fy"),
@@ -110,6 +125,25 @@ def _contains(column, needle: str):  # type: ignore[no-untyped-def]
     # a search for "ทำ" finds text typed as NIKHAHIT + SARA AA. lower() stands in for case folding
     # (Thai has no case; Latin titles fold the same on both backends).
     return func.lower(column).contains(needle, autoescape=True)
+
+
+def _words(dialect: str, words: list[str]):  # type: ignore[no-untyped-def]
+    """(every query word among the node's words, how well they match as an integer score).
+
+    PostgreSQL: the 'simple' tsvector of ``name_tokens`` (its GIN index, migration 0007) must hold
+    every word, and ``ts_rank`` of any of them (normalized by length) scores. SQLite has no text
+    search: a word is present when `` word `` occurs in the space-padded tokens, and the score is
+    how many of the query's words are present.
+    """
+    if dialect == "postgresql":
+        vector = func.to_tsvector(_SIMPLE, nodes.c.name_tokens)
+        every = func.plainto_tsquery(_SIMPLE, " ".join(words))
+        # The measured ranking (bench/thai_search.py): the OR of the words, so a partial match scores.
+        some = cast(func.replace(cast(every, Text), " & ", " | "), TSQUERY)
+        return vector.op("@@")(every), cast(func.ts_rank(vector, some, 1) * literal_column(str(_RANK_SCALE)), Integer)
+    padded = literal(" ") + nodes.c.name_tokens + literal(" ")
+    present = [padded.contains(f" {w} ", autoescape=True) for w in words]
+    return and_(*present), sum((case((p, 1), else_=0) for p in present), _ZERO)
 
 
 class NodeRepository:
@@ -201,7 +235,7 @@ class NodeRepository:
     async def rename(self, version_id: str, node_id: str, name: dict[str, str]) -> None:
         await self.session.execute(
             update(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id)
-            .values(name_th=name["th"], name_en=name["en"])
+            .values(name_th=name["th"], name_en=name["en"], name_tokens=name_tokens(name["th"], name["en"]))
         )
 
     async def set_strategy_ids(self, version_id: str, wanted: dict[str, str | None]) -> None:
@@ -283,9 +317,10 @@ class NodeRepository:
         after: list[Any] | None,
     ) -> tuple[list[dict[str, Any]], Any]:
         """Up to ``limit + 1`` matching nodes in order (each with plan_id and version_id), and the
-        sort key of each row, for the caller's cursor. ``after`` is (sort key, version id, node id)."""
+        sort key of each row (a list: one value, or RELEVANCE_KEY_TYPES' five), for the caller's
+        cursor. ``after`` is (*sort key, version id, node id). ``sort_key`` RELEVANCE needs ``f.q``."""
         session = self.session
-        key = SORTS[sort_key]
+        key = SORTS.get(sort_key, nodes.c.code)
         query = select(nodes.c.version_id, nodes.c.node_id, key.label("sort_key")).where(nodes.c.version_id.in_(version_ids))
         if f.node_type:
             query = query.where(nodes.c.node_type == f.node_type)
@@ -310,15 +345,40 @@ class NodeRepository:
                 node_links.c.version_id == nodes.c.version_id, node_links.c.node_id == nodes.c.node_id,
                 node_links.c.link_type == "focus_area", _by_id_or_code(node_links.c.target_id, f.focus_area),
             )))
+        relevance: list[Any] = []
         if f.q:
+            # Found by a substring of a name or the code (what the user sees), or by all its words
+            # (typed apart or reordered): docs/benchmarks.md, "Thai search".
             needle = search_key(f.q)
-            query = query.where(or_(_contains(nodes.c.name_th, needle), _contains(nodes.c.name_en, needle),
-                                    _contains(nodes.c.code, needle)))
-        if after is not None:
-            c_key, c_version, c_node = after
-            after_tie = tuple_(nodes.c.version_id, nodes.c.node_id) > tuple_(c_version, c_node)
-            query = query.where(or_(key < c_key if descending else key > c_key, and_(key == c_key, after_tie)))
-        query = query.order_by(key.desc() if descending else key.asc(), nodes.c.version_id, nodes.c.node_id).limit(limit + 1)
+            hit = or_(_contains(nodes.c.name_th, needle), _contains(nodes.c.name_en, needle),
+                      _contains(nodes.c.code, needle))
+            dialect = session.get_bind().dialect.name
+            words = query_tokens(f.q)
+            if words:
+                every, score = _words(dialect, words)
+                query = query.where(or_(hit, every))
+            else:
+                score = _ZERO
+                query = query.where(hit)
+            if sort_key == RELEVANCE:
+                at = func.strpos if dialect == "postgresql" else func.instr
+                where = [at(func.lower(c), needle) for c in (nodes.c.name_th, nodes.c.name_en, nodes.c.code)]
+                position = case(*((w > 0, w) for w in where), else_=0)
+                relevance = [case((hit, 0), else_=1), -score, position, func.length(nodes.c.name_th), nodes.c.code]
+        if relevance:
+            # Every part ascending (the score negated), so one row comparison continues the page.
+            query = query.add_columns(*(c.label(f"relevance_{i}") for i, c in enumerate(relevance)))
+            order = [*relevance, nodes.c.version_id, nodes.c.node_id]
+            if after is not None:
+                query = query.where(tuple_(*order) > tuple_(*after))
+            query = query.order_by(*order).limit(limit + 1)
+        else:
+            if after is not None:
+                c_key, c_version, c_node = after
+                after_tie = tuple_(nodes.c.version_id, nodes.c.node_id) > tuple_(c_version, c_node)
+                query = query.where(or_(key < c_key if descending else key > c_key, and_(key == c_key, after_tie)))
+            query = query.order_by(key.desc() if descending else key.asc(), nodes.c.version_id, nodes.c.node_id)
+            query = query.limit(limit + 1)
         rows = (await session.execute(query)).all()
         versions_seen = list(dict.fromkeys(r.version_id for r in rows))
         plan_of = dict((await session.execute(
@@ -328,4 +388,6 @@ class NodeRepository:
             ids = [r.node_id for r in rows if r.version_id == version_id]
             for n in await self.load_nodes(version_id, ids):
                 loaded[(version_id, n["id"])] = {**n, "plan_id": plan_of[version_id], "version_id": version_id}
-        return [loaded[(r.version_id, r.node_id)] for r in rows], [r.sort_key for r in rows]
+        width = len(relevance)
+        keys = [[getattr(r, f"relevance_{i}") for i in range(width)] if width else [r.sort_key] for r in rows]
+        return [loaded[(r.version_id, r.node_id)] for r in rows], keys

@@ -6,6 +6,7 @@ node id stays the same across versions, so two versions can be diffed node by no
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint, false,
+    func, text,
 )
 
 from dgplan_shared.db.idempotency import idempotency_table
@@ -81,9 +82,23 @@ nodes = Table(
     Column("declared_work_plans", Integer, nullable=True),
     Column("declared_projects", Integer, nullable=True),
     Column("attributes", Text, nullable=False),  # canonical JSON of the kind-specific fields
+    # newmm words of the Thai and English names, space-joined (domain.search_text.name_tokens),
+    # written with every name: the word half of ``q`` (migration 0007).
+    Column("name_tokens", Text, nullable=False, server_default=""),
     UniqueConstraint("version_id", "code", name="uq_nodes_version_id_code"),
     Index("ix_nodes_node_id", "node_id"),
 )
+
+# PostgreSQL only (migration 0007; SQLite has neither tsvector nor pg_trgm): the words' GIN, and
+# trigram GINs under the substring match on the lowercased names and code. Declared here so the
+# drift check compares them; a database where pg_trgm could not be created lacks the trigram ones.
+_SIMPLE = text("'simple'")  # text, not a column: the index must find its table in name_tokens
+Index("ix_nodes_name_tokens_tsv", func.to_tsvector(_SIMPLE, nodes.c.name_tokens), postgresql_using="gin").ddl_if(
+    dialect="postgresql")
+for _column in ("name_th", "name_en", "code"):
+    _lowered = func.lower(nodes.c[_column]).label(f"{_column}_lower")
+    Index(f"ix_nodes_{_column}_trgm", _lowered, postgresql_using="gin",
+          postgresql_ops={f"{_column}_lower": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 node_roles = Table(
     "node_roles",

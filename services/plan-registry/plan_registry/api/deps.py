@@ -32,8 +32,11 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 # The choices a list accepts, spelled out so the OpenAPI document shows them (an unknown value is a
 # 422 naming the parameter). Kept equal to the repositories' sorts and domain.hierarchy.ROLES by a test.
 NodeSort = Annotated[
-    Literal["code", "-code", "name.th", "-name.th", "name.en", "-name.en"],
-    Query(description="Order by code or Thai/English name; '-' for descending"),
+    Literal["code", "-code", "name.th", "-name.th", "name.en", "-name.en", "relevance"] | None,
+    Query(description=(
+        "Order by code or Thai/English name ('-' for descending), or by relevance to q: substring matches "
+        "first, then by how many of q's words match (PostgreSQL: ts_rank), then match position, name length "
+        "and code. Default: relevance when q is given, else code; relevance without q is the code order")),
 ]
 PlanSort = Annotated[Literal["code", "-code", "start_fy", "-start_fy"], Query(description="'-' for descending")]
 RoleFilter = Annotated[

@@ -31,10 +31,11 @@ async def list_projects(
     request: Request, principal: Viewer, strategy: str | None = None, agency: str | None = None,
     role: RoleFilter = None, focus_area: str | None = None, status: str | None = None,
     fiscal_year: FiscalYearQuery = None, q: str | None = None, version: Literal["approved", "latest"] | None = None,
-    sort: NodeSort = "code", limit: Limit = 50, cursor: str | None = None,
+    sort: NodeSort = None, limit: Limit = 50, cursor: str | None = None,
 ) -> dict:
-    """``q`` is a case-insensitive substring of the Thai or English title (or the code); Thai is
-    compared as normalized (SARA AM typed as NIKHAHIT + SARA AA matches)."""
+    """``q`` finds a case-insensitive substring of the Thai or English title (or the code), or all of
+    its words (pythainlp newmm segmentation) in any order; Thai is compared as normalized (SARA AM
+    typed as NIKHAHIT + SARA AA matches). With ``q`` the default order is ``relevance``."""
     filters = NodeFilters("project", strategy, agency, role, focus_area, status, fiscal_year, q)
     query = list_projects_case.ListProjects(principal, filters, version, sort, limit, cursor)
     return await read(request, list_projects_case.handle, query)

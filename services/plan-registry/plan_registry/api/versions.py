@@ -61,7 +61,7 @@ async def nodes_of_version(
     plan_id: str, version_id: str, request: Request, principal: Viewer,
     node_type: str | None = None, strategy: str | None = None, agency: str | None = None, role: RoleFilter = None,
     focus_area: str | None = None, status: str | None = None, fiscal_year: FiscalYearQuery = None, q: str | None = None,
-    sort: NodeSort = "code", limit: Limit = 100, cursor: str | None = None,
+    sort: NodeSort = None, limit: Limit = 100, cursor: str | None = None,
 ) -> dict:
     filters = NodeFilters(node_type, strategy, agency, role, focus_area, status, fiscal_year, q)
     query = list_nodes_case.ListVersionNodes(principal, plan_id, version_id, filters, sort, limit, cursor)

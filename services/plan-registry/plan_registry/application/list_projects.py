@@ -20,7 +20,7 @@ class ListProjects:
     principal: Principal | None
     filters: NodeFilters
     version: str | None = None  # approved | latest
-    sort: str = "code"
+    sort: str | None = None  # None: relevance when q is given, else code
     limit: int = 50
     cursor: str | None = None
 
