@@ -5,6 +5,7 @@ and the caller's own mails."""
 from __future__ import annotations
 
 from dgplan_contracts.identity import AGENCY, BODY_MEMBER, PUBLIC
+from notifications.adapters.notice_people_repository import NoticePeople
 from notifications.adapters.secret_box import SecretBox
 from notifications.adapters.unsubscribe_tokens import make_token
 
@@ -83,3 +84,17 @@ async def test_a_forged_or_foreign_token_is_refused(client):
 async def test_my_mails_lists_only_my_own(client, identity):
     answer = await client.get(f"{ME}/mails", headers=identity(BODY_MEMBER, subject="m5"))
     assert answer.status_code == 200 and answer.json() == {"items": []}
+
+
+async def test_make_runs_demo_people_get_undeliverable_demo_addresses_once(runtime):
+    from notifications.application import demo_contacts  # lazy: only this test seeds the demo
+
+    async with runtime.uow() as uow:
+        first = await demo_contacts.handle(demo_contacts.SeedDemoContacts(), uow)
+        again = await demo_contacts.handle(demo_contacts.SeedDemoContacts(), uow)
+        contact = await NoticePeople(uow.session).contact("demo-dgc-member-1")
+        agency = await NoticePeople(uow.session).contact("demo-mof-staff")
+        await uow.rollback()
+    assert first == len(demo_contacts.DEMO_SUBJECTS) and again == 0
+    assert contact is not None and contact.email == "demo-dgc-member-1@demo.dgplan.invalid" and contact.language == "th"
+    assert agency is not None and agency.agency == "MOF"
