@@ -53,3 +53,12 @@ def test_the_language_switch_only_redirects_within_the_site(suite: Suite) -> Non
     assert answer.status_code == 303 and answer.headers["location"] == "/"
     english = httpx.get(suite.base_url + "/", cookies={"dgplan_lang": "en"})
     assert '<html lang="en">' in english.text and "6,504.69 million baht" in english.text
+
+
+def test_the_screening_pages_and_downloads_ask_a_signed_out_visitor_to_sign_in(suite: Suite) -> None:
+    for path in ("/screening", "/screening/rounds/r-1", "/screening/rounds/r-1/exports/requests?format=csv",
+                 "/screening/requests/q-1", "/agency"):
+        answer = httpx.get(suite.base_url + path)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/auth/signin"), path
+    posted = httpx.post(suite.base_url + "/screening/requests/q-1/decision", data={"decision": "reject"})
+    assert posted.status_code == 303 and posted.headers["location"].startswith("/auth/signin")

@@ -116,7 +116,6 @@ def test_another_agency_never_sees_the_first_agencys_request(suite: Suite, page,
     # The board is the subcommittee's: an agency is sent to its own requests.
     page.goto(f"{suite.base_url}/screening/rounds/{round_['round_id']}")
     assert page.url.endswith("/agency")
-    assert axe_violations(page) == []
 
 
 def test_a_plain_member_sees_the_board_but_no_decision_control(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
@@ -196,7 +195,6 @@ def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, 
     assert page.get_by_role("status").inner_text() == "เสนอชุดคำขอต่อคณะกรรมการแล้ว"
     assert page.locator("form[action$='/package']").count() == 0
     assert "เสนอชุดคำขอเมื่อ" in page.locator("section[aria-labelledby=package-h]").inner_text()
-    assert axe_violations(page) == []
 
     _switch_language(page, "en")
     assert page.locator("[data-total=recommended]").inner_text() == "THB 14,500,000.50"

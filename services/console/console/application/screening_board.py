@@ -4,6 +4,7 @@ request with its history."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -47,24 +48,26 @@ async def rounds(gateway: GatewayClient) -> list[dict[str, Any]]:
 
 async def board(query: ShowBoard, gateway: GatewayClient) -> BoardView:
     base = f"/api/v1/screening/rounds/{query.round_id}"
-    round_ = await gateway.get(base)
-    status = await gateway.get(f"{base}/status")
-    strategies = await gateway.all_items(f"{base}/status/strategies")
-    agencies = await gateway.all_items(f"{base}/status/agencies")
     filters = {k: v for k, v in query.filters.items() if k in FILTERS and v}
     sort = query.sort if query.sort in SORTS else "rank"
     params: dict[str, Any] = {**filters, "sort": sort, "limit": 200}
     if query.cursor:
         params["cursor"] = query.cursor
-    page = await gateway.get(f"{base}/requests", params)
+    # Independent reads, asked at once (the page's time is the slowest of them, not their sum).
+    round_ = await gateway.get(base)
+    status, strategies, agencies, page, can_decide, names = await asyncio.gather(
+        gateway.get(f"{base}/status"), gateway.all_items(f"{base}/status/strategies"),
+        gateway.all_items(f"{base}/status/agencies"), gateway.get(f"{base}/requests", params),
+        decides_for_subcommittee(gateway, query.subject), names_for(gateway, round_["plan_id"]),
+    )
     ceiling = Decimal(status["ceiling"])
     bars = funnel([("requested", Decimal(status["requested_total"])),
                    ("recommended", Decimal(status["recommended_total"])),
                    ("approved", Decimal(status["approved_total"]))], ceiling)
     return BoardView(
         round=round_, status=status, funnel=bars, by_strategy=strategies, by_agency=agencies,
-        requests=page["items"], next_cursor=page.get("next_cursor"), names=await names_for(gateway, round_["plan_id"]),
-        filters=filters, sort=sort, can_decide=await decides_for_subcommittee(gateway, query.subject),
+        requests=page["items"], next_cursor=page.get("next_cursor"), names=names,
+        filters=filters, sort=sort, can_decide=can_decide,
     )
 
 
@@ -86,6 +89,12 @@ class RequestView:
 
 async def request_page(query: ShowRequest, gateway: GatewayClient) -> RequestView:
     found, etag = await gateway.get_tagged(f"/api/v1/screening/requests/{query.request_id}")
-    round_ = await gateway.get(f"/api/v1/screening/rounds/{found['round_id']}")
-    can_decide = query.oversight and await decides_for_subcommittee(gateway, query.subject)
-    return RequestView(found, etag, round_, await names_for(gateway, found["plan_id"]), can_decide)
+    round_, names, can_decide = await asyncio.gather(
+        gateway.get(f"/api/v1/screening/rounds/{found['round_id']}"), names_for(gateway, found["plan_id"]),
+        decides_for_subcommittee(gateway, query.subject) if query.oversight else _false(),
+    )
+    return RequestView(found, etag, round_, names, can_decide)
+
+
+async def _false() -> bool:
+    return False

@@ -3,6 +3,7 @@ plan registry's approved version of the round's plan and its agency list."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,16 +32,26 @@ class Names:
 
 async def names_for(gateway: GatewayClient, plan_id: str) -> Names:
     names = Names()
-    try:
-        plan = await gateway.get(f"/api/v1/plans/{plan_id}")
-        version_id = plan.get("approved_version_id")
-        if version_id:
-            for node in await gateway.all_items(f"/api/v1/plans/{plan_id}/versions/{version_id}/nodes"):
-                names.nodes[node["id"]] = node
-        for agency in await gateway.all_items("/api/v1/agencies"):
-            names.agencies[agency["code"]] = agency["name"]
-    except ApiProblem:
-        pass  # names are a courtesy: the codes still show
+
+    # Names are a courtesy: when the registry refuses, the codes still show.
+    async def nodes() -> None:
+        try:
+            plan = await gateway.get(f"/api/v1/plans/{plan_id}")
+            version_id = plan.get("approved_version_id")
+            if version_id:
+                for node in await gateway.all_items(f"/api/v1/plans/{plan_id}/versions/{version_id}/nodes"):
+                    names.nodes[node["id"]] = node
+        except ApiProblem:
+            pass
+
+    async def agencies() -> None:
+        try:
+            for agency in await gateway.all_items("/api/v1/agencies"):
+                names.agencies[agency["code"]] = agency["name"]
+        except ApiProblem:
+            pass
+
+    await asyncio.gather(nodes(), agencies())
     return names
 
 
