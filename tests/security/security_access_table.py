@@ -106,6 +106,13 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/screening/rounds/{round_id}/status/{dimension}": allow(SEC, OP, BODIES),
     # public once the round is closed and published; the world's round is still open
     "GET /api/v1/screening/rounds/{round_id}/results": allow(SEC, OP, BODIES),
+    # spreadsheet exchange: the same rules as the JSON of the same data (an agency's own requests
+    # and money only; the status for oversight); the import as a single request's submission
+    "GET /api/v1/screening/rounds/{round_id}/exports/requests": allow(SIGNED_IN),
+    "GET /api/v1/screening/rounds/{round_id}/exports/requests-template": allow(SIGNED_IN),
+    "GET /api/v1/screening/rounds/{round_id}/exports/status": allow(SEC, OP, BODIES),
+    "GET /api/v1/budget/exports/balances": allow(SIGNED_IN),
+    "POST /api/v1/screening/rounds/{round_id}/requests/import": allow(MOF, hidden=(OPDC,)),
     # monitoring: indicators are public unless they measure a project the caller may not see;
     # reports belong to their project's agencies
     "POST /api/v1/monitoring/indicators": allow(SEC),

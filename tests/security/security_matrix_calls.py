@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from security_world import World  # type: ignore[import-not-found]
-from security_write_requests import BODIES, ETAG_SOURCES  # type: ignore[import-not-found]
+from security_write_requests import BODIES, ETAG_SOURCES, Upload  # type: ignore[import-not-found]
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -43,6 +43,9 @@ QUERIES = {
     "/api/v1/monitoring/plans/{plan_id}/scorecard": lambda w: {"fiscal_year": 2565},
     "/api/v1/monitoring/reports/mid-year": lambda w: {"fiscal_year": 2565, "plan_id": w.plan_id},
     "/api/v1/monitoring/reports/year-end": lambda w: {"fiscal_year": 2565, "plan_id": w.plan_id},
+    # CSV, not the zipped XLSX, so that the leak checks can read what another agency is given
+    "/api/v1/screening/rounds/{round_id}/exports/requests": lambda w: {"format": "csv"},
+    "/api/v1/budget/exports/balances": lambda w: {"format": "csv", "group_by": "project"},
 }
 
 
@@ -97,7 +100,10 @@ def request_for(world: World, operation: Operation, etag_reader: httpx.Client) -
         return kwargs
     assert key in BODIES, f"no well-formed request for {operation} in write_requests.BODIES"
     body = BODIES[key](world)
-    if body is not None:
+    if isinstance(body, Upload):
+        kwargs["content"] = body.content
+        kwargs["headers"]["Content-Type"] = body.media_type
+    elif body is not None:
         kwargs["json"] = body
     kwargs["headers"]["Idempotency-Key"] = uuid.uuid4().hex
     if key in ETAG_SOURCES:

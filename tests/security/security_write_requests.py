@@ -9,12 +9,23 @@ the tests fail when an operation has no entry here.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from security_world import World  # type: ignore[import-not-found]
 
-Body = dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A raw (non-JSON) request body: a file sent as itself, e.g. a spreadsheet to import."""
+
+    content: bytes
+    media_type: str
+
+
+Body = dict[str, Any] | Upload | None
 
 
 def _bilingual(label: str) -> dict[str, str]:
@@ -82,6 +93,8 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
         "submission_deadline": _now_plus(10), "decision_deadline": _now_plus(20),
     },
     ("POST", "/api/v1/screening/rounds/{round_id}/requests"): lambda w: _request_body(w),
+    ("POST", "/api/v1/screening/rounds/{round_id}/requests/import"): lambda w: Upload(
+        f"project_id,operating,justification\r\n{w.projects['MOF']},1000.00,ความจำเป็น / need\r\n".encode(), "text/csv"),
     ("POST", "/api/v1/screening/requests/{request_id}/revision"): lambda w: _request_body(w),
     ("POST", "/api/v1/screening/requests/{request_id}/decisions"):
         lambda w: {"decision": "recommend-full", "reason": "สอดคล้องกับแผน", "meeting": {"title": "การประชุมคณะอนุกรรมการฯ ครั้งที่ 1/2564", "held_on": "2021-11-15"}},
