@@ -163,6 +163,23 @@ def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, 
     assert axe_violations(page) == []
     screenshot(page, "screening-board-before-th")
 
+    # A meeting dated tomorrow is refused by the ledger: its problem title and detail are shown, the
+    # form keeps what was typed, and nothing is recorded.
+    page.locator("table.requests").get_by_role("link", name=re.compile("S1-P1")).click()
+    page.get_by_label("เสนอเต็มวงเงิน", exact=True).check()
+    page.get_by_label("เหตุผล", exact=True).fill("ทดลองวันที่ล่วงหน้า")
+    page.get_by_label("การประชุม (ตามรายงานการประชุม)").fill(MEETING)
+    tomorrow = datetime.now(ZoneInfo("Asia/Bangkok")).date() + timedelta(days=1)
+    page.get_by_label("วันที่ประชุม").fill(tomorrow.isoformat())
+    page.get_by_role("button", name="บันทึกมติ").click()
+    alert = page.get_by_role("alert")
+    assert "(422)" in alert.inner_text() and page.locator(".problem-detail").count() == 1
+    assert page.get_by_label("การประชุม (ตามรายงานการประชุม)").input_value() == MEETING
+    assert "ยังไม่ได้พิจารณา" in page.locator("dd.decision").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-decision-refused-th")
+    page.goto(board)
+
     _decide(page, "S1-P1", "เสนอเต็มวงเงิน", "สอดคล้องกับเป้าหมายยุทธศาสตร์ที่ 1")
     assert axe_violations(page) == []
     screenshot(page, "screening-request-decided-th")
