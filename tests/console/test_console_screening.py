@@ -1,7 +1,8 @@
 """The screening round in a real browser: the secretariat opens an FY 2565 round (API setup); an
 agency submits a budget request by typing; the subcommittee's secretary decides three requests three
 ways naming the meeting, watches the board's totals and funnel move, and submits the package; a plain
-member sees the board but no decision control; another agency never sees the first one's request.
+member sees the board but no decision control; another agency never sees the first one's request;
+an agency revises a request the subcommittee returned (FY 2564).
 Every page axe-clean; screenshots in Thai and English. One running suite (the session's) serves it all."""
 
 from __future__ import annotations
@@ -223,3 +224,46 @@ def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, 
     assert MEETING in page.locator("dd").filter(has_text="ครั้งที่").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "screening-request-en")
+
+
+def test_an_agency_revises_a_request_the_subcommittee_returned(suite: Suite, page) -> None:  # type: ignore[no-untyped-def]
+    """FY 2564 (the FY 2565 round is with the committee now): the chair returns MOF's request by API
+    naming the meeting; MOF's staff finds it in its agency page, revises it by typing, and sees it."""
+    secretariat, mof, chair = (_api(suite, c) for c in ("demo-secretariat", "demo-agency-mof", "demo-obs-chair"))
+    plan = secretariat.get("/api/v1/plans", params={"q": "DGDP-2563-2565"}).json()["items"][0]
+    now = datetime.now(timezone.utc)
+    opened = secretariat.post("/api/v1/screening/rounds", headers={"Idempotency-Key": uuid.uuid4().hex}, json={
+        "plan_id": plan["id"], "fiscal_year": 2564, "ceiling": "50000000.00",
+        "submission_deadline": (now + timedelta(days=7)).isoformat(),
+        "decision_deadline": (now + timedelta(days=14)).isoformat()})
+    assert opened.status_code == 201, opened.text
+    project = _project(mof, "MOF", "S1-P3")
+    sent = mof.post(f"/api/v1/screening/rounds/{opened.json()['round_id']}/requests",
+                    headers={"Idempotency-Key": uuid.uuid4().hex},
+                    json={"project_id": project["id"], "amounts": {"investment": "4000000.00"}, "justification": "ระยะที่ 1"})
+    assert sent.status_code == 201, sent.text
+    returned = chair.post(f"/api/v1/screening/requests/{sent.json()['request_id']}/decisions",
+                          headers={"Idempotency-Key": uuid.uuid4().hex},
+                          json={"decision": "return", "reason": "ขอรายละเอียดงบดำเนินงาน",
+                                "meeting": {"title": MEETING, "held_on": datetime.now(ZoneInfo("Asia/Bangkok")).date().isoformat()}})
+    assert returned.status_code == 201, returned.text
+
+    _sign_in(page, suite, "mof-staff")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    _go(page, "หน่วยงานของฉัน")
+    # Only open rounds are listed: FY 2565 is with the committee now.
+    assert page.locator(".round-requests").count() == 1
+    row = page.locator(".round-requests[data-fiscal-year='2564'] tbody tr").filter(has_text="S1-P3")
+    assert "ส่งกลับให้ปรับปรุง" in row.inner_text()
+    row.get_by_role("link", name=re.compile("ปรับปรุงคำขอ")).click()
+    assert "ขอรายละเอียดงบดำเนินงาน" in page.locator("ol.history").inner_text()
+    assert page.get_by_label("งบลงทุน").input_value() == "4000000.00"  # the form starts from the request
+    page.get_by_label("งบดำเนินงาน").type("500,000")
+    page.get_by_label("เหตุผลความจำเป็น").fill("ระยะที่ 1 พร้อมรายละเอียดงบดำเนินงาน")
+    assert axe_violations(page) == []
+    screenshot(page, "agency-revision-th")
+    page.get_by_role("button", name="ยื่นคำขอที่ปรับปรุงแล้ว").click()
+    page.wait_for_url(re.compile(r"\?revised=1$"))
+    assert page.get_by_role("status").inner_text() == "ยื่นคำขอที่ปรับปรุงแล้ว"
+    assert "4,500,000.00 บาท" in page.locator("table.amounts tfoot").inner_text()
+    assert "ปรับปรุงแล้ว" in page.locator("ol.history").inner_text()
