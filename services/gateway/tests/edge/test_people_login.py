@@ -190,8 +190,21 @@ async def test_demo_people_are_printed_and_keep_their_passwords(gateway, tmp_pat
         printed = capsys.readouterr().out
         first, _ = _secrets(tmp_path)
         assert {"secretariat", "operator", "mof-staff", "opdc-staff", "dgc-member-1", "obs-member-1", "nesdc",
-                "cabinet"} <= set(first)
+                "cabinet", "dgc-chair", "obs-chair"} <= set(first)
         assert all(password in printed for password in first.values())
         await runtime.definition.embedded_setup(runtime)
         again, _ = _secrets(tmp_path)
         assert again == first
+
+
+async def test_each_demo_chair_holds_the_office_that_records_resolutions(gateway, tmp_path):
+    """Screening decisions need the subcommittee's chair or secretary: make run must have a person
+    who may take them, and the plain members must not be that person."""
+    from gateway.governance.application.memberships import memberships_of  # lazy: the governance query under test
+
+    async with gateway(demo_clients_file=str(tmp_path / "demo-clients.txt")) as (_client, runtime):
+        await runtime.definition.embedded_setup(runtime)
+        _, chair_offices = await memberships_of(runtime, "demo-obs-chair")
+        _, member_offices = await memberships_of(runtime, "demo-obs-member-1")
+    assert "operations-budget-subcommittee" in chair_offices
+    assert member_offices == frozenset()

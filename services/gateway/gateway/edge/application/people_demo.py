@@ -50,6 +50,11 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("operator", "ประยุทธ ดูแลระบบ (ผู้ดูแลระบบ)", OPERATOR),
     DemoPerson("mof-staff", "มานี การคลัง (กระทรวงการคลัง)", AGENCY, agency="MOF"),
     DemoPerson("opdc-staff", "ปิติ พัฒนา (สำนักงาน ก.พ.ร.)", AGENCY, agency="OPDC"),
+    # The chairs record their bodies' resolutions (a screening decision, the package), which a plain
+    # member may not: each body has a demo person who holds that office (the seed's chair).
+    DemoPerson("dgc-chair", "ประเสริฐ นำทาง (ประธานกรรมการรัฐบาลดิจิทัล)", BODY_MEMBER, body=COMMITTEE, body_role="chair"),
+    DemoPerson("obs-chair", "วิไล ตรวจงบ (ประธานอนุกรรมการงบประมาณ)", BODY_MEMBER, body=SUBCOMMITTEE,
+               body_role="chair"),
     DemoPerson("dgc-member-1", "สมชาย ใจดี (กรรมการรัฐบาลดิจิทัล)", BODY_MEMBER, body=COMMITTEE),
     DemoPerson("dgc-member-2", "สมหญิง ตั้งใจ (กรรมการรัฐบาลดิจิทัล)", BODY_MEMBER, body=COMMITTEE),
     DemoPerson("obs-member-1", "วีระ คำนวณ (อนุกรรมการงบประมาณ)", BODY_MEMBER, body=SUBCOMMITTEE),
