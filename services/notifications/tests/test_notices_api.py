@@ -78,7 +78,7 @@ async def test_a_forged_or_foreign_token_is_refused(client):
     other_key = SecretBox.from_setting("bm90LXRoZS1zZXJ2aWNlcy1rZXktMzItYnl0ZXMhISE=")
     for token in ("abc", make_token(other_key, "m4", "stage-overdue")):
         refused = await client.post(f"/api/v1/notices/unsubscribe?token={token}")
-        assert refused.status_code == 400 and refused.json()["type"].endswith("bad-unsubscribe-link")
+        assert refused.status_code == 422 and refused.json()["type"].endswith("bad-unsubscribe-link")
 
 
 async def test_my_mails_lists_only_my_own(client, identity):

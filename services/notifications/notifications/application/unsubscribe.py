@@ -28,7 +28,9 @@ class Unsubscribed:
 
 
 def bad_link(detail: str) -> ProblemError:
-    return ProblemError(400, "bad-unsubscribe-link", "Bad unsubscribe link", detail)
+    # 422 like any other value only this API can have issued (a cursor): the request is well
+    # formed, the token in it is not one of ours (or no longer opens).
+    return ProblemError(422, "bad-unsubscribe-link", "Bad unsubscribe link", detail)
 
 
 async def handle(command: Unsubscribe, uow: UnitOfWork) -> Unsubscribed:
