@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Insert, Table, func, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.engine import Database
@@ -27,6 +27,7 @@ class UnitOfWork:
         self._outbox = outbox
         self._session: AsyncSession | None = None
         self.published: list[CloudEvent] = []
+        self._notifies = False  # an outbox INSERT of this transaction carries the relay's wake-up
 
     @property
     def session(self) -> AsyncSession:
@@ -37,6 +38,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._db.sessions()
         self.published = []
+        self._notifies = False
         return self
 
     async def __aexit__(
@@ -50,10 +52,20 @@ class UnitOfWork:
             await session.close()
             self._session = None
 
+    def outbox_insert(self) -> Insert:
+        """The INSERT into this service's outbox. On PostgreSQL it also ``RETURNING pg_notify``: the
+        relay's wake-up rides on the statement that writes the row (no round trip of its own), and
+        PostgreSQL delivers it only when the transaction commits (one per channel, however many rows)."""
+        statement = insert(self._outbox)
+        if self._db.is_postgres:
+            statement = statement.returning(func.pg_notify(channel_for(self.service), ""))
+            self._notifies = True
+        return statement
+
     async def publish(self, event_type: str, subject: str, data: dict[str, Any]) -> CloudEvent:
         event = CloudEvent.new(self.service, event_type, subject, data)
         await self.session.execute(
-            insert(self._outbox).values(
+            self.outbox_insert().values(
                 event_id=event.id,
                 topic=topic_for(event_type),
                 key=event.subject,
@@ -66,9 +78,8 @@ class UnitOfWork:
         return event
 
     async def commit(self) -> None:
-        if self.published and self._db.is_postgres:
-            # Delivered by PostgreSQL only when (and if) this transaction commits: the relay's
-            # LISTEN wakes it then, in whichever process it runs (dgplan_shared.outbox_wakeup).
+        if self.published and self._db.is_postgres and not self._notifies:
+            # Events written without outbox_insert(): tell the relays in a statement of its own.
             await self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel_for(self.service)})
         await self.session.commit()
         if self.published:

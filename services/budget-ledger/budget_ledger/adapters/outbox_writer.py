@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert
-
-from budget_ledger.adapters.tables import outbox
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.events import CloudEvent, topic_for
@@ -18,7 +15,7 @@ async def publish_many(uow: UnitOfWork, events: Sequence[CloudEvent]) -> None:
         return
     now = utcnow()
     await uow.session.execute(
-        insert(outbox),
+        uow.outbox_insert(),  # the unit of work's statement: it also wakes the relay (outbox_wakeup)
         [
             {
                 "event_id": event.id,
