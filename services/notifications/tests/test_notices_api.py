@@ -98,3 +98,10 @@ async def test_make_runs_demo_people_get_undeliverable_demo_addresses_once(runti
     assert first == len(demo_contacts.DEMO_SUBJECTS) and again == 0
     assert contact is not None and contact.email == "demo-dgc-member-1@demo.dgplan.invalid" and contact.language == "th"
     assert agency is not None and agency.agency == "MOF"
+
+
+async def test_a_preference_is_true_or_false_not_a_number(client, identity):  # type: ignore[no-untyped-def]
+    """Found by schemathesis: {"subscribed": 0} was read as false and answered 200."""
+    me = identity("agency", agency="MOF", subject="mof-person")
+    refused = await client.put("/api/v1/notices/me/preferences/decision-waiting", json={"subscribed": 0}, headers=me)
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from dgplan_contracts.codes import Code
 from dgplan_shared.web.models import Strict
@@ -32,7 +32,8 @@ class EndpointPatch(Strict):
     url: Url | None = None
     description: Annotated[str, Field(max_length=500)] | None = None
     event_types: Annotated[list[Filter], Field(min_length=1, max_length=100, description=FILTERS_DESCRIPTION)] | None = None
-    enabled: bool | None = Field(default=None, description="false disables the endpoint; true enables it again.")
+    # Strict: JSON true/false only (0, 1 or "yes" are refused, as the OpenAPI says).
+    enabled: StrictBool | None = Field(default=None, description="false disables the endpoint; true enables it again.")
 
 
 class RotateIn(Strict):
@@ -124,7 +125,7 @@ class ContactIn(Strict):
 
 
 class PreferenceIn(Strict):
-    subscribed: bool = Field(description="false: no more mails of this kind; true: again.")
+    subscribed: StrictBool = Field(description="false: no more mails of this kind; true: again.")
 
 
 class ContactOut(BaseModel):
