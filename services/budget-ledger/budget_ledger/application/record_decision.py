@@ -32,7 +32,6 @@ from dgplan_contracts.money import money_str
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import conflict, invalid
-from dgplan_shared.text import normalize_text
 
 # Minutes are dated in Thailand: "today" for a meeting's date is Bangkok's.
 _THAILAND = ZoneInfo("Asia/Bangkok")
@@ -74,9 +73,8 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
     problem = meeting_problem(command.meeting, datetime.now(_THAILAND).date())
     if problem:
         raise invalid("meeting.held_on", problem, slug="meeting-not-held")
-    meeting = {**command.meeting.as_dict(), "title": normalize_text(command.meeting.title)}
-    if command.meeting.resolution is not None:
-        meeting["resolution"] = normalize_text(command.meeting.resolution)
+    # The texts arrive normalized: the request body's Strict model is the one place that does it.
+    meeting = command.meeting.as_dict()
     repos = repositories(uow)
     request = await repos.screening.request(command.request_id, lock=True)
     round_row = await repos.screening.round(request["round_id"])
@@ -122,7 +120,6 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
         request["requested_total"],
         recommended_total,
     )
-    reason = normalize_text(command.reason)
     await repos.screening.add_history(
         command.request_id,
         "decided",
@@ -130,7 +127,7 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
         decision=command.decision.value,
         amount=recommended_total,
         rank=command.rank,
-        reason=reason,
+        reason=command.reason,
         meeting=meeting,
     )
     await uow.publish(
@@ -143,7 +140,7 @@ async def handle(command: RecordDecision, uow: UnitOfWork) -> dict[str, Any]:
             "decision": command.decision.value,
             "recommended_amount": money_str(recommended_total),
             "rank": command.rank,
-            "reason": reason,
+            "reason": command.reason,
             "meeting": meeting,
             "recorded_by": actor,
         },

@@ -16,7 +16,3 @@ async def memberships_of(runtime: Runtime, subject: str) -> tuple[frozenset[str]
         roles = await BodiesRepository(session).roles_of(subject)
     return frozenset(roles), frozenset(body for body, role in roles.items() if role in RESOLVING_ROLES)
 
-
-async def bodies_for_subject(runtime: Runtime, subject: str) -> frozenset[str]:
-    """Codes of the bodies in which ``subject`` is an active member."""
-    return (await memberships_of(runtime, subject))[0]
