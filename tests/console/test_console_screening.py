@@ -1,26 +1,31 @@
-"""The screening round in a real browser: the secretariat opens an FY 2565 round (API setup); an
-agency submits a budget request by typing; the subcommittee's secretary decides three requests three
-ways naming the meeting, watches the board's totals and funnel move, and submits the package; a plain
-member sees the board but no decision control; another agency never sees the first one's request;
-an agency revises a request the subcommittee returned (FY 2564).
+"""The screening round in a real browser: the secretariat opens an FY 2565 round by typing (the
+API's refusals shown as their problems); an agency submits a budget request by typing; the
+subcommittee's secretary decides three requests three ways naming the meeting, watches the board's
+totals and funnel move, and submits the package; the committee approves it by vote and the board
+shows the allocations; a plain member sees the board but no decision control; another agency never
+sees the first one's request; an agency revises a request the subcommittee returned (FY 2564).
+The tests run in file order (each step builds on the last, as the round does).
 Every page axe-clean; screenshots in Thai and English. One running suite (the session's) serves it all."""
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from console.domain.formatting import BANGKOK, format_date
 from tests.console.conftest import Suite, axe_violations, screenshot
 from tests.console.test_console_pages import _sign_in, _switch_language, _thai_renders_as_glyphs
 
 pytestmark = pytest.mark.browser
 
 SUBCOMMITTEE = "operations-budget-subcommittee"
+ROUND_TITLE = "รอบกลั่นกรองงบประมาณ ปีงบประมาณ 2565"
 MEETING = "การประชุมคณะอนุกรรมการด้านการดำเนินงานและงบประมาณ ครั้งที่ 1/2565"
 
 
@@ -34,19 +39,66 @@ def _project(api: httpx.Client, agency: str, code: str) -> dict:
     return next(p for p in found if p["code"] == code)
 
 
+def _bangkok_today() -> date:
+    return datetime.now(BANGKOK).date()
+
+
+def _choose_the_plan(page) -> None:  # type: ignore[no-untyped-def]
+    option = page.locator("#plan_id option", has_text="DGDP-2563-2565").inner_text()
+    page.get_by_label("แผน", exact=True).select_option(label=option.strip())
+
+
+def _fill_round_form(page, fiscal_year: str, submission: date, decision: date, title: str = "") -> None:  # type: ignore[no-untyped-def]
+    _choose_the_plan(page)
+    page.get_by_label("ปีงบประมาณ (พ.ศ. เช่น 2565)").fill(fiscal_year)
+    if title:
+        page.get_by_label("ชื่อรอบ (ไม่บังคับ ตามที่ฝ่ายเลขานุการตั้ง)").fill(title)
+    page.get_by_label("วงเงินกรอบ (บาท)").fill("100,000,000")
+    page.get_by_label("กำหนดส่งคำขอ").fill(submission.isoformat())
+    page.get_by_label("กำหนดพิจารณาแล้วเสร็จ").fill(decision.isoformat())
+
+
+def _open_fy_2565_by_typing(browser, suite: Suite) -> str:  # type: ignore[no-untyped-def]
+    """The secretariat opens FY 2565 in the console, typing as a person would; the board it lands on
+    shows the ceiling and the deadlines it typed, in the Buddhist Era."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        _sign_in(page, suite, "secretariat")
+        page.wait_for_url(re.compile(r"/inbox$"))
+        _go(page, "การกลั่นกรองงบประมาณ")
+        page.get_by_role("link", name="เปิดรอบกลั่นกรองงบประมาณ").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "เปิดรอบกลั่นกรองงบประมาณ"
+        today = _bangkok_today()
+        _choose_the_plan(page)
+        page.get_by_label("ปีงบประมาณ (พ.ศ. เช่น 2565)").type("2565")
+        page.get_by_label("ชื่อรอบ (ไม่บังคับ ตามที่ฝ่ายเลขานุการตั้ง)").type(ROUND_TITLE)
+        page.get_by_label("วงเงินกรอบ (บาท)").type("100,000,000")
+        page.get_by_label("กำหนดส่งคำขอ").fill((today + timedelta(days=7)).isoformat())
+        page.get_by_label("กำหนดพิจารณาแล้วเสร็จ").fill((today + timedelta(days=14)).isoformat())
+        _thai_renders_as_glyphs(page)
+        assert axe_violations(page) == []
+        screenshot(page, "screening-round-new-th")
+        page.get_by_role("button", name="เปิดรอบ").click()
+        page.wait_for_url(re.compile(r"/screening/rounds/[^/?]+\?opened=1$"))
+        assert page.get_by_role("status").inner_text() == "เปิดรอบแล้ว หน่วยงานยื่นคำขอได้"
+        facts = page.locator("dl.facts").inner_text()
+        assert ROUND_TITLE in facts and "เปิดรับคำขอ" in facts
+        assert format_date(today + timedelta(days=7), "th") in facts and format_date(today + timedelta(days=14), "th") in facts
+        assert page.locator("table.totals tbody tr").first.inner_text() == "วงเงินกรอบ\t100,000,000.00 บาท"
+        return re.search(r"/screening/rounds/([^/?]+)", page.url).group(1)  # type: ignore[union-attr]
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
-def round_(suite: Suite) -> dict:
-    """The secretariat opens FY 2565; MOF (S1-P3) and OPDC (S1-P2) submit one request each by API;
-    the operator makes the second demo member the subcommittee's secretary (the demo people hold no
-    office there), so one person records decisions and another is a plain member."""
-    secretariat, operator = _api(suite, "demo-secretariat"), _api(suite, "demo-operator")
-    plan = secretariat.get("/api/v1/plans", params={"q": "DGDP-2563-2565"}).json()["items"][0]
-    now = datetime.now(timezone.utc)
-    opened = secretariat.post("/api/v1/screening/rounds", headers={"Idempotency-Key": uuid.uuid4().hex}, json={
-        "plan_id": plan["id"], "fiscal_year": 2565, "ceiling": "100000000.00", "title": "รอบกลั่นกรองงบประมาณ ปีงบประมาณ 2565",
-        "submission_deadline": (now + timedelta(days=7)).isoformat(),
-        "decision_deadline": (now + timedelta(days=14)).isoformat()})
-    assert opened.status_code == 201, opened.text
+def round_(suite: Suite, chromium_browser) -> dict:  # type: ignore[no-untyped-def]
+    """The secretariat opens FY 2565 by typing; MOF (S1-P3) and OPDC (S1-P2) submit one request each
+    by API; the operator makes the second demo member the subcommittee's secretary (the demo people
+    hold no office there), so one person records decisions and another is a plain member."""
+    operator = _api(suite, "demo-operator")
+    round_id = _open_fy_2565_by_typing(chromium_browser, suite)
     body = operator.get(f"/api/v1/governance/bodies/{SUBCOMMITTEE}").json()
     member = next(m for m in body["members"] if m["subject"] == "demo-obs-member-2")
     changed = operator.patch(f"/api/v1/governance/bodies/{SUBCOMMITTEE}/members/demo-obs-member-2",
@@ -58,12 +110,12 @@ def round_(suite: Suite) -> dict:
                                           ("demo-agency-opdc", "OPDC", "S1-P2", {"operating": "8000000.00"})):
         api = _api(suite, client)
         project = _project(api, agency, code)
-        sent = api.post(f"/api/v1/screening/rounds/{opened.json()['round_id']}/requests",
+        sent = api.post(f"/api/v1/screening/rounds/{round_id}/requests",
                         headers={"Idempotency-Key": uuid.uuid4().hex},
                         json={"project_id": project["id"], "amounts": amounts, "justification": "ตามแผนพัฒนารัฐบาลดิจิทัล"})
         assert sent.status_code == 201, sent.text
         requests[code] = sent.json()["request_id"]
-    return {**opened.json(), "requests": requests}
+    return {"round_id": round_id, "requests": requests}
 
 
 def _go(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -71,11 +123,60 @@ def _go(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_load_state()
 
 
+def test_the_apis_refusals_of_a_round_are_shown_and_the_form_keeps_what_was_typed(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
+    """A fiscal year outside the plan, a deadline already past and a second FY 2565 round: each the
+    ledger's problem title and detail, the form as typed, no round opened."""
+    _sign_in(page, suite, "secretariat")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    _go(page, "การกลั่นกรองงบประมาณ")
+    rounds_before = page.locator("table.rounds tbody tr").count()
+    page.get_by_role("link", name="เปิดรอบกลั่นกรองงบประมาณ").click()
+    today = _bangkok_today()
+    _fill_round_form(page, "2566", today + timedelta(days=7), today + timedelta(days=14), "รอบที่ไม่อยู่ในแผน")
+    page.get_by_role("button", name="เปิดรอบ").click()
+    alert = page.get_by_role("alert")
+    assert "(422)" in alert.inner_text() and "2563–2565" in page.locator(".problem-detail").inner_text()
+    assert page.get_by_label("ปีงบประมาณ (พ.ศ. เช่น 2565)").input_value() == "2566"
+    assert page.get_by_label("ชื่อรอบ (ไม่บังคับ ตามที่ฝ่ายเลขานุการตั้ง)").input_value() == "รอบที่ไม่อยู่ในแผน"
+    assert page.get_by_label("วงเงินกรอบ (บาท)").input_value() == "100,000,000"
+    assert page.get_by_label("กำหนดส่งคำขอ").input_value() == (today + timedelta(days=7)).isoformat()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-round-refused-th")
+
+    # Yesterday's deadline (the end of that day in Bangkok has passed): refused by its field's name.
+    _fill_round_form(page, "2563", today - timedelta(days=1), today + timedelta(days=14))
+    page.get_by_role("button", name="เปิดรอบ").click()
+    assert "submission_deadline" in page.locator(".problem-detail").inner_text()
+    assert page.get_by_label("ปีงบประมาณ (พ.ศ. เช่น 2565)").input_value() == "2563"
+
+    # One round per plan and fiscal year: FY 2565 is open already.
+    _fill_round_form(page, "2565", today + timedelta(days=7), today + timedelta(days=14))
+    page.get_by_role("button", name="เปิดรอบ").click()
+    assert "(409)" in page.get_by_role("alert").inner_text()
+    assert "2565" in page.locator(".problem-detail").inner_text()
+    _switch_language(page, "en")
+    assert page.get_by_role("heading", level=1).inner_text() == "Open a screening round"
+    assert axe_violations(page) == []
+    screenshot(page, "screening-round-new-en")
+    page.get_by_role("link", name="Screening rounds").first.click()
+    assert page.locator("table.rounds tbody tr").count() == rounds_before  # nothing was opened
+
+    # Only the secretariat opens rounds: a body member has no link, and the page refuses her.
+    page.context.clear_cookies()
+    _sign_in(page, suite, "obs-member-1")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    _go(page, "การกลั่นกรองงบประมาณ")
+    assert page.get_by_role("link", name="เปิดรอบกลั่นกรองงบประมาณ").count() == 0
+    page.goto(f"{suite.base_url}/screening/rounds/new")
+    assert "Only the secretariat opens a screening round" in page.get_by_role("alert").inner_text()
+    assert page.locator("form.open-round").count() == 0
+
+
 def test_an_agency_submits_a_budget_request_by_typing(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
     _sign_in(page, suite, "mof-staff")
     page.wait_for_url(re.compile(r"/inbox$"))
     _go(page, "หน่วยงานของฉัน")
-    assert page.get_by_role("heading", level=1).inner_text() == "หน่วยงานของฉัน: MOF"
+    assert page.get_by_role("heading", level=1).inner_text() == "หน่วยงานของฉัน: กระทรวงการคลัง (MOF)"
     rows = page.locator("table.my-requests tbody tr")
     assert rows.filter(has_text="S1-P3").get_by_text("ยังไม่ได้พิจารณา").count() == 1  # the API-sent one
     assert rows.filter(has_text="S1-P2").count() == 0  # OPDC's project is not MOF's
@@ -94,7 +195,8 @@ def test_an_agency_submits_a_budget_request_by_typing(suite: Suite, page, round_
     assert "2,000,000.00 บาท" in amounts.inner_text() and "5,000,000.50 บาท" in amounts.inner_text()
     assert "ยังไม่ได้พิจารณา" in page.locator("dd.decision").inner_text()
     assert page.locator("form.decide").count() == 0
-    assert re.search(r"ยื่นคำขอ.*\(\d{1,2} \S+ 25\d\d, demo-mof-staff\)", page.locator("ol.history").inner_text())
+    # The history names the person (her own line: the API gives subject ids only).
+    assert re.search(r"ยื่นคำขอ.*\(\d{1,2} \S+ 25\d\d, มานี การคลัง", page.locator("ol.history").inner_text())
     _thai_renders_as_glyphs(page)
     assert axe_violations(page) == []
     screenshot(page, "agency-request-th")
@@ -148,6 +250,7 @@ def _decide(page, project: str, decision: str, reason: str, amounts: dict[str, s
     assert page.get_by_role("status").inner_text() == f"บันทึกมติแล้ว: {decision}"
     history = page.locator("ol.history").inner_text()
     assert MEETING in history and f"วาระที่ 3.{project[-1]}" in history and reason in history
+    assert "demo-obs-member-2" not in history  # the person's name, not her subject id
 
 
 def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
@@ -224,6 +327,103 @@ def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, 
     assert MEETING in page.locator("dd").filter(has_text="ครั้งที่").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "screening-request-en")
+
+
+def _reload_until(page, selector: str, text: str, seconds: float = 20) -> str:  # type: ignore[no-untyped-def]
+    """Reload as a person waiting would: the package and the approval travel by event between services."""
+    deadline = time.monotonic() + seconds
+    while True:
+        shown = page.locator(selector).inner_text() if page.locator(selector).count() else ""
+        if text in shown or time.monotonic() > deadline:
+            return shown
+        time.sleep(0.5)
+        page.reload()
+
+
+def _vote_to_approve(page, suite: Suite, username: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    _sign_in(page, suite, username)
+    page.wait_for_url(re.compile(r"/inbox$"))
+    row = page.locator("table.inbox tbody tr").filter(has_text="ปีงบประมาณ 2565")
+    assert row.count() == 1 and "คณะกรรมการพัฒนารัฐบาลดิจิทัล" in row.inner_text()
+    row.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/inbox/[0-9a-f-]+$"))
+    assert "รอบกลั่นกรองงบประมาณ ปีงบประมาณ 2565" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_label("อนุมัติ", exact=True).check()
+    page.get_by_label("เหตุผล").type(reason)
+    page.get_by_role("button", name="ลงมติ").click()
+    page.wait_for_url(re.compile(r"\?voted=1$"))
+
+
+def test_the_committee_approves_the_package_and_the_board_shows_the_allocations(suite: Suite, page, round_: dict) -> None:  # type: ignore[no-untyped-def]
+    """After the package: the board shows the committee's vote as it stands; the chair and one member
+    approve (two of three: the majority of the committee); the last member finds nothing waiting;
+    the board then shows the approved amounts per request, strategy and agency, and the funnel's
+    approved bar; the agency sees its request approved."""
+    board = f"{suite.base_url}/screening/rounds/{round_['round_id']}"
+    _sign_in(page, suite, "obs-member-2")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    page.goto(board)
+    waiting = _reload_until(page, "section.committee", "ลงมติแล้ว 0 จาก 3 คน")
+    assert "ชุดคำขอรอการลงมติของคณะกรรมการ" in waiting and "ลงมติแล้ว 0 จาก 3 คน องค์ประชุมคือ 2 คน" in waiting
+    assert page.locator("[data-total=approved]").inner_text() == "0.00 บาท"
+
+    _vote_to_approve(page, suite, "dgc-chair", "ชุดคำขอเป็นไปตามกรอบวงเงินและยุทธศาสตร์")
+    assert page.get_by_role("status").inner_text() == "บันทึกมติของท่านแล้ว: อนุมัติ"
+    assert "ลงมติแล้ว 1 จาก 3 คน" in page.locator("section.tally").inner_text()
+
+    # While the committee decides, the board shows its tally (for the subcommittee, as it waits).
+    page.context.clear_cookies()
+    _sign_in(page, suite, "obs-member-2")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    page.goto(board)
+    committee = page.locator("section.committee").inner_text()
+    assert "ลงมติแล้ว 1 จาก 3 คน" in committee and "อนุมัติ: 1" in committee
+    assert "เสนอคณะกรรมการแล้ว" in page.locator("dl.facts").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-committee-th")
+
+    _vote_to_approve(page, suite, "dgc-member-1", "เห็นชอบตามที่คณะอนุกรรมการเสนอ")
+    # The second vote decided: the stage left the committee, so no form is left to vote with.
+    assert page.locator("form.vote").count() == 0
+    assert "คณะกรรมการให้ความเห็นชอบ" not in page.locator("dl.facts").inner_text()
+
+    page.context.clear_cookies()
+    _sign_in(page, suite, "dgc-member-2")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    assert page.locator("table.inbox tbody tr").filter(has_text="ปีงบประมาณ 2565").count() == 0
+
+    # The allocations: the ledger posts the approved amounts on the committee's event.
+    page.context.clear_cookies()
+    _sign_in(page, suite, "secretariat")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    page.goto(board)
+    assert _reload_until(page, "[data-total=approved]", "14,500,000.50 บาท") == "14,500,000.50 บาท"
+    assert "อนุมัติ" in page.locator("dl.facts").inner_text()
+    assert "คณะกรรมการเห็นชอบชุดคำขอเมื่อ " + format_date(_bangkok_today(), "th") in page.locator("section.committee").inner_text()
+    assert "ร้อยละ 14.5 ของวงเงิน" in page.locator(".funnel-row[data-stage=approved]").inner_text()
+    rows = page.locator("table.requests tbody tr")
+    approved = {code: rows.filter(has_text=code).locator("td[data-approved]").inner_text() for code in ("S1-P1", "S1-P2", "S1-P3")}
+    assert approved == {"S1-P1": "5,000,000.50 บาท", "S1-P2": "0.00 บาท", "S1-P3": "9,500,000.00 บาท"}
+    by_agency = page.locator("table.status-table").nth(1).locator("tbody tr")
+    assert "14,500,000.50 บาท" in by_agency.filter(has_text="กระทรวงการคลัง").inner_text()
+    assert by_agency.filter(has_text="สำนักงาน ก.พ.ร.").inner_text().rstrip().endswith("0.00 บาท")
+    assert "14,500,000.50 บาท" in page.locator("table.status-table").first.locator("tbody tr").first.inner_text()
+    _thai_renders_as_glyphs(page)
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-allocations-th")
+    _switch_language(page, "en")
+    assert page.locator("[data-total=approved]").inner_text() == "THB 14,500,000.50"
+    assert "approved the package" in page.locator("section.committee").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-allocations-en")
+
+    # The agency sees its own request approved, in its history.
+    page.context.clear_cookies()
+    _sign_in(page, suite, "mof-staff")
+    page.wait_for_url(re.compile(r"/inbox$"))
+    page.goto(f"{suite.base_url}/screening/requests/{round_['requests']['S1-P3']}")
+    assert "อนุมัติ · 9,500,000.00 บาท" in page.locator("ol.history").inner_text()
 
 
 def test_an_agency_revises_a_request_the_subcommittee_returned(suite: Suite, page) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 """The screening pages' rules without a browser: the funnel's bars, what a typed amount becomes, the
-decision and request bodies sent to the API, and the proxied download passing the person's token."""
+decision, request and round bodies sent to the API (a deadline as a Bangkok day), the one reading of
+the amount fields, the names in history lines, and the proxied download passing the person's token."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from fastapi import FastAPI
+
 from console.adapters.gateway_client import ApiProblem, GatewayClient
+from console.api.amount_fields import AmountsForm
 from console.application.agency_requests import request_body
 from console.application.screening_decide import RecordDecision, decision_body
-from console.domain.funnel import amounts_from_form, funnel, parse_amount
+from console.application.screening_names import decides, people_names
+from console.application.screening_open_round import OpenRound, deadline_at, round_body
+from console.domain.funnel import EXPENSE_CATEGORIES, amounts_from_form, funnel, parse_amount
 
 
 def test_the_funnel_is_drawn_on_the_scale_of_the_ceiling_or_the_largest_figure():
@@ -87,3 +93,39 @@ async def test_a_revision_sends_if_match():
     client = GatewayClient("http://gw", "tok", 5, transport=httpx.MockTransport(answer))
     await client.post("/api/v1/screening/requests/r/revision", {}, idempotency_key="k", if_match='"request-r-2"')
     assert seen[0].headers["if-match"] == '"request-r-2"' and seen[0].headers["idempotency-key"] == "k"
+
+
+def test_a_deadline_typed_as_a_bangkok_day_means_the_end_of_that_day_there():
+    assert deadline_at(" 2026-12-09 ") == "2026-12-09T23:59:59+07:00"
+    assert deadline_at("9/12/2569") == "9/12/2569"  # not an ISO day: passed on for the API to refuse by name
+
+
+def test_a_round_body_sends_the_year_as_a_number_and_the_ceiling_without_separators():
+    command = OpenRound(plan_id=" p ", fiscal_year=" 2565 ", title=" รอบ 2565 ", ceiling="100,000,000",
+                        submission_day="2026-12-09", decision_day="2026-12-16", idempotency_key="k")
+    assert round_body(command) == {
+        "plan_id": "p", "fiscal_year": 2565, "title": "รอบ 2565", "ceiling": "100000000",
+        "submission_deadline": "2026-12-09T23:59:59+07:00", "decision_deadline": "2026-12-16T23:59:59+07:00"}
+    odd = round_body(OpenRound("p", "๒๕๖๕", "", "", "", "", "k"))
+    assert odd["fiscal_year"] == "๒๕๖๕" and "title" not in odd and odd["ceiling"] == ""
+
+
+async def test_the_five_amount_fields_are_read_once_for_every_form_that_has_them():
+    app = FastAPI()  # the dependency's annotation is resolved from this module's globals
+
+    @app.post("/f")
+    async def f(amounts: AmountsForm) -> dict:
+        return {"typed": amounts.typed, "amounts": amounts.amounts}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        answer = (await client.post("/f", data={"operating": "2,000,000", "investment": " "})).json()
+    assert tuple(answer["typed"]) == EXPENSE_CATEGORIES
+    assert answer["typed"]["operating"] == "2,000,000" and answer["amounts"] == {"operating": "2000000"}
+
+
+def test_history_lines_name_the_signed_in_person_and_members_the_api_names():
+    members = [{"subject": "demo-obs-chair", "name": "วิไล ตรวจงบ"}, {"subject": "demo-obs-member-1"}]
+    assert people_names(("demo-mof-staff", "มานี การคลัง"), members) == {
+        "demo-obs-chair": "วิไล ตรวจงบ", "demo-mof-staff": "มานี การคลัง"}
+    assert decides([{"subject": "s", "active": True, "role": "secretary"}], "s")
+    assert not decides([{"subject": "s", "active": False, "role": "chair"}], "s")

@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console.adapters.gateway_client import ApiProblem
 from console.application import agency_requests
+from console.api.amount_fields import AmountsForm
 from console.api.deps import gateway_for, problem_page, render, session_of
 from console.api.screening import request_view, sign_in_first
 from console.api.session import Session, csrf_ok
-from console.domain.funnel import EXPENSE_CATEGORIES, amounts_from_form
+from console.domain.funnel import EXPENSE_CATEGORIES
 
 router = APIRouter(include_in_schema=False)
-Amount = Annotated[str, Form(max_length=40)]
 
 
 @router.get("/agency", response_class=HTMLResponse)
@@ -56,23 +56,20 @@ async def new_request(round_id: str, project_id: str, request: Request) -> Respo
 
 @router.post("/agency/rounds/{round_id}/projects/{project_id}", response_class=HTMLResponse)
 async def submit_request(
-    round_id: str, project_id: str, request: Request, csrf: Annotated[str, Form()] = "",
+    round_id: str, project_id: str, request: Request, amounts: AmountsForm, csrf: Annotated[str, Form()] = "",
     justification: Annotated[str, Form(max_length=5000)] = "", priority: Annotated[str, Form(max_length=20)] = "",
-    personnel: Amount = "", operating: Amount = "", investment: Amount = "", subsidy: Amount = "", other: Amount = "",
     idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     session = session_of(request)
     if session.user is None:
         return sign_in_first(request)
-    amounts = {"personnel": personnel, "operating": operating, "investment": investment, "subsidy": subsidy,
-               "other": other}
-    form = {"justification": justification, "priority": priority, "idempotency_key": idempotency_key, **amounts}
+    form = {"justification": justification, "priority": priority, "idempotency_key": idempotency_key, **amounts.typed}
     if not csrf_ok(session, csrf):
         problem = ApiProblem(403, "Form expired", "Reload the page and submit the form again.")
         return await _form(request, session, round_id, project_id, status=403, problem=problem, form=form)
     try:
         created = await agency_requests.submit(
-            agency_requests.SubmitRequest(round_id, project_id, amounts_from_form(amounts), justification, priority,
+            agency_requests.SubmitRequest(round_id, project_id, amounts.amounts, justification, priority,
                                           idempotency_key or secrets.token_urlsafe(16)),
             gateway_for(request, session),
         )
@@ -83,24 +80,21 @@ async def submit_request(
 
 @router.post("/agency/requests/{request_id}/revision", response_class=HTMLResponse)
 async def revise_request(
-    request_id: str, request: Request, csrf: Annotated[str, Form()] = "",
+    request_id: str, request: Request, amounts: AmountsForm, csrf: Annotated[str, Form()] = "",
     project_id: Annotated[str, Form(max_length=64)] = "", if_match: Annotated[str, Form(max_length=200)] = "",
     justification: Annotated[str, Form(max_length=5000)] = "",
-    personnel: Amount = "", operating: Amount = "", investment: Amount = "", subsidy: Amount = "", other: Amount = "",
     idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     session = session_of(request)
     if session.user is None:
         return sign_in_first(request)
-    amounts = {"personnel": personnel, "operating": operating, "investment": investment, "subsidy": subsidy,
-               "other": other}
-    form = {"justification": justification, "idempotency_key": idempotency_key, **amounts}
+    form = {"justification": justification, "idempotency_key": idempotency_key, **amounts.typed}
     if not csrf_ok(session, csrf):
         problem = ApiProblem(403, "Form expired", "Reload the page and submit the form again.")
         return await request_view(request, session, request_id, status=403, problem=problem, form=form)
     try:
         await agency_requests.revise(
-            agency_requests.ReviseRequest(request_id, project_id, amounts_from_form(amounts), justification, if_match,
+            agency_requests.ReviseRequest(request_id, project_id, amounts.amounts, justification, if_match,
                                           idempotency_key or secrets.token_urlsafe(16)),
             gateway_for(request, session),
         )

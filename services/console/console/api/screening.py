@@ -11,14 +11,16 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console.adapters.gateway_client import ApiProblem
-from console.application import screening_board, screening_decide
+from console.application import screening_board, screening_decide, screening_open_round
+from console.api.amount_fields import AmountsForm
 from console.api.deps import gateway_for, problem_page, render, session_of
 from console.api.session import Session, csrf_ok
-from console.domain.funnel import DECISIONS, EXPENSE_CATEGORIES, amounts_from_form
+from console.domain.funnel import DECISIONS, EXPENSE_CATEGORIES
 
 router = APIRouter(include_in_schema=False)
 
-OVERSIGHT = ("secretariat", "body_member", "operator")
+SECRETARIAT = "secretariat"
+OVERSIGHT = (SECRETARIAT, "body_member", "operator")
 EXPORTS = {"requests": "requests", "status": "status"}
 Text = Annotated[str, Form(max_length=5000)]
 Short = Annotated[str, Form(max_length=300)]
@@ -49,7 +51,70 @@ async def show_rounds(request: Request) -> Response:
         found = await screening_board.rounds(gateway_for(request, session))
     except ApiProblem as problem:
         return problem_page(request, session, problem)
-    return render(request, "screening_rounds.html", session, rounds=found)
+    return render(request, "screening_rounds.html", session, rounds=found,
+                  opens=session.user is not None and SECRETARIAT in session.user.roles)
+
+
+def _secretariat_only(request: Request, session: Session) -> Response | None:
+    if session.user is None:
+        return sign_in_first(request)
+    if SECRETARIAT not in session.user.roles:
+        return problem_page(request, session, ApiProblem(
+            403, "Only the secretariat opens a screening round",
+            "Your account does not hold the secretariat's role, so it cannot open a round."))
+    return None
+
+
+async def _round_form(request: Request, session: Session, *, status: int = 200, problem: ApiProblem | None = None,
+                      form: dict[str, str] | None = None) -> Response:
+    try:
+        plans = await screening_open_round.plans(gateway_for(request, session))
+    except ApiProblem as failure:
+        return problem_page(request, session, failure)
+    return render(request, "screening_round_new.html", session, status=status, plans=plans, problem=problem,
+                  form=form or {}, idempotency_key=(form or {}).get("idempotency_key") or secrets.token_urlsafe(16))
+
+
+# Declared before /screening/rounds/{round_id}, which would otherwise take "new" for a round id.
+@router.get("/screening/rounds/new", response_class=HTMLResponse)
+async def new_round(request: Request) -> Response:
+    session = session_of(request)
+    refused = _secretariat_only(request, session)
+    return refused or await _round_form(request, session)
+
+
+@router.get("/screening/rounds")
+async def rounds_form_again(request: Request) -> RedirectResponse:
+    """Where the opening form posts: asked again by GET (the language switch returns here), the form."""
+    return RedirectResponse("/screening/rounds/new", status_code=303)
+
+
+@router.post("/screening/rounds", response_class=HTMLResponse)
+async def open_round(
+    request: Request, csrf: Annotated[str, Form()] = "", plan_id: Annotated[str, Form(max_length=64)] = "",
+    fiscal_year: Annotated[str, Form(max_length=20)] = "", title: Annotated[str, Form(max_length=500)] = "",
+    ceiling: Annotated[str, Form(max_length=40)] = "", submission_deadline: Annotated[str, Form(max_length=40)] = "",
+    decision_deadline: Annotated[str, Form(max_length=40)] = "", idempotency_key: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    session = session_of(request)
+    refused = _secretariat_only(request, session)
+    if refused:
+        return refused
+    form = {"plan_id": plan_id, "fiscal_year": fiscal_year, "title": title, "ceiling": ceiling,
+            "submission_deadline": submission_deadline, "decision_deadline": decision_deadline,
+            "idempotency_key": idempotency_key}
+    problem = _expired(session, csrf)
+    if problem is None:
+        try:
+            opened = await screening_open_round.open_round(
+                screening_open_round.OpenRound(plan_id, fiscal_year, title, ceiling, submission_deadline,
+                                               decision_deadline, idempotency_key or secrets.token_urlsafe(16)),
+                gateway_for(request, session),
+            )
+            return RedirectResponse(f"/screening/rounds/{opened['round_id']}?opened=1", status_code=303)
+        except ApiProblem as refused_by_api:
+            problem = refused_by_api
+    return await _round_form(request, session, status=problem.status, problem=problem, form=form)
 
 
 async def _board(request: Request, session: Session, round_id: str, *, status: int = 200,
@@ -138,7 +203,7 @@ async def request_view(request: Request, session: Session, request_id: str, *, s
     assert session.user is not None
     try:
         view = await screening_board.request_page(
-            screening_board.ShowRequest(request_id, session.user.subject, oversees(session)),
+            screening_board.ShowRequest(request_id, session.user.subject, oversees(session), session.user.name),
             gateway_for(request, session),
         )
     except ApiProblem as failure:
@@ -158,27 +223,22 @@ async def show_request(request_id: str, request: Request) -> Response:
 
 @router.post("/screening/requests/{request_id}/decision", response_class=HTMLResponse)
 async def decide(
-    request_id: str, request: Request, csrf: Annotated[str, Form()] = "",
+    request_id: str, request: Request, amounts: AmountsForm, csrf: Annotated[str, Form()] = "",
     decision: Annotated[str, Form(max_length=40)] = "", reason: Text = "", rank: Annotated[str, Form(max_length=20)] = "",
     meeting_title: Short = "", held_on: Annotated[str, Form(max_length=20)] = "",
     resolution: Annotated[str, Form(max_length=100)] = "",
-    personnel: Annotated[str, Form(max_length=40)] = "", operating: Annotated[str, Form(max_length=40)] = "",
-    investment: Annotated[str, Form(max_length=40)] = "", subsidy: Annotated[str, Form(max_length=40)] = "",
-    other: Annotated[str, Form(max_length=40)] = "",
     idempotency_key: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     session = session_of(request)
     if session.user is None:
         return sign_in_first(request)
-    amounts = {"personnel": personnel, "operating": operating, "investment": investment, "subsidy": subsidy,
-               "other": other}
     form = {"decision": decision, "reason": reason, "rank": rank, "meeting_title": meeting_title, "held_on": held_on,
-            "resolution": resolution, "idempotency_key": idempotency_key, **amounts}
+            "resolution": resolution, "idempotency_key": idempotency_key, **amounts.typed}
     problem = _expired(session, csrf)
     if problem is None:
         try:
             command = screening_decide.RecordDecision(
-                request_id, decision, reason, meeting_title, held_on, resolution, rank, amounts_from_form(amounts),
+                request_id, decision, reason, meeting_title, held_on, resolution, rank, amounts.amounts,
                 idempotency_key or secrets.token_urlsafe(16),
             )
             await screening_decide.record(command, gateway_for(request, session))

@@ -23,6 +23,7 @@ class RoundRequests:
 @dataclass(frozen=True)
 class AgencyView:
     agency: str
+    name: dict[str, str]  # th/en from the registry; the code itself when the registry has none
     projects: list[dict[str, Any]]
     rounds: list[RoundRequests]
 
@@ -39,7 +40,16 @@ async def handle(query: ShowAgency, gateway: GatewayClient) -> AgencyView:
         mine = await gateway.all_items(f"/api/v1/screening/rounds/{round_['round_id']}/requests")
         found.append(RoundRequests(round_, {r["project_id"]: r for r in mine}))
     found.sort(key=lambda r: -int(r.round["fiscal_year"]))
-    return AgencyView(query.agency, projects, found)
+    return AgencyView(query.agency, await agency_name(gateway, query.agency), projects, found)
+
+
+async def agency_name(gateway: GatewayClient, code: str) -> dict[str, str]:
+    """The registry's name of the agency; a courtesy: when it refuses, the heading keeps the code."""
+    try:
+        found = await gateway.get(f"/api/v1/agencies/{code}")
+    except ApiProblem:
+        return {"th": code, "en": code}
+    return found.get("name") or {"th": code, "en": code}
 
 
 @dataclass(frozen=True)

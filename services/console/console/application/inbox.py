@@ -33,6 +33,10 @@ async def body_names(gateway: GatewayClient) -> dict[str, dict[str, str]]:
 async def subject_of(gateway: GatewayClient, instance: dict[str, Any], cache: dict[str, Any]) -> tuple[dict, int | None]:
     """The plan (and version number) or screening round an instance decides."""
     plan_id, version_id = instance.get("plan_id"), instance.get("version_id")
+    # A screening round's instance names its plan too: the round is what it decides.
+    if instance.get("round_id"):
+        year = instance.get("fiscal_year")
+        return {"th": f"รอบกลั่นกรองงบประมาณ ปีงบประมาณ {year}", "en": f"Budget screening round, FY {year}"}, None
     if plan_id:
         if plan_id not in cache:
             cache[plan_id] = await gateway.get(f"/api/v1/plans/{plan_id}")
@@ -43,9 +47,6 @@ async def subject_of(gateway: GatewayClient, instance: dict[str, Any], cache: di
                 cache[key] = await gateway.get(f"/api/v1/plans/{plan_id}/versions/{version_id}")
             number = cache[key].get("number")
         return cache[plan_id]["title"], number
-    if instance.get("round_id"):
-        year = instance.get("fiscal_year")
-        return {"th": f"รอบกลั่นกรองงบประมาณ ปีงบประมาณ {year}", "en": f"Budget screening round, FY {year}"}, None
     return {"th": instance["workflow"], "en": instance["workflow"]}, None
 
 

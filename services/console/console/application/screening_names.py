@@ -55,11 +55,29 @@ async def names_for(gateway: GatewayClient, plan_id: str) -> Names:
     return names
 
 
-async def decides_for_subcommittee(gateway: GatewayClient, subject: str) -> bool:
-    """Whether the person is the subcommittee's chair or secretary (who record its decisions)."""
+async def subcommittee_members(gateway: GatewayClient) -> list[dict[str, Any]]:
     try:
         body = await gateway.get(f"/api/v1/governance/bodies/{SUBCOMMITTEE}")
     except ApiProblem:
-        return False
-    return any(m.get("subject") == subject and m.get("active") and m.get("role") in DECIDING_OFFICES
-               for m in body.get("members", []))
+        return []
+    return list(body.get("members", []))
+
+
+def decides(members: list[dict[str, Any]], subject: str) -> bool:
+    """Whether the person is the subcommittee's chair or secretary (who record its decisions)."""
+    return any(m.get("subject") == subject and m.get("active") and m.get("role") in DECIDING_OFFICES for m in members)
+
+
+async def decides_for_subcommittee(gateway: GatewayClient, subject: str) -> bool:
+    return decides(await subcommittee_members(gateway), subject)
+
+
+def people_names(me: tuple[str, str], members: list[dict[str, Any]]) -> dict[str, str]:
+    """Names for the subject ids a history line carries. The API names no person but the signed-in
+    one (her token's name) and, where the bodies API gives one, a member's ``name``; other actors
+    keep their subject id."""
+    found = {m["subject"]: str(m["name"]) for m in members if m.get("subject") and m.get("name")}
+    subject, name = me
+    if name:
+        found[subject] = name
+    return found
