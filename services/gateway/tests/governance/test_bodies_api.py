@@ -7,8 +7,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+from gateway.edge.application.people_demo import DEMO_PEOPLE
 from gateway.governance.application.memberships import memberships_of
 from gateway.governance.application.seed import seed_governance
+from gateway.governance.domain.seed_data import DEMO_MEMBER_NAMES, DEMO_MEMBERS
 
 CONTRACTS = Path(__file__).resolve().parents[4] / "docs" / "contracts.md"
 COMMITTEE = "digital-government-committee"
@@ -125,3 +127,32 @@ async def test_forged_cursors_are_refused_not_crashed_on(client, auth, seeded):
     for cursor in ("²", "9" * 30, "-1"):
         response = await client.get("/api/v1/audit/entries", params={"cursor": cursor}, headers=await auth("operator"))
         assert response.status_code == 422, cursor
+
+
+async def test_rosters_name_their_members_and_an_operator_can_rename_one(client, auth, seeded):
+    """A tally shows people's names: the seed names its demo members as make run's demo people are
+    called, an added member may carry a name, and a PATCH changes it (If-Match)."""
+    body = (await client.get(f"/api/v1/governance/bodies/{COMMITTEE}", headers=await auth("body_member"))).json()
+    assert {m["subject"]: m["name"] for m in body["members"]} == {
+        "demo-dgc-chair": "ประเสริฐ นำทาง", "demo-dgc-member-1": "สมชาย ใจดี", "demo-dgc-member-2": "สมหญิง ตั้งใจ"}
+    url = f"/api/v1/governance/bodies/{COMMITTEE}/members"
+    added = await client.post(url, json={"subject": "named-member", "role": "member", "name": "มานพ ตั้งมั่น"},
+                              headers=await auth("operator", key="named"))
+    assert added.status_code == 201 and added.json()["name"] == "มานพ ตั้งมั่น"
+    unnamed = await client.post(url, json={"subject": "unnamed-member", "role": "member"},
+                                headers=await auth("operator", key="unnamed"))
+    assert unnamed.status_code == 201 and unnamed.json()["name"] is None
+    tag = (await client.get(f"{url}/unnamed-member", headers=await auth("operator"))).headers["etag"]
+    renamed = await client.patch(f"{url}/unnamed-member", json={"name": "ใหม่ มีชื่อ"},
+                                 headers={**await auth("operator"), "If-Match": tag})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "ใหม่ มีชื่อ"
+    empty = await client.post(url, json={"subject": "x-member", "role": "member", "name": ""},
+                              headers=await auth("operator", key="empty"))
+    assert empty.status_code == 422
+
+
+def test_the_seeds_member_names_are_the_demo_peoples_names() -> None:
+    people = {p.subject: p.name for p in DEMO_PEOPLE}
+    assert {s for _, s, _ in DEMO_MEMBERS} == set(DEMO_MEMBER_NAMES)
+    for subject, name in DEMO_MEMBER_NAMES.items():
+        assert people[subject].startswith(name + " ("), (subject, people[subject])

@@ -3,6 +3,7 @@ action and its entry commit together), reading entries in chain order, verifying
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,17 @@ from gateway.governance.domain.audit_chain import GENESIS, ChainWalk, Verificati
 
 # Entries read per query when verifying: a long log never sits in memory whole.
 PAGE = 1000
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Who (actor), on what (target), which action, when (``since`` inclusive, ``until`` exclusive)."""
+
+    target: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 def _text(value: str | None) -> str | None:
@@ -65,17 +77,21 @@ class AuditRepository:
         )
         return entry
 
-    async def page(
-        self, *, limit: int, after: int | None, target: str | None, actor: str | None
-    ) -> list[dict[str, Any]]:
+    async def page(self, *, limit: int, after: int | None, where: AuditFilter) -> list[dict[str, Any]]:
         """``limit + 1`` entries in chain order after seq ``after``."""
         query = select(audit_log).order_by(audit_log.c.seq).limit(limit + 1)
         if after is not None:
             query = query.where(audit_log.c.seq > after)
-        if target is not None:
-            query = query.where(audit_log.c.target == target)
-        if actor is not None:
-            query = query.where(audit_log.c.actor == actor)
+        if where.target is not None:
+            query = query.where(audit_log.c.target == where.target)
+        if where.actor is not None:
+            query = query.where(audit_log.c.actor == where.actor)
+        if where.action is not None:
+            query = query.where(audit_log.c.action == where.action)
+        if where.since is not None:
+            query = query.where(audit_log.c.at >= where.since)
+        if where.until is not None:
+            query = query.where(audit_log.c.at < where.until)
         return [dict(r) for r in (await self.session.execute(query)).mappings()]
 
     async def verify(self) -> Verification:

@@ -45,6 +45,9 @@ gov_members = Table(
     Column("body_code", String(64), ForeignKey("gov_bodies.code"), primary_key=True),
     Column("subject", String(200), primary_key=True),
     Column("role", String(16), nullable=False),
+    # The person's name as the body's roster shows it (a tally names people, not subject ids); the
+    # roster is governance's own record, so it holds whichever identity provider signs people in.
+    Column("name", String(200), nullable=True),
     Column("active", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),

@@ -102,7 +102,7 @@ async def add_member(
     require_role(principal, OPERATOR)
     sent = body.model_dump(mode="json")
     return await run_command(
-        request, adding.handle, adding.AddMember(principal, code, body.subject, body.role), status=201,
+        request, adding.handle, adding.AddMember(principal, code, body.subject, body.role, body.name), status=201,
         present=member_view, idempotency_key=idempotency_key, payload=request_digest(f"add-member:{code}", sent),
         subject=principal.subject, require_key=True,
     )

@@ -80,8 +80,10 @@ class BodyPatch(Body):
 class MemberIn(Body):
     subject: str = Field(min_length=1, max_length=200)
     role: Literal["chair", "member", "secretary"]
+    name: str | None = Field(default=None, min_length=1, max_length=200, description="the person's name on the roster")
 
 
 class MemberPatch(Body):
     role: Literal["chair", "member", "secretary"] | None = None
     active: bool | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=200)

@@ -71,6 +71,7 @@ def member_view(member: dict[str, Any]) -> dict[str, Any]:
     return {
         "body": member["body_code"],
         "subject": member["subject"],
+        "name": member.get("name"),
         "role": member["role"],
         "active": member["active"],
         "revision": member["version"],

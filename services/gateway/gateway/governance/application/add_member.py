@@ -20,11 +20,12 @@ class AddMember:
     body: str
     subject: str
     role: str
+    name: str | None = None
 
 
 def member_payload(row: dict[str, Any]) -> dict[str, Any]:
-    return {"body": row["body_code"], "subject": row["subject"], "role": row["role"], "active": row["active"],
-            "revision": row["version"]}
+    return {"body": row["body_code"], "subject": row["subject"], "name": row.get("name"), "role": row["role"],
+            "active": row["active"], "revision": row["version"]}
 
 
 async def handle(command: AddMember, uow: UnitOfWork) -> dict[str, Any]:
@@ -37,7 +38,8 @@ async def handle(command: AddMember, uow: UnitOfWork) -> dict[str, Any]:
     if command.role == "chair" and "chair" in (await repos.bodies.active_members(command.body)).values():
         raise conflict("chair-exists", f"{command.body} already has an active chair")
     row = {
-        "body_code": command.body, "subject": command.subject, "role": command.role, "active": True,
+        "body_code": command.body, "subject": command.subject, "role": command.role, "name": command.name,
+        "active": True,
         "version": 1, "created_at": now, "updated_at": now,
     }
     await repos.bodies.add_member(row)

@@ -23,7 +23,7 @@ class ChangeMember:
     body: str
     subject: str
     if_match: str | None
-    changes: dict[str, Any] = field(default_factory=dict)  # role / active, as sent
+    changes: dict[str, Any] = field(default_factory=dict)  # role / active / name, as sent
 
 
 async def handle(command: ChangeMember, uow: UnitOfWork) -> dict[str, Any]:
@@ -35,7 +35,7 @@ async def handle(command: ChangeMember, uow: UnitOfWork) -> dict[str, Any]:
     if member is None:
         raise not_found("member", f"{subject} of {code}")
     require_if_match(command.if_match, member_etag(code, subject, member["version"]), "membership")
-    values = {k: command.changes[k] for k in ("role", "active") if k in command.changes}
+    values = {k: command.changes[k] for k in ("role", "active", "name") if k in command.changes}
     becomes_chair = values.get("role", member["role"]) == "chair" and values.get("active", member["active"])
     if becomes_chair and not (member["role"] == "chair" and member["active"]):
         chairs = [s for s, r in (await repos.bodies.active_members(code)).items() if r == "chair" and s != subject]

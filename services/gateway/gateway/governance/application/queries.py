@@ -14,7 +14,7 @@ from dgplan_contracts.identity import Principal
 from dgplan_shared.errors import invalid
 from dgplan_shared.web.guards import text_fault
 from dgplan_shared.web.pagination import decode_cursor, encode_cursor, page_of
-from gateway.governance.adapters.audit_repository import AuditRepository
+from gateway.governance.adapters.audit_repository import AuditFilter, AuditRepository
 from gateway.governance.adapters.bodies_repository import BodiesRepository
 from gateway.governance.adapters.instances_repository import InstancesRepository
 from gateway.governance.adapters.workflows_repository import WorkflowsRepository
@@ -139,14 +139,10 @@ async def workflows(session: AsyncSession) -> Rows:
     return Rows(await WorkflowsRepository(session).all(), None)
 
 
-async def audit_entries(
-    session: AsyncSession, *, limit: int, cursor: str | None, target: str | None, actor: str | None
-) -> Rows:
-    """Audit entries in chain order (keyset on seq)."""
+async def audit_entries(session: AsyncSession, *, limit: int, cursor: str | None, where: AuditFilter) -> Rows:
+    """Audit entries in chain order (keyset on seq), narrowed by ``where``."""
     after = _after(cursor, int)
-    rows = await AuditRepository(session).page(
-        limit=limit, after=after[0] if after else None, target=target, actor=actor
-    )
+    rows = await AuditRepository(session).page(limit=limit, after=after[0] if after else None, where=where)
     page, next_cursor = page_of(rows, limit, lambda r: [r["seq"]])
     return Rows(page, next_cursor)
 

@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from dgplan_shared.commands import execute
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.service import Runtime
 from gateway.governance.application.membership_events import publish_membership
-from gateway.governance.application.repositories import repositories
+from gateway.governance.application.repositories import Repositories, repositories
 from gateway.governance.domain.definitions import WorkflowDefinition
-from gateway.governance.domain.seed_data import BODIES, DEFINITIONS_V1, DEMO_MEMBERS
+from gateway.governance.domain.seed_data import BODIES, DEFINITIONS_V1, DEMO_MEMBER_NAMES, DEMO_MEMBERS
 
 SEEDER = "governance-seed"
 
@@ -48,9 +49,10 @@ async def handle(command: SeedGovernance, uow: UnitOfWork) -> dict[str, int]:
         members = await repos.bodies.memberships()
         for code, subject, role in DEMO_MEMBERS:
             if (code, subject) in members:
+                await _name_if_unnamed(repos, code, subject, now)
                 continue
-            row = {"body_code": code, "subject": subject, "role": role, "active": True, "version": 1,
-                   "created_at": now, "updated_at": now}
+            row = {"body_code": code, "subject": subject, "role": role, "name": DEMO_MEMBER_NAMES.get(subject),
+                   "active": True, "version": 1, "created_at": now, "updated_at": now}
             await repos.bodies.add_member(row)
             await publish_membership(uow, row)
             await repos.audit.append(
@@ -70,6 +72,15 @@ async def handle(command: SeedGovernance, uow: UnitOfWork) -> dict[str, int]:
         )
         added["definitions"] += 1
     return added
+
+
+async def _name_if_unnamed(repos: Repositories, code: str, subject: str, now: datetime) -> None:
+    """A demo member seeded before rosters had names gets its name once; a name an operator gave stays."""
+    member = await repos.bodies.member(code, subject)
+    name = DEMO_MEMBER_NAMES.get(subject)
+    if member is not None and member.get("name") is None and name:
+        await repos.bodies.update_member(code, subject, {"name": name, "version": member["version"] + 1,
+                                                         "updated_at": now})
 
 
 async def seed_governance(runtime: Runtime, *, demo_members: bool = True) -> dict[str, int]:

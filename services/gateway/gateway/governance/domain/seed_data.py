@@ -70,6 +70,19 @@ DEMO_MEMBERS: list[tuple[str, str, str]] = [
     (CABINET, "demo-cabinet", "member"),
     (SECRETARIAT, "demo-secretariat", "secretary"),
 ]
+# The demo members' names on the bodies' rosters: the same people make run's demo sign-ins are
+# (edge people_demo.DEMO_PEOPLE; a test keeps the two lists agreeing).
+DEMO_MEMBER_NAMES: dict[str, str] = {
+    "demo-dgc-chair": "ประเสริฐ นำทาง",
+    "demo-dgc-member-1": "สมชาย ใจดี",
+    "demo-dgc-member-2": "สมหญิง ตั้งใจ",
+    "demo-obs-chair": "วิไล ตรวจงบ",
+    "demo-obs-member-1": "วีระ คำนวณ",
+    "demo-obs-member-2": "อรุณี งบดี",
+    "demo-nesdc": "กมล วางแผน",
+    "demo-cabinet": "ชูชาติ มติดี",
+    "demo-secretariat": "สุดา รักษ์แผน",
+}
 
 PLAN_APPROVAL_V1: dict[str, Any] = {
     "key": "plan-approval",
