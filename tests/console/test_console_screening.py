@@ -168,7 +168,7 @@ def test_the_apis_refusals_of_a_round_are_shown_and_the_form_keeps_what_was_type
     _go(page, "การกลั่นกรองงบประมาณ")
     assert page.get_by_role("link", name="เปิดรอบกลั่นกรองงบประมาณ").count() == 0
     page.goto(f"{suite.base_url}/screening/rounds/new")
-    assert "Only the secretariat opens a screening round" in page.get_by_role("alert").inner_text()
+    assert "ฝ่ายเลขานุการเท่านั้นที่เปิดรอบกลั่นกรองงบประมาณได้" in page.get_by_role("alert").inner_text()  # the console's own refusal, in Thai
     assert page.locator("form.open-round").count() == 0
 
 
@@ -367,9 +367,15 @@ def test_the_committee_approves_the_package_and_the_board_shows_the_allocations(
     waiting = _reload_until(page, "section.committee", "ลงมติแล้ว 0 จาก 3 คน")
     assert "ชุดคำขอรอการลงมติของคณะกรรมการ" in waiting and "ลงมติแล้ว 0 จาก 3 คน องค์ประชุมคือ 2 คน" in waiting
     assert page.locator("[data-total=approved]").inner_text() == "0.00 บาท"
+    recommended = page.locator("[data-total=recommended]").inner_text()
+    strategies = page.get_by_role("table", name="สถานะรายยุทธศาสตร์").locator("tbody th").all_inner_texts()
 
     _vote_to_approve(page, suite, "dgc-chair", "ชุดคำขอเป็นไปตามกรอบวงเงินและยุทธศาสตร์")
     assert page.get_by_role("status").inner_text() == "บันทึกมติของท่านแล้ว: อนุมัติ"
+    # What the committee decided on is on its page: the package's totals and recommendations per strategy.
+    package = page.locator("section.decision-package")
+    assert package.locator("[data-total=recommended]").inner_text() == recommended
+    assert package.get_by_role("table", name="ข้อเสนอแนะรายยุทธศาสตร์").locator("tbody th").all_inner_texts() == strategies
     assert "ลงมติแล้ว 1 จาก 3 คน" in page.locator("section.tally").inner_text()
 
     # While the committee decides, the board shows its tally (for the subcommittee, as it waits).

@@ -8,6 +8,10 @@ from fastapi.staticfiles import StaticFiles
 from dgplan_shared.service import ServiceDefinition
 
 from console.api import agency, auth, inbox, pages, screening
+from console.api import secretariat
+from console.api import oversight
+from console.api import public_pages
+from console.api import agency_reports
 from console.metadata import inbox as inbox_table, metadata, outbox
 from console.settings import Settings
 from pathlib import Path
@@ -16,7 +20,7 @@ SERVICE = "console"
 STATIC = "/console-static"
 # What the console answers at the embedded server's address, in front of the gateway ("/" exactly;
 # the others with everything below them).
-PATHS = ("/", "/plans", "/inbox", "/screening", "/agency", "/auth", "/lang", STATIC)
+PATHS = ("/", "/plans", "/inbox", "/screening", "/agency", "/secretariat", "/oversight", "/auth", "/lang", "/open-data", "/scorecard", STATIC)
 
 
 def _configure(app: FastAPI) -> None:
@@ -39,7 +43,8 @@ def definition() -> ServiceDefinition:
         outbox=outbox,
         inbox=inbox_table,
         migrations="console:migrations",
-        routers=lambda: [pages.router, auth.router, inbox.router, screening.router, agency.router],
+        routers=lambda: [pages.router, auth.router, inbox.router, screening.router, agency.router, secretariat.router,
+                         oversight.router, public_pages.router, agency_reports.router],
         configure_app=_configure,
         serves_paths=PATHS,
         # The sign-out, vote, decision, package and request forms post urlencoded bodies.

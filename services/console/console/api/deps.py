@@ -70,10 +70,19 @@ def local_path(candidate: str | None, default: str = "/") -> str:
     return candidate
 
 
+def _in_language(problem: ApiProblem, gettext: Any) -> ApiProblem:
+    """A problem in the page's language where the catalogue has its words (the console's own refusals
+    are message ids; an API's title or detail the catalogue lacks is shown as the API wrote it)."""
+    return ApiProblem(problem.status, gettext(problem.title) if problem.title else problem.title,
+                      gettext(problem.detail) if problem.detail else problem.detail)
+
+
 def render(request: Request, template: str, session: Session, status: int = 200, **context: Any) -> HTMLResponse:
     locale = locale_of(request)
     catalogue = translations(locale)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if isinstance(context.get("problem"), ApiProblem):
+        context["problem"] = _in_language(context["problem"], catalogue.gettext)
     html = _TEMPLATES.get_template(template).render(
         _=catalogue.gettext,
         locale=locale,
