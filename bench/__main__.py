@@ -3,7 +3,7 @@
 Each benchmark is its own script (runnable alone) writing bench/results/<name>.json; this runner
 runs them as separate processes, so one's load and memory never skew the next.
 Usage: python -m bench [name ...]   (names: embedded_start gateway_bench ledger_bench event_propagation
-webhook_delivery thai_search console_board)
+webhook_delivery thai_search console_board registry_reads)
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ BENCHMARKS = [
     ("webhook_delivery", "webhook_delivery", "webhook delivery: event commit to a receiver, deliveries per second"),
     ("thai_search", "thai_search", "Thai search on PostgreSQL: substring against newmm word segmentation"),
     ("console_board", "console_board", "the console's screening board page time on a round of 10,000 requests"),
+    ("registry_reads", "registry_reads", "plan reads (list, approved document, 304) against a trivial route of the registry"),
 ]
 DOC = ROOT / "docs" / "benchmarks.md"
 

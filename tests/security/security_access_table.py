@@ -146,6 +146,7 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/plans/{plan_id}/versions": PUBLIC,
     "POST /api/v1/plans/{plan_id}/versions": allow(SEC),
     "GET /api/v1/plans/{plan_id}/versions/{version_id}": allow(SIGNED_IN),  # a draft version
+    "GET /api/v1/plans/{plan_id}/versions/{version_id}/document": allow(SIGNED_IN),  # a draft version
     "POST /api/v1/plans/{plan_id}/versions/{version_id}/submit": allow(SEC),
     "GET /api/v1/plans/{plan_id}/versions/{version_id}/nodes": allow(SIGNED_IN),
     "POST /api/v1/plans/{plan_id}/versions/{version_id}/nodes": allow(SEC),

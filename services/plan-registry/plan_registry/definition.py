@@ -11,7 +11,8 @@ from dgplan_shared.problems import problem_body, problem_response
 from dgplan_shared.service import ServiceDefinition
 
 from plan_registry.adapters.tables import idempotency_keys, inbox, metadata, outbox
-from plan_registry.api import agencies, observations, openapi, plans, projects, versions
+from plan_registry.api import agencies, kept_answers_first, observations, openapi, plans, projects, versions
+from plan_registry.api.list_freshness import ForgetListsAfterWrites
 from plan_registry.application import governance_decisions
 from plan_registry.commands import embedded_setup, seed_command
 from plan_registry.events.types import GOVERNANCE_TOPIC
@@ -26,8 +27,11 @@ def _routers():  # type: ignore[no-untyped-def]
 
 def _configure_app(app: FastAPI) -> None:
     """A write that loses a race on a unique key (two requests, same code) is a 409, not a 500;
-    the OpenAPI document says If-Match is required where a missing one is a 428."""
+    the OpenAPI document says If-Match is required where a missing one is a 428; a write answered
+    here drops the plan lists this process keeps; kept answers are served before routing."""
     openapi.install(app)
+    app.add_middleware(ForgetListsAfterWrites)
+    kept_answers_first.install(app)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:

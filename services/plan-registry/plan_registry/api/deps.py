@@ -1,4 +1,7 @@
-"""What the routers share: callers, headers, query parameters, and the way reads and writes run."""
+"""What the routers share: callers, headers, query parameters, and the way reads and writes run.
+
+The dependencies are ``async def``: a plain ``def`` one makes FastAPI hop to a worker thread on
+every request, which costs more than the work (reading a header, checking an HS256 signature)."""
 
 from __future__ import annotations
 
@@ -13,13 +16,29 @@ from dgplan_contracts.fiscal import FY_MAX, FY_MIN
 from dgplan_contracts.identity import Principal
 from dgplan_shared.commands import json_response
 from dgplan_shared.db.uow import UnitOfWork
+from dgplan_shared.service import Runtime
 from dgplan_shared.web.etags import content_etag
+
+from plan_registry.application.kept_representations import KeptReads
+from plan_registry.settings import Settings
 
 Q = TypeVar("Q")
 R = TypeVar("R")
 
-Viewer = Annotated[Principal | None, Depends(optional_principal)]
-Caller = Annotated[Principal, Depends(principal_from_request)]
+
+async def viewer(request: Request) -> Principal | None:
+    return optional_principal(request)
+
+
+async def caller(request: Request) -> Principal:
+    return principal_from_request(request)
+
+
+# The kept reads (plan list, version document, diff) call this in the route instead: each dependency
+# FastAPI solves costs about as much as serving a kept answer.
+viewer_of = optional_principal
+Viewer = Annotated[Principal | None, Depends(viewer)]
+Caller = Annotated[Principal, Depends(caller)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
@@ -43,6 +62,25 @@ RoleFilter = Annotated[
     Literal["lead", "supporting", "responsible", "funding", "accountable", "implementing"] | None,
     Query(description="Nodes on which an agency holds this role (with agency=, that agency)"),
 ]
+
+
+KEPT_READS = "plan_registry.kept_reads"
+
+
+def kept_reads_of(runtime: Runtime) -> KeptReads:
+    """The app's kept answers (one per app: made on first use, sized by the settings)."""
+    kept = runtime.extras.get(KEPT_READS)
+    if kept is None:
+        s: Settings = runtime.settings  # type: ignore[assignment]
+        kept = runtime.extras[KEPT_READS] = KeptReads(
+            max_entries=s.read_cache_entries, max_bytes=s.read_cache_megabytes * 2**20, list_ttl=s.plan_list_ttl_seconds,
+        )
+    return kept
+
+
+def kept_reads(request: Request) -> KeptReads:
+    """Called by the routes themselves, not as a dependency: one less to solve on the hottest reads."""
+    return kept_reads_of(request.app.state.runtime)
 
 
 def etag(body: Any) -> Mapping[str, str]:

@@ -123,6 +123,12 @@ class FieldChangeOut(BaseModel):
     fields: dict[str, dict[str, Any]]
 
 
+class VersionDocumentOut(BaseModel):
+    plan_id: str
+    version: VersionOut
+    nodes: list[NodeOut] = Field(description="Every node of the version the caller may see, in the nodes list's order")
+
+
 class DiffOut(BaseModel):
     from_: dict[str, Any] = Field(alias="from")
     to: dict[str, Any]
@@ -167,3 +173,8 @@ class ImportOut(BaseModel):
 
 def ok(model: type, status: int = 200) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": model}}
+
+
+def ok_or_not_modified(model: type) -> dict[int | str, dict[str, Any]]:
+    """A read with a strong ETag: 200, or 304 when If-None-Match names it."""
+    return {**ok(model), 304: {"description": "Not Modified: If-None-Match names the current ETag (no body)"}}

@@ -10,10 +10,12 @@ from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.web.url_guards import refuse_bad_text_in_url
 
 from plan_registry.adapters.node_repository import NodeFilters
+from plan_registry.api.conditional import version_answer
 from plan_registry.api.deps import (
-    Caller, FiscalYearQuery, IdemKey, IfMatch, Limit, NodeSort, RoleFilter, Viewer, etag, read, read_with_etag,
+    Caller, FiscalYearQuery, IdemKey, IfMatch, Limit, NodeSort, RoleFilter, Viewer, etag, kept_reads, read,
+    read_with_etag, viewer_of,
 )
-from plan_registry.api.responses import NodeOut, Page, VersionOut, ok
+from plan_registry.api.responses import NodeOut, Page, VersionDocumentOut, VersionOut, ok, ok_or_not_modified
 from plan_registry.api.schemas import NodeCreate, NodePatch, ReviseIn, RoleIn
 from plan_registry.application import assign_role as assign_role_case
 from plan_registry.application import create_node as create_node_case
@@ -25,9 +27,21 @@ from plan_registry.application import remove_node as remove_node_case
 from plan_registry.application import revise_plan as revise_plan_case
 from plan_registry.application import submit_version as submit_version_case
 from plan_registry.application import update_node as update_node_case
+from plan_registry.application import version_document as version_document_case
 
 router = APIRouter(prefix="/api/v1/plans/{plan_id}", tags=["versions"], responses=PROBLEM_RESPONSES,
                    dependencies=[Depends(refuse_bad_text_in_url)])
+
+
+@router.get("/versions/{version_id}/document", responses=ok_or_not_modified(VersionDocumentOut), response_model=None)
+async def version_document(plan_id: str, version_id: str, request: Request) -> Response:
+    """The version and every node the caller may see, in one canonical JSON answer. Approved: public,
+    ``Cache-Control: public, max-age=31536000, immutable``; settled but not approved (superseded,
+    returned, rejected): ``private, no-cache``; a draft or a version under governance: ``private,
+    no-store``. A strong ETag always; ``If-None-Match`` answers 304."""
+    query = version_document_case.ReadVersionDocument(viewer_of(request), plan_id, version_id)
+    answer = await version_document_case.handle(query, request.app.state.runtime.uow, kept_reads(request))
+    return version_answer(request, answer)
 
 
 @router.get("/versions", responses=ok(Page[VersionOut]), response_model=None)
