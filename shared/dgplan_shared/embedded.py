@@ -33,6 +33,7 @@ from dgplan_shared.logging import configure_logging
 from dgplan_shared.registry import installed_frontends, installed_services
 from dgplan_shared.service import Runtime, ServiceDefinition, create_service_app
 from dgplan_shared.settings import ServiceSettings
+from dgplan_shared.web.front_paths import claims
 
 log = logging.getLogger("dgplan.embedded")
 
@@ -60,9 +61,6 @@ def _settings(definition: ServiceDefinition, data_dir: Path, secret: str, base_u
 def _front(gateway: ASGIApp, others: list[tuple[tuple[str, ...], ASGIApp]]) -> ASGIApp:
     """One address for everything: the paths a service claims (the console's pages) go to it, the
     rest to the gateway."""
-
-    def claims(paths: tuple[str, ...], path: str) -> bool:
-        return any(path == p or (p != "/" and path.startswith(p.rstrip("/") + "/")) for p in paths)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -1,6 +1,11 @@
 """The distributed topology on one machine: every service's API, relay and consumer (and any
 daemon it declares) as separate processes on PostgreSQL and Kafka, behind the gateway.
 
+With ``frontends=True`` the web front ends (the console, ``dgplan.frontends``) run too, each as
+its own API process behind the same address: the gateway forwards the paths a front end claims to
+it (``GATEWAY_<FRONT END>_URL``), so ``gateway_url`` serves the console's pages, ``/api/v1`` and
+the sign-in exactly as ``make run`` serves them on one port.
+
 ``make distributed`` runs it interactively (``dgplan_shared.testing.distributed``); the
 fault-injection tests drive it: they SIGKILL
 and restart any process, the broker, or PostgreSQL, while load goes through the gateway.
@@ -9,6 +14,7 @@ and restart any process, the broker, or PostgreSQL, while load goes through the 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -34,6 +40,10 @@ class ServiceProcessSet:
     consumes: bool
     daemons: tuple[str, ...]
     fronts_services: bool = False
+    # A web front end: its API process only (it publishes and consumes nothing), in front of the gateway.
+    frontend: bool = False
+    serves_paths: tuple[str, ...] = ()  # what a front end answers at the public address
+    settings_fields: frozenset[str] = frozenset()
     port: int = 0
     database_url: str = ""
 
@@ -94,12 +104,17 @@ class Topology:
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
     # Extra environment for every process (e.g. settings a fault test tunes); applied last.
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Also run the web front ends (the console). Off for the API-only tests (e2e, faults, benches),
+    # which drive the gateway alone; ``make distributed`` and the console's browser tests turn it on.
+    frontends: bool = False
 
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).resolve()
         (self.base_dir / "logs").mkdir(parents=True, exist_ok=True)
         (self.base_dir / "data").mkdir(parents=True, exist_ok=True)
         found = {ep.name: ep for ep in entry_points(group="dgplan.services")}
+        fronts = {ep.name: ep for ep in entry_points(group="dgplan.frontends")} if self.frontends else {}
+        found.update(fronts)
         definitions = {name: ep.load()() for name, ep in found.items()}
         for name in sorted(found, key=lambda n: (definitions[n].start_order, n)):
             definition = definitions[name]
@@ -111,6 +126,9 @@ class Topology:
                 consumes=bool(definition.subscriptions),
                 daemons=tuple(definition.daemons),
                 fronts_services=definition.fronts_services,
+                frontend=name in fronts,
+                serves_paths=definition.serves_paths,
+                settings_fields=frozenset(definition.settings_type.model_fields),
                 port=definition.default_port if self.fixed_ports and definition.default_port else free_port(),
             )
 
@@ -120,6 +138,7 @@ class Topology:
 
     @property
     def gateway_url(self) -> str:
+        """The topology's one public address (the gateway's; with ``frontends``, the console's too)."""
         front = next(s for s in self.services.values() if s.fronts_services)
         return f"http://127.0.0.1:{front.port}"
 
@@ -156,12 +175,35 @@ class Topology:
         }
         if svc.fronts_services:
             env.setdefault(f"{p}DEMO_CLIENTS_FILE", str(self.demo_clients_file))
+            # The built-in issuer names the public address (tokens' `iss`, discovery, the console
+            # client's redirect URI its setup registers), whatever a developer's shell says.
+            if "public_base_url" in svc.settings_fields:
+                env[f"{p}PUBLIC_BASE_URL"] = self.gateway_url
             # Every other registered service is an upstream the gateway finds by
-            # GATEWAY_<SERVICE>_URL (its settings; a service it does not route is simply ignored).
-            for upstream in self.services:
+            # GATEWAY_<SERVICE>_URL (its settings; a service it does not route is simply ignored),
+            # and a front end's claimed paths by GATEWAY_<FRONT END>_PATHS, read from the front
+            # end's own definition here, so the two never drift apart.
+            for upstream, other in self.services.items():
                 if upstream != svc.name:
-                    env[f"{p}{upstream.upper().replace('-', '_')}_URL"] = self.url(upstream)
+                    name = upstream.upper().replace("-", "_")
+                    env[f"{p}{name}_URL"] = self.url(upstream)
+                    if other.frontend:
+                        env[f"{p}{name}_PATHS"] = json.dumps(list(other.serves_paths))
+        if svc.frontend:
+            env.update(self._frontend_env(svc))
         env.update(self.extra_env)
+        return env
+
+    def _frontend_env(self, svc: ServiceProcessSet) -> dict[str, str]:
+        """A front end calls the gateway, signs people in at its issuer and is reached by browsers,
+        all at the one public address (its OIDC redirect URI and the issuer's `iss` must be that
+        address, not the front end's own port). It reads its OAuth2 client's secret from the file
+        the gateway's setup writes beside the demo clients' (``DGPLAN_DATA_DIR``)."""
+        p = svc.prefix
+        env = {f"{p}BUS": "memory", "DGPLAN_DATA_DIR": str(self.demo_clients_file.parent)}
+        for setting in ("gateway_url", "oidc_issuer", "public_url"):
+            if setting in svc.settings_fields:
+                env[f"{p}{setting.upper()}"] = self.gateway_url
         return env
 
     async def prepare(self) -> None:
@@ -170,6 +212,8 @@ class Topology:
             svc.database_url = await create_postgres_database(self.postgres_server, svc.name.replace("-", "_"))
             await asyncio.to_thread(upgrade, svc.migrations, svc.database_url)
         for svc in self.services.values():
+            if svc.frontend:
+                continue  # nothing to seed: a front end owns no data
             result = await asyncio.to_thread(
                 subprocess.run, [sys.executable, "-m", svc.module, "setup"], env=self.env_for(svc),
                 capture_output=True, text=True, timeout=120,
@@ -180,7 +224,9 @@ class Topology:
 
     def start(self) -> None:
         for svc in self.services.values():
-            roles = [("api", ["api", "--host", "127.0.0.1", "--port", str(svc.port)]), ("relay", ["relay"])]
+            roles = [("api", ["api", "--host", "127.0.0.1", "--port", str(svc.port)])]
+            if not svc.frontend:  # a front end's outbox stays empty: no relay to run
+                roles.append(("relay", ["relay"]))
             if svc.consumes:
                 roles.append(("consumer", ["consumer"]))
             roles += [(daemon, [daemon]) for daemon in svc.daemons]

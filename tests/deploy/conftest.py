@@ -18,6 +18,7 @@ from deploy_support import (  # noqa: E402
     OVERLAYS,
     load_script,
     render_kustomization,
+    repository_frontends,
     repository_services,
 )
 
@@ -50,6 +51,29 @@ def settings_env(config_reference, settings_types) -> dict[str, dict[str, str]]:
 def prefixes(config_reference, settings_types) -> dict[str, str]:
     """environment prefix -> service name."""
     return {config_reference.env_prefix(st): name for name, st in settings_types.items()}
+
+
+@pytest.fixture(scope="session")
+def frontend_settings_types() -> dict:
+    """front end name -> settings class, from the installed ``dgplan.frontends`` (the console)."""
+    from dgplan_shared.registry import installed_frontends
+
+    found = {name: definition.settings_type for name, definition in installed_frontends().items()}
+    assert found and set(found) == set(repository_frontends()), (
+        f"installed dgplan.frontends {sorted(found)} != declared {sorted(repository_frontends())}"
+    )
+    return found
+
+
+@pytest.fixture(scope="session")
+def all_settings_env(config_reference, settings_env, frontend_settings_types) -> dict[str, dict[str, str]]:
+    """Like ``settings_env``, front ends included: what any dgplan container may be given."""
+    return {**settings_env, **{n: config_reference.env_names(st) for n, st in frontend_settings_types.items()}}
+
+
+@pytest.fixture(scope="session")
+def all_prefixes(config_reference, prefixes, frontend_settings_types) -> dict[str, str]:
+    return {**prefixes, **{config_reference.env_prefix(st): n for n, st in frontend_settings_types.items()}}
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,18 @@ def repository_services() -> dict[str, Path]:
     return found
 
 
+def repository_frontends() -> dict[str, Path]:
+    """Web front end name -> its directory, for every ``services/*/pyproject.toml`` registering in
+    ``dgplan.frontends`` (the console): deployed like a service's API (its own image, Deployment and
+    compose service) but with no database of record, relay or consumer."""
+    found = {}
+    for pyproject in sorted((ROOT / "services").glob("*/pyproject.toml")):
+        entry_points = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("entry-points", {})
+        for name in entry_points.get("dgplan.frontends", {}):
+            found[name] = pyproject.parent
+    return found
+
+
 def load_script(name: str) -> ModuleType:
     """Import a module of ``scripts/`` by path (it is not a package)."""
     spec = importlib.util.spec_from_file_location(f"dgplan_scripts_{name}", ROOT / "scripts" / f"{name}.py")

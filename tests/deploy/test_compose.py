@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from deploy_support import COMPOSE_FILE, dgplan_service
+from deploy_support import COMPOSE_FILE, dgplan_service, repository_frontends
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
@@ -82,6 +82,7 @@ def compose_workers(compose) -> list[tuple[str, str, dict]]:
         (name, service, svc)
         for name, svc in compose["services"].items()
         if (service := dgplan_service(resolve_defaults(svc["image"])))
+        and service in daemons  # the console (a front end) runs its API only
         and svc["command"][0] in {"relay", "consumer", *daemons[service]}
     ]
 
@@ -111,10 +112,19 @@ def test_every_worker_opens_its_probe_port_and_has_a_liveness_healthcheck(compos
 
 
 def test_only_the_gateway_is_published(compose):
+    """The console too is reached through it (GATEWAY_CONSOLE_URL), never published itself. Inside
+    the network the gateway listens on the public address's port under its alias, so the console's
+    calls to the issuer name the same address as the browser's."""
     published = {name: svc["ports"] for name, svc in compose["services"].items() if svc.get("ports")}
     assert list(published) == ["gateway-api"]
     (port,) = published["gateway-api"]
-    assert resolve_defaults(port).endswith(":8080")
+    gateway = compose["services"]["gateway-api"]
+    listens = gateway["command"][gateway["command"].index("--port") + 1]
+    assert resolve_defaults(port).endswith(f":{listens}")
+    assert f"127.0.0.1:{listens}/readyz" in " ".join(gateway["healthcheck"]["test"])
+    public = resolve_defaults(gateway["environment"]["GATEWAY_PUBLIC_BASE_URL"])
+    host, _, public_port = public.split("://", 1)[1].partition(":")
+    assert public_port == listens and host in gateway["networks"]["default"]["aliases"]
 
 
 def test_every_container_runs_as_a_numeric_non_root_user_without_privileges(compose, settings_types):
@@ -129,7 +139,8 @@ def test_every_container_runs_as_a_numeric_non_root_user_without_privileges(comp
             assert svc["read_only"] is True, name
             read_only_checked.add(service)
     # An image pattern that stopped matching would otherwise skip the read-only check unnoticed.
-    assert read_only_checked == set(settings_types), f"read-only root checked for {sorted(read_only_checked)}"
+    expected = set(settings_types) | set(repository_frontends())
+    assert read_only_checked == expected, f"read-only root checked for {sorted(read_only_checked)}"
 
 
 def test_no_latest_tag_and_no_untagged_image(compose):
@@ -153,7 +164,7 @@ def test_no_secret_value_is_committed(compose, settings_types, config_reference)
                 # Only a required interpolation: no literal, and no fallback value to leak.
                 match = INTERPOLATION.fullmatch(value)
                 assert match and match["op"] == ":?", f"{name}: {key} must be ${{VAR:?...}}, not {value!r}"
-            if key.endswith("DATABASE_URL"):
+            if key.endswith("DATABASE_URL") and not value.startswith("sqlite"):  # a server's URL has a login
                 password = re.match(r"^[a-z0-9+]+://[^:/@]+:(?P<password>[^@]*)@", value)
                 assert password, f"{name}: {key} has no user and password part"
                 match = INTERPOLATION.fullmatch(password["password"])

@@ -309,15 +309,19 @@ def test_no_secret_value_in_any_manifest(rendered, settings_types, config_refere
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])
-def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(rendered, settings_types, overlay):
+def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(
+    rendered, settings_types, frontend_settings_types, overlay
+):
     policies = by_kind(rendered[overlay], "NetworkPolicy")
     deny = policies["default-deny-all"]["spec"]
     assert deny["podSelector"] == {} and sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
     assert "ingress" not in deny and "egress" not in deny
     services = _services(settings_types)
     assert "gateway" in services and len(services) >= 2
+    # The console's pods too: the gateway forwards its pages (GATEWAY_CONSOLE_URL).
+    behind_gateway = services + sorted(frontend_settings_types)
     # A service's API is reachable from the gateway's API pods only (and metrics scrapers).
-    for name in services:
+    for name in behind_gateway:
         if name == "gateway":
             continue
         rules = policies[f"{name}-api-ingress"]["spec"]["ingress"]
@@ -331,7 +335,7 @@ def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(r
     gateway_labels = deployments["gateway-api"]["spec"]["template"]["metadata"]["labels"]
     gateway_egress = [rule for p in _policies_for(policies, gateway_labels, "Egress")
                       for rule in p["spec"].get("egress", [])]
-    for name in services:
+    for name in behind_gateway:
         if name == "gateway":
             continue
         api_labels = deployments[f"{name}-api"]["spec"]["template"]["metadata"]["labels"]
@@ -343,7 +347,7 @@ def test_network_is_denied_by_default_and_opened_only_along_the_designed_paths(r
     ingress_targets = {
         n for n, p in policies.items() if "Ingress" in p["spec"]["policyTypes"] and p["spec"].get("ingress")
     }
-    expected = {f"{s}-api-ingress" for s in services}
+    expected = {f"{s}-api-ingress" for s in behind_gateway}
     # Prometheus to the workers' probe ports (test_worker_probe_ports_admit_only_metrics_scrapers).
     expected |= {f"{s}-workers-ingress-metrics" for s in services}
     expected |= {"gateway-scheduler-ingress-metrics"}
@@ -438,11 +442,13 @@ def test_prod_replicates_topics_three_times_and_points_at_external_brokers(rende
 
 
 def service_commands() -> dict[str, set[str]]:
-    """Every command each service's command line accepts (dgplan_shared.cli plus its own)."""
-    from dgplan_shared.registry import installed_services
+    """Every command each service's command line accepts (dgplan_shared.cli plus its own), the
+    console's included (the same command line over its definition)."""
+    from dgplan_shared.registry import installed_frontends, installed_services
 
     common = {"api", "relay", "consumer", "migrate", "setup", PURGE_COMMAND}
-    return {name: common | set(d.commands) | set(d.daemons) for name, d in installed_services().items()}
+    found = {**installed_services(), **installed_frontends()}
+    return {name: common | set(d.commands) | set(d.daemons) for name, d in found.items()}
 
 
 @pytest.mark.parametrize("overlay", ["dev", "prod"])

@@ -3,7 +3,7 @@ guide is generated from these descriptions."""
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from dgplan_shared.settings import ServiceSettings
@@ -29,6 +29,24 @@ class Settings(ServiceSettings):
     )
     notifications_url: str = Field(
         default="http://127.0.0.1:8104", description="Base URL of the notifications API (distributed mode)."
+    )
+    console_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL of the console's own process (distributed mode, compose, Kubernetes): requests for "
+            "`console_paths` are forwarded to it as they came (cookies included, no identity), so the "
+            "gateway's one public address serves the console's pages as `make run` does. Unset: no "
+            "console behind this gateway (the embedded server routes to its console itself)."
+        ),
+    )
+    console_paths: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "The paths the console claims (its `console.definition.PATHS`, as a JSON list): `/` exactly, every other "
+            "entry with everything below it. Required with `console_url` (the gateway refuses to start without "
+            "them). The distributed topology passes the installed console's own list; compose and the manifests "
+            "spell it out, and tests/deploy fails when it differs from the console's."
+        ),
     )
     upstream_client: Literal["lean", "aiohttp", "httpx"] = Field(
         default="lean",
@@ -107,6 +125,15 @@ class Settings(ServiceSettings):
         description=(
             "How long a subject's body memberships, and whether a built-in client is still active, are cached "
             "at the edge: changes apply to live tokens within this time."
+        ),
+    )
+    console_client_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The secret `setup` gives the console's OAuth2 client (`dgplan-console`, redirect URI "
+            "`<public_base_url>/auth/callback`) at the built-in issuer, so a console in another container or pod "
+            "can be given the same value (`CONSOLE_OIDC_CLIENT_SECRET`). Unset: a random secret kept in "
+            "`console-client.txt` beside the demo clients' file (make run, the distributed topology)."
         ),
     )
     demo_clients_file: str | None = Field(

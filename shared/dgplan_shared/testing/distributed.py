@@ -1,4 +1,5 @@
-"""``make distributed``: a private PostgreSQL cluster and Kafka broker, and the whole topology on them."""
+"""``make distributed``: a private PostgreSQL cluster and Kafka broker, and the whole topology on them
+(the console included, behind the gateway's address)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ def main() -> None:
     pg, broker = PostgresCluster(base / "pg"), KafkaBroker(base / "kafka")
     server = pg.start()
     broker.start()
-    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO")
+    # With the console as its own process: the gateway's address serves its pages too (as `make run`).
+    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO", frontends=True)
     try:
         asyncio.run(topology.prepare())
         topology.start()
         topology.wait_healthy()
-        print(f"\ndgplan distributed topology is up; gateway at {topology.gateway_url}")
+        print(f"\ndgplan distributed topology is up at {topology.gateway_url} (the console at /, the API at /api/v1)")
+        print(f"  demo people and clients: {topology.demo_clients_file.parent}/demo-people.txt, demo-clients.txt")
         for name, managed in topology.processes.items():
             print(f"  {name:<28} pid {managed.process.pid if managed.process else '-'}")
         print(f"  PostgreSQL {server.rsplit('@', 1)[1]}  Kafka {broker.bootstrap}  logs {base / 'run' / 'logs'}")

@@ -86,7 +86,9 @@ async def embedded_people_setup(runtime: Runtime) -> None:
     data_dir = secrets_file(runtime.settings).parent  # type: ignore[arg-type]
     people_path = data_dir / people_demo.PEOPLE_FILE
     passwords = await people_demo.ensure_demo_people(runtime, people_path)
-    await people_demo.ensure_console_client(runtime, data_dir / people_demo.CONSOLE_CLIENT_FILE, _served_at(runtime))
+    configured = runtime.settings.console_client_secret  # type: ignore[attr-defined]
+    await people_demo.ensure_console_client(runtime, data_dir / people_demo.CONSOLE_CLIENT_FILE, _served_at(runtime),
+                                            configured.get_secret_value() if configured else None)
     print(people_demo.banner(_served_at(runtime), passwords, people_path), flush=True)
 
 

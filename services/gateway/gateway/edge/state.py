@@ -44,6 +44,8 @@ class EdgeState:
     documents: dict[str, ServiceDocument]
     client: UpstreamClient | None
     memberships: MembershipLookup
+    # The console's own process (settings.console_url), or None: no front end behind this gateway.
+    frontend: Forwarder | None = None
     _memberships: dict[str, tuple[Memberships, float]] = field(default_factory=dict)
     _clients_active: dict[str, tuple[bool, float]] = field(default_factory=dict)
     _identities: dict[tuple[Any, ...], tuple[str, float]] = field(default_factory=dict)

@@ -1,5 +1,6 @@
 """Putting one gateway process's edge together from its settings: keys, verifier, rate limiter,
-and for each service either its in-process app (embedded) or an HTTP upstream (distributed)."""
+and for each service either its in-process app (embedded) or an HTTP upstream (distributed), plus
+the console's process when it runs as one (``console_url``)."""
 
 from __future__ import annotations
 
@@ -34,17 +35,16 @@ def build_state(runtime: Runtime, memberships: MembershipLookup) -> EdgeState:
     external = ExternalJwks(settings.jwks_url, settings.jwks_cache_seconds) if settings.jwks_url else None
     apps = runtime.extras.get("upstream_apps") or {}
     urls = base_urls(settings)
+    console_url = settings.console_url.rstrip("/") if settings.console_url else None
     client: UpstreamClient | None = None
     upstreams: dict[str, Forwarder] = {}
     documents: dict[str, ServiceDocument] = {}
-    for name in SERVICES:
-        if name in apps:
-            upstreams[name] = AsgiUpstream(name, apps[name], settings.upstream_timeout_seconds)
-            documents[name] = AsgiDocument(apps[name])
-            continue
+
+    def over_http(name: str, url: str) -> HttpUpstream:
+        nonlocal client
         if client is None:
             kind = settings.upstream_client
-            if kind == "lean" and any(url.startswith("https://") for url in urls.values()):
+            if kind == "lean" and any(u.startswith("https://") for u in [*urls.values(), console_url or ""]):
                 kind = "aiohttp"  # the lean client speaks plain HTTP only (TLS between services: aiohttp)
             client = build_client(
                 kind,
@@ -52,15 +52,28 @@ def build_state(runtime: Runtime, memberships: MembershipLookup) -> EdgeState:
                 settings.upstream_connect_timeout_seconds,
                 settings.upstream_timeout_seconds,
             )
-        upstreams[name] = HttpUpstream(
+        return HttpUpstream(
             name,
-            urls[name],
+            url,
             client,
             Circuit(settings.circuit_failure_threshold, settings.circuit_open_seconds),
             settings.upstream_retries,
             settings.upstream_retry_backoff_seconds,
         )
-        documents[name] = HttpDocument(client, urls[name])
+
+    for name in SERVICES:
+        if name in apps:
+            upstreams[name] = AsgiUpstream(name, apps[name], settings.upstream_timeout_seconds)
+            documents[name] = AsgiDocument(apps[name])
+            continue
+        upstream = upstreams[name] = over_http(name, urls[name])
+        documents[name] = HttpDocument(upstream.client, urls[name])
+    # The console as its own process: its pages are forwarded like a service's requests (same
+    # client, timeouts, idempotent-only retries and circuit), by proxy.frontend's rules.
+    frontend = over_http("console", console_url) if console_url else None
+    if frontend is not None and not settings.console_paths:
+        # Forwarding nothing would leave every console page a 404 that looks like a console bug.
+        raise RuntimeError("GATEWAY_CONSOLE_URL is set but GATEWAY_CONSOLE_PATHS is empty: list the console's paths")
     return EdgeState(
         runtime=runtime,
         settings=settings,
@@ -77,4 +90,5 @@ def build_state(runtime: Runtime, memberships: MembershipLookup) -> EdgeState:
         documents=documents,
         client=client,
         memberships=memberships,
+        frontend=frontend,
     )

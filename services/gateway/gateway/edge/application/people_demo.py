@@ -122,13 +122,16 @@ async def ensure_demo_people(runtime: Runtime, path: Path) -> dict[str, str]:
     return result
 
 
-async def ensure_console_client(runtime: Runtime, path: Path, base_url: str) -> tuple[str, str]:
-    """The console's confidential client, allowed to send people back to ``base_url``'s callback."""
-    known = _read(path).get(CONSOLE_CLIENT)
+async def ensure_console_client(runtime: Runtime, path: Path, base_url: str,
+                                configured: str | None = None) -> tuple[str, str]:
+    """The console's confidential client, allowed to send people back to ``base_url``'s callback.
+    Its secret is ``configured`` when given (a console in its own container or pod is handed the
+    same value), else the one kept in ``path``, else a new one."""
+    known = configured or _read(path).get(CONSOLE_CLIENT)
     async with runtime.db.session() as session:
         client = await get_client(session, CONSOLE_CLIENT)
         if client is None or not known or not await asyncio.to_thread(verify_secret, known, client.secret_hash):
-            known = new_secret()
+            known = configured or new_secret()
             hashed = await asyncio.to_thread(hash_secret, known)
             if client is None:
                 # A relying party only: "public" is the least role; people's own roles come with their tokens.

@@ -1,5 +1,7 @@
 """The edge's request pipeline, as pure ASGI on every request's hot path:
 
+0. the console's pages, when the console is its own process, go to it as they came
+   (``proxy.frontend``: it authenticates people itself and calls the API back through here);
 1. drop any incoming ``X-Dgplan-Identity`` (only the gateway may assert identities);
 2. authenticate ``Authorization: Bearer`` (else the caller is ``anonymous`` with role ``public``);
 3. rate-limit per client id (anonymous callers per remote address);
@@ -17,6 +19,7 @@ from dataclasses import replace
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from dgplan_shared.web.front_paths import claims
 from dgplan_shared.context import child_traceparent, new_request_id, request_id_var, traceparent_var
 from dgplan_contracts.identity import ANONYMOUS_SUBJECT, PUBLIC, Principal
 from dgplan_contracts.assertion import IDENTITY_HEADER
@@ -26,6 +29,7 @@ from gateway.edge.domain.rate_limit import retry_after_header
 from gateway.edge.domain.routes import service_for
 from gateway.edge.domain.tokens import BUILTIN_CLIENT, TokenRejected
 from gateway.edge.proxy.forwarding import HOP_BY_HOP
+from gateway.edge.proxy.frontend import forward_page
 from gateway.edge.proxy.problems import send_problem
 from gateway.edge.state import EDGE_KEY, EdgeState
 
@@ -70,6 +74,9 @@ class EdgeMiddleware:
             # "/api/v1/plans/../admin" would be judged as one area here and may mean another to
             # whatever normalizes paths downstream: refuse rather than guess.
             await send_problem(send, 400, "Paths may not contain '.' or '..' segments.", path)
+            return
+        if edge.frontend is not None and claims(edge.settings.console_paths, path):
+            await forward_page(edge.frontend, scope, receive, send)
             return
 
         authorization = b""
