@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.idempotency_retention import purge_expired_keys
+from dgplan_shared import tracing
 from dgplan_shared.logging import configure_logging
 from dgplan_shared.registry import installed_services
 from dgplan_shared.service import ServiceDefinition, build_runtime, create_service_app
@@ -33,6 +34,7 @@ def app_for_worker():  # type: ignore[no-untyped-def]
     definition = installed_services()[os.environ[_SERVICE_ENV]]
     settings = definition.settings_type()
     configure_logging(definition.name, settings.log_level, settings.log_json)
+    tracing.configure_from_environment(definition.name)
     return create_service_app(definition, settings)
 
 
@@ -97,6 +99,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
 
     settings: ServiceSettings = definition.settings_type()
     configure_logging(definition.name, settings.log_level, settings.log_json)
+    tracing.configure_from_environment(definition.name)
 
     if args.command == "api":
         import uvicorn  # lazy: only the api role serves HTTP

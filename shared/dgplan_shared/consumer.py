@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from prometheus_client import Counter
@@ -22,9 +23,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from dgplan_shared import tracing
 from dgplan_shared.bus.availability import backoff_delay
 from dgplan_shared.bus.base import Bus, IncomingRecord, OutgoingRecord, Subscription
-from dgplan_shared.context import causation_id_var, correlation_id_var, traceparent_var
+from dgplan_shared.context import causation_id_var, correlation_id_var, traceparent_var, valid_traceparent
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
@@ -121,10 +123,20 @@ class InboxConsumer:
             await self._dead_letter(record, f"unreadable envelope: {exc}", attempts=0)
             return "dead-lettered"
         handler = self.handlers.get(event.type)
+        # The record's header names the relay's PRODUCER span; the envelope, the request that wrote it.
+        parent = valid_traceparent(_header(record, "traceparent")) or event.traceparent
+        with tracing.span(f"apply {event.type}", tracing.CONSUMER, parent, **{
+                "messaging.system": "kafka", "messaging.destination.name": record.topic,
+                "messaging.message.id": event.id, "messaging.consumer.group.name": self.group}) as applied_as:
+            return await self._handle_in_context(record, event, handler, applied_as)
+
+    async def _handle_in_context(
+        self, record: IncomingRecord, event: CloudEvent, handler: Any, traceparent: str | None
+    ) -> str:
         tokens = (
             causation_id_var.set(event.id),
             correlation_id_var.set(event.correlationid or event.id),
-            traceparent_var.set(event.traceparent),
+            traceparent_var.set(traceparent),
         )
         try:
             delay = self.backoff
@@ -266,3 +278,8 @@ def dead_letter_reason(record: IncomingRecord) -> str | None:
 
 def envelope_data(record: IncomingRecord) -> dict:
     return orjson.loads(record.value).get("data", {})
+
+
+def _header(record: IncomingRecord, name: str) -> str | None:
+    value = next((v for k, v in record.headers if k == name), None)
+    return value.decode("latin-1") if value else None

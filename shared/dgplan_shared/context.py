@@ -7,6 +7,8 @@ import os
 import re
 import uuid
 
+from dgplan_shared import tracing
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 traceparent_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("traceparent", default=None)
 correlation_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
@@ -38,6 +40,9 @@ def child_traceparent(parent: str | None) -> str:
     parent = valid_traceparent(parent)
     if parent is None:
         return new_traceparent()
+    spanned = tracing.open_span_in_trace(parent)
+    if spanned:
+        return spanned  # a real span is open here: the next hop's span hangs under it
     trace_id = parent.split("-")[1]
     return f"00-{trace_id}-{os.urandom(8).hex()}-01"
 

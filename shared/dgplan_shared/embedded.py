@@ -29,6 +29,7 @@ from dgplan_shared.bus.memory import InMemoryBus
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.migrations import upgrade
 from dgplan_shared.db.types import utcnow
+from dgplan_shared import tracing
 from dgplan_shared.logging import configure_logging
 from dgplan_shared.registry import installed_frontends, installed_services
 from dgplan_shared.service import Runtime, ServiceDefinition, create_service_app
@@ -200,6 +201,7 @@ def _banner(host: str, port: int, data_dir: Path, seconds: float) -> None:
 
 def main() -> None:
     configure_logging("embedded", os.environ.get("DGPLAN_LOG_LEVEL", "WARNING"), json_lines=False)
+    tracing.configure_from_environment("dgplan-embedded")
     host = os.environ.get("DGPLAN_HOST", "127.0.0.1")
     port = int(os.environ.get("DGPLAN_PORT", "8000"))
     data_dir = Path(os.environ.get("DGPLAN_DATA_DIR", "var")).resolve()

@@ -18,6 +18,7 @@ from dgplan_shared.context import (
     valid_traceparent,
 )
 from dgplan_shared.problems import PROBLEM_JSON, problem_body
+from dgplan_shared import tracing
 
 import orjson
 
@@ -83,7 +84,19 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_ids)
+            # With tracing on, the request's SERVER span is the traceparent its events and forwarded
+            # requests carry (and the response names); off, ``span`` hands the hand-made one back.
+            # Opened here, the outermost layer, so the gateway's proxied requests have one too.
+            with tracing.span(f"{scope['method']} {scope.get('path', '')}", tracing.SERVER, parent,
+                              **{"dgplan.service": self.service, "http.request.method": scope["method"],
+                                 "url.path": scope.get("path")}) as spanned:
+                if spanned:
+                    traceparent = spanned
+                    traceparent_var.set(spanned)
+                try:
+                    await self.app(scope, limited_receive, send_with_ids)
+                finally:
+                    tracing.name_server_span(scope, status_holder["status"])
         except _BodyTooLarge:
             await self._too_large(scope, send, request_id)
             status_holder["status"] = 413

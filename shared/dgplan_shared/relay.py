@@ -14,10 +14,12 @@ import asyncio
 import logging
 import zlib
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from prometheus_client import Counter, Gauge
 from sqlalchemy import Table, func, select, text, update
 
+from dgplan_shared import tracing
 from dgplan_shared.bus.availability import backoff_delay
 from dgplan_shared.bus.base import Bus, OutgoingRecord, PublishFailed, structured_mode_headers
 from dgplan_shared.db.engine import Database
@@ -91,20 +93,27 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            records = []
-            for row in rows:
-                event = CloudEvent.from_json(row.envelope)
-                records.append(
-                    OutgoingRecord(row.topic, row.key, row.envelope.encode(), structured_mode_headers(event.traceparent))
-                )
             failed: PublishFailed | None = None
-            try:
-                await self.bus.publish(records)
-                done = [r.id for r in rows]
-            except PublishFailed as exc:
-                # Part of the batch is on its topics: mark that part, so the retry sends only the rest.
-                failed = exc
-                done = [rows[i].id for i in in_order_prefix(records, exc.acknowledged)]
+            # One PRODUCER span per event, under the request that wrote it, open while the batch is
+            # sent; the record's traceparent header names it, so the consumer's span hangs under it.
+            with ExitStack() as spans:
+                records = []
+                for row in rows:
+                    event = CloudEvent.from_json(row.envelope)
+                    sent_as = spans.enter_context(tracing.span(
+                        f"publish {row.topic}", tracing.PRODUCER, event.traceparent, **{
+                            "messaging.system": "kafka", "messaging.destination.name": row.topic,
+                            "messaging.message.id": event.id, "dgplan.service": self.service}))
+                    records.append(
+                        OutgoingRecord(row.topic, row.key, row.envelope.encode(), structured_mode_headers(sent_as))
+                    )
+                try:
+                    await self.bus.publish(records)
+                    done = [r.id for r in rows]
+                except PublishFailed as exc:
+                    # Part of the batch is on its topics: mark that part, so the retry sends only the rest.
+                    failed = exc
+                    done = [rows[i].id for i in in_order_prefix(records, exc.acknowledged)]
             # Any other failure propagates: the transaction rolls back and the rows stay unpublished.
             if done:
                 await session.execute(update(o).where(o.c.id.in_(done)).values(published_at=utcnow()))

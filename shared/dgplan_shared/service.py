@@ -18,6 +18,7 @@ from dgplan_shared.db.engine import Database
 from dgplan_shared.db.idempotency import IdempotencyStore
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.health import health_router
+from dgplan_shared import tracing
 from dgplan_shared.http import RequestContextMiddleware
 from dgplan_shared.web.body_limits import BodyShapeMiddleware
 from dgplan_shared.web.etags import ConditionalGetMiddleware
@@ -198,6 +199,7 @@ def create_service_app(
         lifespan=lifespan,
         docs_url=None,  # served offline by the gateway's own docs page; no CDN assets
         redoc_url=None,
+        telemetry=tracing.fastapi_telemetry(),
     )
     install_problem_handlers(app)
     # Outermost last: request ids and the size limit wrap everything; bodies are checked for shape
