@@ -231,7 +231,7 @@ def test_an_anonymous_visitor_downloads_open_data_and_the_thai_is_intact(suite: 
     page.get_by_role("navigation").get_by_role("link", name="ข้อมูลเปิด", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "ข้อมูลเปิด"
     datasets = page.get_by_role("table", name="ชุดข้อมูลของแผนที่ได้รับอนุมัติ")
-    assert datasets.locator("tbody tr").count() == 8
+    assert datasets.locator("tbody tr").count() == 9
     row = datasets.locator("tr[data-dataset=scorecard-xlsx]")
     assert row.locator("td").first.inner_text() == "XLSX"
     # What shows is the year; the dataset's name follows for screen readers only.
@@ -257,6 +257,15 @@ def test_an_anonymous_visitor_downloads_open_data_and_the_thai_is_intact(suite: 
     assert "datapackage.json" in package.namelist()
     nodes = list(csv.DictReader(io.TextIOWrapper(package.open("nodes.csv"), encoding="utf-8")))
     assert next(n for n in nodes if n["code"] == "S1")["name_th"] == S1_TH
+
+    # The budget beside it, as a Fiscal Data Package: the same strategy, its framework in baht.
+    with page.expect_download() as download:
+        datasets.locator("tr[data-dataset=budget-package]").get_by_role("link").click()
+    budget = zipfile.ZipFile(download.value.path())
+    assert "datapackage.json" in budget.namelist()
+    frameworks = list(csv.DictReader(io.TextIOWrapper(budget.open("frameworks.csv"), encoding="utf-8")))
+    s1_money = next(f for f in frameworks if f.get("strategy_code") == "S1")
+    assert s1_money["strategy_name_th"] == S1_TH and s1_money["framework_baht"] == "4879870000.00"
 
     _switch_language(page, "en")
     assert page.get_by_role("heading", level=1).inner_text() == "Open data"

@@ -92,6 +92,8 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/budget/balances": allow(SIGNED_IN),
     "POST /api/v1/budget/frameworks/import": allow(SEC),
     "GET /api/v1/budget/frameworks/{plan_id}/reconciliation": PUBLIC,  # published plan figures
+    # the open budget: frameworks and published rounds for all, more for oversight (the ledger decides)
+    "GET /api/v1/budget/open-data/fiscal-data-package": PUBLIC,
     "POST /api/v1/screening/rounds": allow(SEC),
     "GET /api/v1/screening/rounds": allow(SIGNED_IN),
     "GET /api/v1/screening/rounds/{round_id}": allow(SIGNED_IN),

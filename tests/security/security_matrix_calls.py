@@ -46,6 +46,7 @@ QUERIES = {
     # CSV, not the zipped XLSX, so that the leak checks can read what another agency is given
     "/api/v1/screening/rounds/{round_id}/exports/requests": lambda w: {"format": "csv"},
     "/api/v1/budget/exports/balances": lambda w: {"format": "csv", "group_by": "project"},
+    "/api/v1/budget/open-data/fiscal-data-package": lambda w: {"plan_id": w.plan_id},
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from dgplan_shared.service import Runtime, ServiceDefinition
 
 from budget_ledger.adapters.spreadsheets import CSV, XLSX
-from budget_ledger.api import budget_routes, exchange_routes, screening_routes
+from budget_ledger.api import budget_routes, exchange_routes, open_data_routes, screening_routes
 from budget_ledger.adapters.tables import idempotency_keys, inbox, metadata, outbox
 from budget_ledger.events.types import SUBSCRIPTIONS
 from budget_ledger.application.event_handlers import build_handlers
@@ -41,7 +41,9 @@ def definition() -> ServiceDefinition:
         idempotency=idempotency_keys,
         inbox=inbox,
         migrations="budget_ledger:migrations",
-        routers=lambda: (budget_routes.router(), screening_routes.router(), exchange_routes.router()),
+        routers=lambda: (
+            budget_routes.router(), screening_routes.router(), exchange_routes.router(), open_data_routes.router()
+        ),
         # the bulk import of requests reads spreadsheets (octet-stream: what code generators send)
         other_media_types=frozenset({XLSX, CSV, "application/octet-stream"}),
         handlers=build_handlers(settings_provider),

@@ -26,6 +26,11 @@ DATASETS: tuple[Dataset, ...] = (
             "A Frictionless Data Package: the approved plan's strategies, measures, projects, targets, agency "
             "roles and agencies as CSV files with datapackage.json describing every column.",
             "/api/v1/plans/{plan_id}/export/open-data"),
+    Dataset("budget-package", "ZIP",
+            "The budget as open data",
+            "A Fiscal Data Package: the budget framework per strategy and, for each fiscal year whose screening "
+            "results are published, the requested, recommended and approved baht per project and expense category.",
+            "/api/v1/budget/open-data/fiscal-data-package"),
     Dataset("scorecard-xlsx", "XLSX",
             "Plan scorecard (workbook)",
             "The scorecard for a fiscal year: the plan, each strategy, each plan target and each project with "

@@ -19,6 +19,7 @@ SIGNED_IN = EVERYONE - {"public"}
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "/api/v1/budget/frameworks/{plan_id}/reconciliation": (EVERYONE, set()),
     "/api/v1/screening/rounds/{round_id}/results": (EVERYONE, set()),
+    "/api/v1/budget/open-data/fiscal-data-package": (EVERYONE, set()),
     "/api/v1/plans": (EVERYONE, {"secretariat", "service"}),
     "/api/v1/agencies": (EVERYONE, {"secretariat", "service"}),
     "/api/v1/projects": (EVERYONE, {"secretariat", "agency", "service"}),
@@ -35,6 +36,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
 UPSTREAM = {
     "/api/v1/budget/frameworks/{plan_id}/reconciliation": "budget-ledger",
     "/api/v1/screening/rounds/{round_id}/results": "budget-ledger",
+    "/api/v1/budget/open-data/fiscal-data-package": "budget-ledger",
     "/api/v1/plans": "plan-registry",
     "/api/v1/agencies": "plan-registry",
     "/api/v1/projects": "plan-registry",
@@ -98,12 +100,14 @@ def _concrete(template: str) -> str:
 
 async def test_published_figures_are_public_but_the_rest_of_their_area_is_not(gateway):
     async with gateway() as (client, _):
-        for path in ("/api/v1/screening/rounds/r1/results", "/api/v1/budget/frameworks/p1/reconciliation"):
+        for path in ("/api/v1/screening/rounds/r1/results", "/api/v1/budget/frameworks/p1/reconciliation",
+                     "/api/v1/budget/open-data/fiscal-data-package"):
             response = await client.get(path)
             assert response.status_code == 200 and response.json()["service"] == "budget-ledger", path
             assert (await client.post(path, json={})).status_code == 401  # read-only, even for the public
         for path in ("/api/v1/screening/rounds/r1", "/api/v1/screening/rounds/r1/status",
-                     "/api/v1/screening/rounds/r1/results-and-more/x", "/api/v1/budget/frameworks/p1"):
+                     "/api/v1/screening/rounds/r1/results-and-more/x", "/api/v1/budget/frameworks/p1",
+                     "/api/v1/budget/open-data", "/api/v1/budget/open-data/other"):
             assert (await client.get(path)).status_code == 401, path
 
 

@@ -80,6 +80,13 @@ RULES: tuple[Rule, ...] = (
         NOBODY,
         "a closed round's published results are public",
     ),
+    # The ledger gives the public only frameworks and published rounds' money, oversight roles more.
+    Rule(
+        "/api/v1/budget/open-data/fiscal-data-package",
+        EVERYONE,
+        NOBODY,
+        "the open budget (a Fiscal Data Package) is published data",
+    ),
     Rule(
         "/api/v1/budget",
         SIGNED_IN,
