@@ -41,14 +41,20 @@ def _settings(url: str, cluster: KafkaCluster, prefix: str) -> Settings:
                     consumer_retry_backoff_seconds=0.05, consumer_session_timeout_ms=6000)
 
 
-async def _describe(cluster: KafkaCluster, topic: str) -> list[dict]:
+async def _describe(cluster: KafkaCluster, topic: str, seconds: float = 30) -> list[dict]:
+    """The topic's partitions once every broker's metadata has them (a topic just created may be
+    described with none for a moment on a busy machine)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=cluster.bootstrap)
     await admin.start()
     try:
-        (described,) = await admin.describe_topics([topic])
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            (described,) = await admin.describe_topics([topic])
+            if described["partitions"] or asyncio.get_running_loop().time() > deadline:
+                return described["partitions"]
+            await asyncio.sleep(0.2)
     finally:
         await admin.close()
-    return described["partitions"]
 
 
 async def _applied_in_order(db: Database) -> list[int]:
