@@ -62,3 +62,13 @@ def table(rows: list[dict[str, object]]) -> str:
         ok = {True: "yes", False: "NO", None: "-"}[r.get("meets")]  # type: ignore[index]
         lines.append(f"{r['metric']:<58} {shown:>12} {r.get('unit', ''):<8} {r.get('target', ''):<16} {ok}")
     return "\n".join(lines)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """End a server this benchmark started: SIGTERM, then SIGKILL if it has not gone in 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

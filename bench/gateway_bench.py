@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.responses import ORJSONResponse  # noqa: E402
 
-from bench.common import percentile, table, write_result  # noqa: E402
+from bench.common import percentile, stop_process, table, write_result  # noqa: E402
 from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
 
 CONNECTIONS = 32
@@ -189,15 +189,6 @@ def _spawn(
     return process
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux): a figure other load on the machine does not skew."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -244,7 +235,7 @@ def run(
                     proxied_samples = proxied_load.samples
                     upstream_cpu, gateway_cpu = direct_load.cpu_per_request, proxied_load.cpu_per_request
                 finally:
-                    _stop(gateway)
+                    stop_process(gateway)
                 added_p50 = percentile(lat["proxied"], 50) - percentile(lat["direct"], 50)
                 added_p99 = percentile(lat["proxied"], 99) - percentile(lat["direct"], 99)
                 ratio = proxied_rps / direct_rps
@@ -315,7 +306,7 @@ def run(
                     },
                 ]
     finally:
-        _stop(upstream)
+        stop_process(upstream)
     return rows
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import percentile, table, write_result  # noqa: E402
+from bench.common import percentile, stop_process, table, write_result  # noqa: E402
 from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
 
 SECRET = "bench-only-internal-secret-0123456789abcdef"
@@ -121,15 +121,6 @@ def _spawn(port: int, database_url: str) -> subprocess.Popen:
     )
     wait_for_port(port, 60, process)
     return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --- the load -------------------------------------------------------------------------------------
@@ -222,7 +213,7 @@ def run(params: Params) -> list[Target]:
         try:
             return asyncio.run(measure(f"http://127.0.0.1:{port}", params))
         finally:
-            _stop(server)
+            stop_process(server)
 
 
 def main() -> None:
