@@ -2,10 +2,12 @@
 in Chromium only by clicking and typing at the topology's one public address: the gateway's, which
 forwards the console's pages to the console process and answers ``/api/v1`` and the sign-in itself.
 
-The secretariat drafts a new version of the plan and submits it; the submission crosses Kafka (the
-registry's relay, the gateway's consumer starts the approval), and a committee member finds it in
-the inbox, opens it and reads the plan page. Every request the browser makes goes to that one
-address: the console's own port is never seen, and the sign-in's redirects and cookies work there.
+First the seed's whole approval path, the same steps as against ``make run``'s suite
+(``test_console_approval_path``), here with every hop between the registry and the governance
+engine crossing Kafka. Then the secretariat drafts the next version and submits it, and a committee
+member finds it in the inbox, opens it and reads the plan page, while every request the browser
+makes goes to the one address: the console's own port is never seen, and the sign-in's redirects
+and cookies work there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import httpx
 import pytest
 from dgplan_shared.topology import Topology
 
+from tests.console import test_console_approval_path as approval_path
 from tests.console.conftest import Suite, _read_pairs
 from tests.console.test_console_pages import _sign_in
 
@@ -90,6 +93,14 @@ def test_the_console_runs_as_its_own_process_behind_the_gateways_address(distrib
     assert forged.status_code == 303 and forged.headers["location"] == "/auth/signin?next=/inbox"
 
 
+def test_the_seeds_approval_path_through_the_distributed_topology(distributed, chromium_browser, page) -> None:  # type: ignore[no-untyped-def]
+    """Secretariat drafts and submits version 2; the committee votes; NESDC endorses with two
+    observations; the secretariat answers both and submits version 3; the Cabinet approves; the
+    public page shows version 3 in force — by clicking and typing, each step asserting what is seen."""
+    suite, _topology = distributed
+    approval_path.test_the_seeds_approval_path_by_clicking_and_typing(chromium_browser, suite, page)
+
+
 def test_a_submitted_draft_reaches_the_committee_members_inbox_by_clicking(distributed, chromium_browser) -> None:  # type: ignore[no-untyped-def]
     suite, _topology = distributed
     origins: list[str] = []
@@ -103,15 +114,15 @@ def test_a_submitted_draft_reaches_the_committee_members_inbox_by_clicking(distr
         page.wait_for_url(re.compile(r"/inbox$"))
         return context, page
 
-    # The secretariat drafts version 2 (copied from the approved version 1) and submits it.
+    # After the approval path (version 3 in force), the secretariat drafts version 4 and submits it.
     context, page = person("secretariat")
     try:
         assert page.url == suite.base_url + "/inbox"
         page.get_by_role("navigation").get_by_role("link", name="งานจัดทำแผน").click()
         page.get_by_role("button", name="ยกร่างฉบับใหม่").click()
         page.wait_for_url(re.compile(r"/versions/[0-9a-f-]+\?drafted=1$"))
-        page.get_by_role("button", name="เสนอฉบับที่ 2 ขอความเห็นชอบ").click()
-        assert page.get_by_role("status").inner_text().startswith("เสนอฉบับที่ 2 ขอความเห็นชอบแล้ว")
+        page.get_by_role("button", name="เสนอฉบับที่ 4 ขอความเห็นชอบ").click()
+        assert page.get_by_role("status").inner_text().startswith("เสนอฉบับที่ 4 ขอความเห็นชอบแล้ว")
     finally:
         context.close()
 
@@ -120,7 +131,7 @@ def test_a_submitted_draft_reaches_the_committee_members_inbox_by_clicking(distr
     try:
         assert page.get_by_role("heading", level=1).inner_text() == "เรื่องรอพิจารณา"
         assert "สมชาย ใจดี" in page.locator(".who").inner_text()
-        rows = page.locator("table.inbox tbody tr").filter(has_text="ฉบับที่ 2")
+        rows = page.locator("table.inbox tbody tr").filter(has_text="ฉบับที่ 4")
         _reload_until(page, lambda: rows.count() == 1)
         assert "คณะกรรมการพัฒนารัฐบาลดิจิทัล" in rows.inner_text()
         rows.get_by_role("link").first.click()
