@@ -68,6 +68,7 @@ def _secretariat_drafts_edits_and_submits_version_two(chromium_browser, suite: S
         assert page.get_by_role("heading", level=1).inner_text() == "งานจัดทำแผน"
         versions = page.get_by_role("table", name="ฉบับต่าง ๆ ของแผน")
         assert "มีผลใช้บังคับ (ได้รับความเห็นชอบ)" in versions.locator("tbody tr").filter(has_text="ฉบับที่ 1").inner_text()
+        assert axe_violations(page) == []  # the plan work page
         page.get_by_role("button", name="ยกร่างฉบับใหม่").click()
         page.wait_for_url(re.compile(r"/versions/[0-9a-f-]+\?drafted=1$"))
         draft_url = page.url.split("?")[0]

@@ -68,6 +68,7 @@ def _open_fy_2565_by_typing(browser, suite: Suite) -> str:  # type: ignore[no-un
         _sign_in(page, suite, "secretariat")
         page.wait_for_url(re.compile(r"/inbox$"))
         _go(page, "การกลั่นกรองงบประมาณ")
+        assert axe_violations(page) == []  # the rounds page, before any round
         page.get_by_role("link", name="เปิดรอบกลั่นกรองงบประมาณ").click()
         assert page.get_by_role("heading", level=1).inner_text() == "เปิดรอบกลั่นกรองงบประมาณ"
         today = _bangkok_today()
