@@ -25,6 +25,7 @@ from tests.console.test_console_pages import _sign_in, _switch_language, _thai_r
 pytestmark = pytest.mark.browser
 
 SUBCOMMITTEE = "operations-budget-subcommittee"
+SUBCOMMITTEE_TH = "คณะอนุกรรมการด้านการดำเนินงานและการพิจารณากลั่นกรองงบประมาณ"
 ROUND_TITLE = "รอบกลั่นกรองงบประมาณ ปีงบประมาณ 2565"
 MEETING = "การประชุมคณะอนุกรรมการด้านการดำเนินงานและงบประมาณ ครั้งที่ 1/2565"
 
@@ -93,29 +94,61 @@ def _open_fy_2565_by_typing(browser, suite: Suite) -> str:  # type: ignore[no-un
         context.close()
 
 
+def _person(browser, suite: Suite, username: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    _sign_in(page, suite, username)
+    page.wait_for_url(re.compile(r"/inbox$"))
+    return context, page
+
+
+def _make_the_second_member_secretary_by_clicking(browser, suite: Suite) -> None:  # type: ignore[no-untyped-def]
+    """The operator, on the bodies page, makes อรุณี งบดี (demo-obs-member-2) the subcommittee's secretary."""
+    context, page = _person(browser, suite, "operator")
+    try:
+        page.get_by_role("navigation", name="เมนูหลัก").get_by_role("link", name="การกำกับดูแล").click()
+        page.get_by_role("navigation", name="การกำกับดูแล").get_by_role("link", name="คณะและสมาชิก").click()
+        page.get_by_role("link", name=f"จัดการสมาชิกของ{SUBCOMMITTEE_TH}").click()
+        page.get_by_role("link", name="แก้ไขหรือนำ อรุณี งบดี ออก").click()
+        page.get_by_label("ตำแหน่ง").select_option(label="เลขานุการ")
+        page.get_by_role("button", name="เปลี่ยนตำแหน่ง").click()
+        page.wait_for_url(re.compile(r"\?changed=1$"))  # back on the body's page
+        row = page.get_by_role("table", name=f"สมาชิกของ{SUBCOMMITTEE_TH}").get_by_role("row").filter(has_text="อรุณี งบดี")
+        assert "เลขานุการ" in row.inner_text(), page.locator("main").inner_text()
+    finally:
+        context.close()
+
+
+def _submit_by_typing(browser, suite: Suite, username: str, code: str, amounts: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    """An agency's staff submit the request of one of their projects on the agency page; its id."""
+    context, page = _person(browser, suite, username)
+    try:
+        _go(page, "หน่วยงานของฉัน")
+        page.locator("table.my-requests tbody tr").filter(has_text=code).get_by_role(
+            "link", name=re.compile("ยื่นคำขอ")).click()
+        for label, amount in amounts.items():
+            page.get_by_label(label).type(amount)
+        page.get_by_label("เหตุผลความจำเป็น").type("ตามแผนพัฒนารัฐบาลดิจิทัล")
+        page.get_by_role("button", name="ยื่นคำขอ").click()
+        page.wait_for_url(re.compile(r"/screening/requests/[^?]+\?submitted=1$"))
+        assert page.get_by_role("status").inner_text() == "ยื่นคำขอตั้งงบประมาณแล้ว"
+        return page.url.split("/screening/requests/")[1].split("?")[0]
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def round_(suite: Suite, chromium_browser) -> dict:  # type: ignore[no-untyped-def]
-    """The secretariat opens FY 2565 by typing; MOF (S1-P3) and OPDC (S1-P2) submit one request each
-    by API; the operator makes the second demo member the subcommittee's secretary (the demo people
-    hold no office there), so one person records decisions and another is a plain member."""
-    operator = _api(suite, "demo-operator")
+    """Only by clicking and typing: the secretariat opens FY 2565; MOF (S1-P3) and OPDC (S1-P2) submit
+    one request each; the operator makes the second demo member the subcommittee's secretary (the
+    demo people hold no office there), so one person records decisions and another is a plain member."""
     round_id = _open_fy_2565_by_typing(chromium_browser, suite)
-    body = operator.get(f"/api/v1/governance/bodies/{SUBCOMMITTEE}").json()
-    member = next(m for m in body["members"] if m["subject"] == "demo-obs-member-2")
-    changed = operator.patch(f"/api/v1/governance/bodies/{SUBCOMMITTEE}/members/demo-obs-member-2",
-                             json={"role": "secretary"},
-                             headers={"If-Match": f'"member-{SUBCOMMITTEE}/demo-obs-member-2-{member["revision"]}"'})
-    assert changed.status_code == 200, changed.text
-    requests = {}
-    for client, agency, code, amounts in (("demo-agency-mof", "MOF", "S1-P3", {"investment": "12000000.00"}),
-                                          ("demo-agency-opdc", "OPDC", "S1-P2", {"operating": "8000000.00"})):
-        api = _api(suite, client)
-        project = _project(api, agency, code)
-        sent = api.post(f"/api/v1/screening/rounds/{round_id}/requests",
-                        headers={"Idempotency-Key": uuid.uuid4().hex},
-                        json={"project_id": project["id"], "amounts": amounts, "justification": "ตามแผนพัฒนารัฐบาลดิจิทัล"})
-        assert sent.status_code == 201, sent.text
-        requests[code] = sent.json()["request_id"]
+    _make_the_second_member_secretary_by_clicking(chromium_browser, suite)
+    requests = {
+        "S1-P3": _submit_by_typing(chromium_browser, suite, "mof-staff", "S1-P3", {"งบลงทุน": "12,000,000"}),
+        "S1-P2": _submit_by_typing(chromium_browser, suite, "opdc-staff", "S1-P2", {"งบดำเนินงาน": "8,000,000"}),
+    }
     return {"round_id": round_id, "requests": requests}
 
 
@@ -179,7 +212,7 @@ def test_an_agency_submits_a_budget_request_by_typing(suite: Suite, page, round_
     _go(page, "หน่วยงานของฉัน")
     assert page.get_by_role("heading", level=1).inner_text() == "หน่วยงานของฉัน: กระทรวงการคลัง (MOF)"
     rows = page.locator("table.my-requests tbody tr")
-    assert rows.filter(has_text="S1-P3").get_by_text("ยังไม่ได้พิจารณา").count() == 1  # the API-sent one
+    assert rows.filter(has_text="S1-P3").get_by_text("ยังไม่ได้พิจารณา").count() == 1  # submitted in the round's setup
     assert rows.filter(has_text="S1-P2").count() == 0  # OPDC's project is not MOF's
     assert axe_violations(page) == []
     screenshot(page, "agency-th")
