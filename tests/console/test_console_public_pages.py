@@ -177,8 +177,9 @@ def test_an_anonymous_visitor_reads_a_rounds_published_results(suite: Suite, pag
     page.goto(suite.base_url + "/")
     _follow(page, "ผลการกลั่นกรองงบประมาณที่เผยแพร่")
     assert page.get_by_role("heading", level=1).inner_text() == "ผลการกลั่นกรองงบประมาณที่เผยแพร่"
-    # The ledger lists rounds to signed-in callers only: the public is told so and sees the money.
-    assert "เฉพาะผู้ที่เข้าสู่ระบบ" in page.locator(".who-decides").inner_text()
+    # The public list of rounds whose results are published names this one, signed in as nobody.
+    listed = page.locator("table.rounds").get_by_role("link", name=ROUND_TITLE)
+    assert listed.count() == 1 and listed.get_attribute("href").endswith(f"/results/{round_id}")
     year = page.locator(".year-allocations[data-fiscal-year='2563']")
     for _ in range(50):  # monitoring learns the allocations from the ledger's events
         if year.count():
@@ -193,8 +194,8 @@ def test_an_anonymous_visitor_reads_a_rounds_published_results(suite: Suite, pag
     assert axe_violations(page) == []
     screenshot(page, "public-results-th")
 
-    # The round's own page, at the address the secretariat announces: every request's approved amount.
-    page.goto(f"{suite.base_url}/plans/{plan_id}/results/{round_id}")
+    # The round's own page, from the list: every request's approved amount.
+    page.locator("table.rounds").get_by_role("link", name=ROUND_TITLE).click()
     assert page.get_by_role("heading", level=1).inner_text() == f"ผลการกลั่นกรองงบประมาณ: {ROUND_TITLE}"
     facts = page.locator("dl.facts").inner_text()
     assert "พ.ศ. 2563" in facts and "ปิดรอบ" in facts and "เผยแพร่ผลแล้ว" in facts

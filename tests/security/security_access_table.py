@@ -108,6 +108,7 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/screening/rounds/{round_id}/status/{dimension}": allow(SEC, OP, BODIES),
     # public once the round is closed and published; the world's round is still open
     "GET /api/v1/screening/rounds/{round_id}/results": allow(SEC, OP, BODIES),
+    "GET /api/v1/screening/published-rounds": PUBLIC,  # where published results are; not who worked on them
     # spreadsheet exchange: the same rules as the JSON of the same data (an agency's own requests
     # and money only; the status for oversight); the import as a single request's submission
     "GET /api/v1/screening/rounds/{round_id}/exports/requests": allow(SIGNED_IN),

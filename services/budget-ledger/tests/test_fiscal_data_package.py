@@ -9,7 +9,6 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from frictionless import validate
 from sqlalchemy import select
 
 from budget_ledger.adapters.tables import projects, strategies
-from budget_ledger.events.types import PACKAGE_APPROVED, PROJECT_REGISTERED
+from budget_ledger.events.types import PROJECT_REGISTERED
 from dgplan_contracts.identity import PUBLIC
 from dgplan_shared.text import normalize_text
 
@@ -29,76 +28,6 @@ MONEY = re.compile(r"^[0-9]+\.[0-9]{2}$")
 STAGES = ("requested", "recommended", "approved", "allocated", "committed", "disbursed")
 # Typed as some keyboards and PDF copies type it: SARA AM as NIKHAHIT + SARA AA, a zero-width space.
 THAI_AS_TYPED = "โครงการพัฒนาระบบบริการภาครัฐแบบดิจิทัล (ระยะที่ ๒) นํ\u0e32\u200bร่อง"
-
-
-def _deadlines() -> dict[str, str]:
-    now = datetime.now(timezone.utc)
-    return {"submission_deadline": (now + timedelta(days=7)).isoformat(),
-            "decision_deadline": (now + timedelta(days=14)).isoformat()}
-
-
-class Budget:
-    """The seed plan with two rounds: FY 2565 screened, approved, executed in part and published;
-    FY 2564 still open with one request (not public)."""
-
-    def __init__(self, client, who, h, feed) -> None:  # type: ignore[no-untyped-def]
-        self.client, self.who, self.h, self.feed = client, who, h, feed
-        self.rounds: dict[int, str] = {}
-
-    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str], key: str) -> dict[str, Any]:
-        r = await self.client.post(url, json=body, headers={**headers, **self.h.key(key)})
-        assert r.status_code in (200, 201), r.text
-        return r.json()
-
-    async def open_round(self, fiscal_year: int, ceiling: str) -> str:
-        body = {"plan_id": "plan-dgdp", "fiscal_year": fiscal_year, "ceiling": ceiling,
-                "title": f"ปีงบประมาณ {fiscal_year}", **_deadlines()}
-        self.rounds[fiscal_year] = (await self.post(f"{S}/rounds", body, self.who.secretariat(), f"open-{fiscal_year}"))["round_id"]
-        return self.rounds[fiscal_year]
-
-    async def request(self, fiscal_year: int, project: str, agency: str, amounts: dict[str, str]) -> str:
-        body = {"project_id": project, "amounts": amounts, "justification": f"เหตุผล {project}", "priority": 1}
-        url = f"{S}/rounds/{self.rounds[fiscal_year]}/requests"
-        return (await self.post(url, body, self.who.agency(agency), f"req-{fiscal_year}-{project}"))["request_id"]
-
-    async def decide(self, request_id: str, decision: str, amounts: dict[str, str] | None = None) -> None:
-        body = {"decision": decision, "reason": "มติที่ประชุม", "meeting": self.h.meeting,
-                **({"recommended_amounts": amounts} if amounts else {})}
-        await self.post(f"{S}/requests/{request_id}/decisions", body, self.who.member(), f"dec-{request_id}")
-
-    async def approve(self, fiscal_year: int) -> None:
-        round_id = self.rounds[fiscal_year]
-        await self.post(f"{S}/rounds/{round_id}/package", {"note": "เสนอคณะกรรมการ"}, self.who.member(), f"pkg-{round_id}")
-        approval = {"instance_id": f"i-{round_id}", "round_id": round_id, "fiscal_year": fiscal_year,
-                    "body": "digital-government-committee", "decided_at": datetime.now(timezone.utc).isoformat(),
-                    "reason": "อนุมัติ"}
-        assert await self.feed(PACKAGE_APPROVED, round_id, approval, "gateway") == "processed"
-
-    async def spend(self, project: str, agency: str, category: str, stage: str, amount: str) -> None:
-        body = {"project_id": project, "fiscal_year": 2565, "expense_category": category, "stage": stage, "amount": amount}
-        await self.post("/api/v1/budget/postings", body, self.who.agency(agency), f"{stage}-{project}-{category}")
-
-    async def close(self, fiscal_year: int, publish: bool = True) -> None:
-        round_id = self.rounds[fiscal_year]
-        await self.post(f"{S}/rounds/{round_id}/close", {"publish_results": publish}, self.who.secretariat(), f"close-{round_id}")
-
-
-@pytest.fixture
-async def budget(client, who, h, feed, seeded) -> Budget:  # type: ignore[no-untyped-def]
-    b = Budget(client, who, h, feed)
-    await b.open_round(2565, "60000000.00")
-    mof = await b.request(2565, "p-mof", "MOF", {"investment": "20000000.00", "operating": "5000000.25"})
-    opdc = await b.request(2565, "p-opdc", "OPDC", {"operating": "8000000.00"})
-    depa = await b.request(2565, "p-depa", "DEPA", {"investment": "12000000.00"})
-    await b.decide(mof, "recommend-full")
-    await b.decide(opdc, "recommend-reduced", {"operating": "6000000.00"})
-    await b.decide(depa, "defer")
-    await b.approve(2565)
-    await b.spend("p-mof", "MOF", "investment", "committed", "15000000.00")
-    await b.spend("p-mof", "MOF", "investment", "disbursed", "7250000.75")
-    await b.open_round(2564, "10000000.00")
-    await b.request(2564, "p-mdes", "MDES", {"subsidy": "3000000.00"})
-    return b
 
 
 def _package(response) -> tuple[dict[str, Any], dict[str, list[dict[str, str]]]]:  # type: ignore[no-untyped-def]

@@ -73,6 +73,23 @@ def round_json(row: Any) -> dict[str, Any]:
     }
 
 
+def published_round_json(row: Any) -> dict[str, Any]:
+    """What the public may know of a published round: where its results are, not who worked on it."""
+    return {
+        "round_id": row["round_id"],
+        "plan_id": row["plan_id"],
+        "fiscal_year": row["fiscal_year"],
+        "fiscal_year_range": fiscal_year_range_json(row["fiscal_year"]),
+        "title": row["title"],
+        "status": row["status"],
+        "published": True,
+        "ceiling": money_str(row["ceiling"]),
+        "approved_total": money_str(row["approved_total"]),
+        "approved_at": _at(row["approved_at"]),
+        "closed_at": _at(row["closed_at"]),
+    }
+
+
 def _amounts(amounts: dict[str, Any] | None) -> dict[str, str] | None:
     return None if amounts is None else {k: money_str(v) for k, v in amounts.items()}
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from budget_ledger.api.deps import Caller, IdempotencyKey, IfMatch, MaybeCaller, RuntimeDep, read
-from budget_ledger.api.presenters import history_json, request_json, round_json
+from budget_ledger.api.presenters import history_json, published_round_json, request_json, round_json
 from budget_ledger.api.schemas import CloseIn, DecisionIn, PackageIn, RequestIn, RoundOpenIn, payload
 from budget_ledger.application import (
     close_round,
@@ -91,6 +91,15 @@ def router() -> APIRouter:
         query = screening_queries.ListRounds({"fiscal_year": fiscal_year, "plan_id": plan_id, "status": status}, limit, cursor)
         page = await read(runtime, screening_queries.list_rounds, query)
         return json_response({"items": [round_json(row) for row in page.items], "next_cursor": page.next_cursor})
+
+    @r.get("/published-rounds", summary="Closed rounds whose results are published (public: where to find them)")
+    async def published_rounds(
+        runtime: RuntimeDep, plan_id: Annotated[str | None, Query(max_length=64)] = None, limit: Limit = 100,
+        cursor: Cursor = None,
+    ) -> Response:
+        filters = {"plan_id": plan_id, "status": "closed", "published": True}
+        page = await read(runtime, screening_queries.list_rounds, screening_queries.ListRounds(filters, limit, cursor))
+        return json_response({"items": [published_round_json(row) for row in page.items], "next_cursor": page.next_cursor})
 
     @r.get("/rounds/{round_id}", summary="One round")
     async def round_(round_id: str, runtime: RuntimeDep, principal: Caller) -> Response:

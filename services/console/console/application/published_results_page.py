@@ -1,7 +1,7 @@
 """Queries: a plan's published screening results. The index shows what the public may read without
 signing in — the approved allocations per fiscal year, strategy and agency as monitoring records
-the ledger's postings — and, for callers the ledger lets list rounds, the rounds whose package the
-committee approved. One round's page reads the ledger's public results (every page of them) and
+the ledger's postings — and the rounds whose results are published (the ledger's public list; for
+oversight roles every round whose package the committee approved). One round's page reads the ledger's public results (every page of them) and
 sums them per strategy and per agency."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class YearAllocations:
 class ResultsIndex:
     plan: dict[str, Any]
     years: list[YearAllocations]
-    rounds: list[dict[str, Any]] | None  # None: the ledger lists rounds to signed-in callers only
+    rounds: list[dict[str, Any]]
     names: Names
 
 
@@ -47,14 +47,11 @@ class RoundResults:
     names: Names
 
 
-async def _rounds(gateway: GatewayClient, plan_id: str, oversees: bool) -> list[dict[str, Any]] | None:
-    try:
-        listed = await gateway.all_items("/api/v1/screening/rounds", {"plan_id": plan_id}, limit=100)
-        return approved_rounds(listed, oversees)
-    except ApiProblem as problem:
-        if problem.status in (401, 403):
-            return None
-        raise
+async def _rounds(gateway: GatewayClient, plan_id: str, oversees: bool) -> list[dict[str, Any]]:
+    """Oversight roles see every approved round (published or not); everyone else, the public list
+    of rounds whose results are published."""
+    path = "/api/v1/screening/rounds" if oversees else "/api/v1/screening/published-rounds"
+    return approved_rounds(await gateway.all_items(path, {"plan_id": plan_id}, limit=100), oversees)
 
 
 async def _allocations(gateway: GatewayClient, plan_id: str) -> list[YearAllocations]:

@@ -19,6 +19,7 @@ SIGNED_IN = EVERYONE - {"public"}
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "/api/v1/budget/frameworks/{plan_id}/reconciliation": (EVERYONE, set()),
     "/api/v1/screening/rounds/{round_id}/results": (EVERYONE, set()),
+    "/api/v1/screening/published-rounds": (EVERYONE, set()),
     "/api/v1/budget/open-data/fiscal-data-package": (EVERYONE, set()),
     "/api/v1/plans": (EVERYONE, {"secretariat", "service"}),
     "/api/v1/agencies": (EVERYONE, {"secretariat", "service"}),
@@ -36,6 +37,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
 UPSTREAM = {
     "/api/v1/budget/frameworks/{plan_id}/reconciliation": "budget-ledger",
     "/api/v1/screening/rounds/{round_id}/results": "budget-ledger",
+    "/api/v1/screening/published-rounds": "budget-ledger",
     "/api/v1/budget/open-data/fiscal-data-package": "budget-ledger",
     "/api/v1/plans": "plan-registry",
     "/api/v1/agencies": "plan-registry",
@@ -101,7 +103,7 @@ def _concrete(template: str) -> str:
 async def test_published_figures_are_public_but_the_rest_of_their_area_is_not(gateway):
     async with gateway() as (client, _):
         for path in ("/api/v1/screening/rounds/r1/results", "/api/v1/budget/frameworks/p1/reconciliation",
-                     "/api/v1/budget/open-data/fiscal-data-package"):
+                     "/api/v1/budget/open-data/fiscal-data-package", "/api/v1/screening/published-rounds"):
             response = await client.get(path)
             assert response.status_code == 200 and response.json()["service"] == "budget-ledger", path
             assert (await client.post(path, json={})).status_code == 401  # read-only, even for the public

@@ -80,6 +80,12 @@ RULES: tuple[Rule, ...] = (
         NOBODY,
         "a closed round's published results are public",
     ),
+    Rule(
+        "/api/v1/screening/published-rounds",
+        EVERYONE,
+        NOBODY,
+        "which rounds have published results is public (where to read them)",
+    ),
     # The ledger gives the public only frameworks and published rounds' money, oversight roles more.
     Rule(
         "/api/v1/budget/open-data/fiscal-data-package",
