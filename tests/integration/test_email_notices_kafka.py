@@ -51,7 +51,7 @@ def _env(prefix: str, database_url: str, kafka: str, topic_prefix: str, **more: 
         f"{prefix}_KAFKA_TOPIC_PREFIX": topic_prefix,
         f"{prefix}_CONSUMER_SESSION_TIMEOUT_MS": "6000",
         f"{prefix}_INTERNAL_AUTH_SECRET": SECRET,
-        f"{prefix}_LOG_LEVEL": "WARNING",
+        f"{prefix}_LOG_LEVEL": "INFO",
         **{f"{prefix}_{k.upper()}": v for k, v in more.items()},
     }
 
@@ -75,13 +75,19 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(20)
 
 
-async def _until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def _log_tails(logs: Path) -> str:
+    """Each process's last lines, so a stalled hop names itself in the failure."""
+    return "".join(f"\n--- {log.name} ---\n{log.read_text(errors='replace')[-3000:]}"
+                   for log in sorted(logs.glob("*.log")))
+
+
+async def _until(check, timeout: float, what: str, logs: Path) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}{_log_tails(logs)}")
 
 
 async def test_a_submitted_version_mails_each_committee_member_and_an_overdue_stage_once(
@@ -122,7 +128,8 @@ async def test_a_submitted_version_mails_each_committee_member_and_an_overdue_st
             "submitted_by": "demo-secretariat"})
         await bus.publish([OutgoingRecord(topic_for(submitted.type), submitted.subject, submitted.to_json(),
                                           submitted.kafka_headers())])
-        await _until(lambda: len(mailbox.received) >= 3, 90, "a notice in each committee member's mailbox")
+        await _until(lambda: len(mailbox.received) >= 3, 90, "a notice in each committee member's mailbox",
+                     tmp_path)
         await asyncio.sleep(1.0)
         assert sorted(rcpt for rcpt, _ in mailbox.received) == sorted(
             f"{m}@mail.example.go.th" for m in COMMITTEE_MEMBERS)  # NESDC does not decide this stage
@@ -144,7 +151,7 @@ async def test_a_submitted_version_mails_each_committee_member_and_an_overdue_st
         record = OutgoingRecord(topic_for(overdue.type), overdue.subject, overdue.to_json(), overdue.kafka_headers())
         await bus.publish([record])
         await bus.publish([record])
-        await _until(lambda: len(mailbox.received) >= 6, 60, "the overdue notices")
+        await _until(lambda: len(mailbox.received) >= 6, 60, "the overdue notices", tmp_path)
         await asyncio.sleep(2.0)
         overdue_mails = [m for _, m in mailbox.received if m["Subject"] == "เลยกำหนดพิจารณาแล้ว"]
         assert len(overdue_mails) == 3 and len(mailbox.received) == 6

@@ -66,6 +66,28 @@ async def test_a_submitted_version_puts_a_thai_notice_with_the_decision_link_in_
         assert message["List-Unsubscribe"].startswith("<https://api.example.go.th/api/v1/notices/unsubscribe?token=")
 
 
+async def test_a_member_whose_membership_arrives_after_the_stage_is_still_told_once(fresh_database_url, mailbox):
+    # Memberships and stages come on different topics: a consumer catching up can see the stage
+    # first. The member is told when the membership lands, and a redelivered stage tells nobody again.
+    async with live_runtime(await fresh_database_url(), **mail_settings(mailbox.port)) as runtime:
+        for subject in (*MEMBERS, "demo-nesdc"):
+            await give_contact(runtime, subject)
+        waiting, decided_elsewhere = stage_entered(), stage_entered(body="nesdc", stage="nesdc")
+        await feed(runtime, waiting, decided_elsewhere)
+        await feed(runtime, membership(COMMITTEE, MEMBERS[0], "chair"), membership(COMMITTEE, MEMBERS[1]))
+        # A retired member's membership tells nothing; a late older revision changes nothing.
+        await feed(runtime, membership(COMMITTEE, MEMBERS[2], active=False, revision=2),
+                   membership(COMMITTEE, MEMBERS[2], revision=1))
+        await mailbox.wait_for(2)
+        assert await feed(runtime, waiting) == ["duplicate"]
+        await feed(runtime, stage_entered(waiting.data["instance_id"]))  # re-published under a new id
+        await asyncio.sleep(0.5)
+    assert sorted(rcpt for rcpt, _ in mailbox.received) == sorted(address(m) for m in MEMBERS[:2])
+    for _, message in mailbox.received:
+        assert f"{CONSOLE}/inbox/{waiting.data['instance_id']}" in text_of(message)
+        assert message["Subject"] == "มีเรื่องรอการพิจารณาของท่าน"
+
+
 async def test_english_for_a_person_who_chose_it(fresh_database_url, mailbox):
     async with live_runtime(await fresh_database_url(), **mail_settings(mailbox.port)) as runtime:
         await feed(runtime, membership(COMMITTEE, "demo-dgc-member-1"))

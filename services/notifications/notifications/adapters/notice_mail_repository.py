@@ -77,6 +77,13 @@ class NoticeMails:
             select(notice_stages).where(notice_stages.c.instance_id == instance_id))).first()
         return _stage(row) if row else None
 
+    async def waiting_for(self, body: str) -> list[WaitingStage]:
+        """The stages waiting now for ``body``'s decision, oldest deadline first."""
+        s = notice_stages.c
+        rows = await self.session.execute(
+            select(notice_stages).where(s.waiting.is_(True), s.body == body).order_by(s.deadline, s.instance_id))
+        return [_stage(r) for r in rows.all()]
+
     async def near_deadline(self, until: datetime, limit: int) -> list[WaitingStage]:
         """Waiting stages whose deadline falls before ``until`` and that were not yet told near."""
         s = notice_stages.c

@@ -29,14 +29,15 @@ class NoticePeople:
         self.session = session
         self._insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
-    async def keep_membership(self, body: str, subject: str, role: str, active: bool, revision: int) -> None:
-        """The newest revision wins: an older one redelivered later changes nothing."""
+    async def keep_membership(self, body: str, subject: str, role: str, active: bool, revision: int) -> bool:
+        """The newest revision wins: an older one redelivered later changes nothing (False)."""
         m = notice_members.c
         stmt = self._insert(notice_members).values(body=body, subject=subject, role=role, active=active,
                                                    revision=revision)
-        await self.session.execute(stmt.on_conflict_do_update(
+        result = await self.session.execute(stmt.on_conflict_do_update(
             index_elements=["body", "subject"], set_={"role": role, "active": active, "revision": revision},
             where=m.revision < revision))
+        return result.rowcount == 1
 
     async def members(self, bodies: list[str]) -> list[str]:
         """Active members of any of ``bodies``, each once."""

@@ -71,6 +71,24 @@ async def _stage_entered(uow: UnitOfWork, data: dict[str, Any], now: datetime) -
                _subject_facts(data), now)
 
 
+async def _membership_changed(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> None:
+    """Keep the membership; a member who became active hears of what already waits for the body.
+
+    The memberships and the stages come on different topics, so a consumer catching up may see a
+    stage before the membership that makes someone its decider. Telling the member here, under the
+    stage's own key, makes the order not matter: whichever comes second tells, and only once."""
+    body, subject = str(data["body"]), str(data["subject"])
+    kept = await NoticePeople(uow.session).keep_membership(
+        body, subject, str(data["role"]), bool(data["active"]), int(data["revision"]))
+    if not kept or not data["active"]:
+        return
+    for stage in await NoticeMails(uow.session).waiting_for(body):
+        facts = {"instance_id": stage.instance_id, "workflow": stage.workflow, "stage": stage.stage,
+                 "body": stage.body, "deadline": stage.deadline.isoformat() if stage.deadline else None,
+                 **{k: stage.context.get(k) for k in ("plan_id", "version_id", "round_id")}}
+        await tell(uow, [subject], DECISION_WAITING, f"waiting:{stage.instance_id}:{stage.stage_entry}", facts, now)
+
+
 async def _overdue(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> None:
     bodies = [str(b) for b in {data.get("body"), data.get("escalated_to")} if b]
     members = await NoticePeople(uow.session).members(bodies)
@@ -108,8 +126,7 @@ async def handle(uow: UnitOfWork, event: CloudEvent) -> None:
     data = event.data if isinstance(event.data, dict) else {}
     now = utcnow()
     if event.type == ev.MEMBERSHIP_CHANGED:
-        await NoticePeople(uow.session).keep_membership(
-            str(data["body"]), str(data["subject"]), str(data["role"]), bool(data["active"]), int(data["revision"]))
+        await _membership_changed(uow, data, now)
     elif event.type == ev.STAGE_ENTERED:
         await _stage_entered(uow, data, now)
     elif event.type == ev.STAGE_OVERDUE:
