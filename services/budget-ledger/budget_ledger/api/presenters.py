@@ -73,21 +73,16 @@ def round_json(row: Any) -> dict[str, Any]:
     }
 
 
+# What the public may know of a published round: where its results are, not who worked on it.
+_PUBLIC_ROUND_FIELDS = ("round_id", "plan_id", "fiscal_year", "fiscal_year_range", "title", "status", "published",
+                        "ceiling", "approved_total", "approved_at", "closed_at")
+
+
 def published_round_json(row: Any) -> dict[str, Any]:
-    """What the public may know of a published round: where its results are, not who worked on it."""
-    return {
-        "round_id": row["round_id"],
-        "plan_id": row["plan_id"],
-        "fiscal_year": row["fiscal_year"],
-        "fiscal_year_range": fiscal_year_range_json(row["fiscal_year"]),
-        "title": row["title"],
-        "status": row["status"],
-        "published": True,
-        "ceiling": money_str(row["ceiling"]),
-        "approved_total": money_str(row["approved_total"]),
-        "approved_at": _at(row["approved_at"]),
-        "closed_at": _at(row["closed_at"]),
-    }
+    """A published round for anyone: the fields of ``round_json`` that name no person (derived from it,
+    so a field's format is defined once)."""
+    full = round_json(row)
+    return {name: full[name] for name in _PUBLIC_ROUND_FIELDS}
 
 
 def _amounts(amounts: dict[str, Any] | None) -> dict[str, str] | None:

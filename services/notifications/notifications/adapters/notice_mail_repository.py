@@ -28,6 +28,12 @@ class WaitingStage:
     deadline: datetime | None
     context: dict[str, Any]
 
+    def facts(self) -> dict[str, Any]:
+        """What a notice about this stage says (one shape whether the stage, a late membership or
+        the near-deadline sweep sends it)."""
+        return {"instance_id": self.instance_id, "workflow": self.workflow, "stage": self.stage, "body": self.body,
+                "deadline": self.deadline.isoformat() if self.deadline else None, **self.context}
+
 
 @dataclass(frozen=True)
 class ClaimedMail:

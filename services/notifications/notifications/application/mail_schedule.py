@@ -37,9 +37,7 @@ async def notice_near_deadlines(command: NoticeNearDeadlines, uow: UnitOfWork) -
     for stage in due:
         if stage.body and stage.deadline and stage.deadline > command.now:  # past it: the overdue notice says so
             members = await NoticePeople(uow.session).members([stage.body])
-            facts = {"instance_id": stage.instance_id, "workflow": stage.workflow, "stage": stage.stage,
-                     "body": stage.body, "deadline": stage.deadline.isoformat(), **stage.context}
-            await tell(uow, members, DEADLINE_NEAR, f"near:{stage.instance_id}:{stage.stage_entry}", facts,
+            await tell(uow, members, DEADLINE_NEAR, f"near:{stage.instance_id}:{stage.stage_entry}", stage.facts(),
                        command.now)
         await mails.mark_near_noticed(stage.instance_id, stage.stage_entry, command.now)
     return len(due)

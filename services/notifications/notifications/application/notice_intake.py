@@ -67,8 +67,8 @@ async def _stage_entered(uow: UnitOfWork, data: dict[str, Any], now: datetime) -
     if not await NoticeMails(uow.session).keep_stage(stage, waiting) or not waiting:
         return
     members = await NoticePeople(uow.session).members([str(data["body"])])
-    await tell(uow, members, DECISION_WAITING, f"waiting:{stage.instance_id}:{stage.stage_entry}",
-               _subject_facts(data), now)
+    await tell(uow, members, DECISION_WAITING, f"waiting:{stage.instance_id}:{stage.stage_entry}", stage.facts(),
+               now)
 
 
 async def _membership_changed(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> None:
@@ -77,16 +77,14 @@ async def _membership_changed(uow: UnitOfWork, data: dict[str, Any], now: dateti
     The memberships and the stages come on different topics, so a consumer catching up may see a
     stage before the membership that makes someone its decider. Telling the member here, under the
     stage's own key, makes the order not matter: whichever comes second tells, and only once."""
-    body, subject = str(data["body"]), str(data["subject"])
-    kept = await NoticePeople(uow.session).keep_membership(
-        body, subject, str(data["role"]), bool(data["active"]), int(data["revision"]))
-    if not kept or not data["active"]:
+    body, subject, active = str(data["body"]), str(data["subject"]), bool(data["active"])
+    kept = await NoticePeople(uow.session).keep_membership(body, subject, str(data["role"]), active,
+                                                           int(data["revision"]))
+    if not kept or not active:
         return
     for stage in await NoticeMails(uow.session).waiting_for(body):
-        facts = {"instance_id": stage.instance_id, "workflow": stage.workflow, "stage": stage.stage,
-                 "body": stage.body, "deadline": stage.deadline.isoformat() if stage.deadline else None,
-                 **{k: stage.context.get(k) for k in ("plan_id", "version_id", "round_id")}}
-        await tell(uow, [subject], DECISION_WAITING, f"waiting:{stage.instance_id}:{stage.stage_entry}", facts, now)
+        await tell(uow, [subject], DECISION_WAITING, f"waiting:{stage.instance_id}:{stage.stage_entry}",
+                   stage.facts(), now)
 
 
 async def _overdue(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> None:
