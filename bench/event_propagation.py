@@ -33,7 +33,7 @@ from tests.e2e.conftest import Gateway, eventually  # noqa: E402
 SECRETARIAT, MOF, CHAIR = "demo-secretariat", "demo-agency-mof", "demo-obs-chair"
 
 
-async def _funded_project(gw: Gateway) -> str:
+async def funded_project(gw: Gateway) -> str:
     """A MOF project with an approved FY 2565 allocation, made the way users make one."""
     plan_id = (await gw.get("/api/v1/plans", SECRETARIAT, params={"q": "DGDP-2563-2565"})).json()["items"][0]["id"]
     draft = await gw.post(f"/api/v1/plans/{plan_id}/versions", SECRETARIAT, json={})
@@ -80,7 +80,63 @@ async def _funded_project(gw: Gateway) -> str:
     return project
 
 
-async def measure(samples: int) -> list[float]:
+async def _connect(database_url: str) -> asyncpg.Connection:
+    url = make_url(database_url)
+    return await asyncpg.connect(user=url.username, password=url.password, host=url.host, port=url.port,
+                                 database=url.database)
+
+
+async def disbursements_reaching_monitoring(gw: Gateway, topology: Topology, project: str, samples: int) -> list[float]:
+    """``samples`` disbursements one after another: for each, ms from the ledger's 201 to the entry
+    in monitoring's database."""
+    monitoring = await _connect(topology.services["monitoring"].database_url)
+    try:
+        committed = await gw.post("/api/v1/budget/postings", MOF, json={
+            "project_id": project, "fiscal_year": 2565, "expense_category": "operating",
+            "stage": "committed", "amount": "100000000.00"})
+        assert committed.status_code == 201, committed.text
+        latencies = []
+        for _ in range(samples):
+            response = await gw.post("/api/v1/budget/postings", MOF, json={
+                "project_id": project, "fiscal_year": 2565, "expense_category": "operating",
+                "stage": "disbursed", "amount": "1000.00"})
+            started = time.perf_counter()
+            assert response.status_code == 201, response.text
+            entry_id = response.json()["entry_id"]
+            while not await monitoring.fetchval("SELECT 1 FROM rm_budget_entries WHERE entry_id = $1", entry_id):
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError(f"entry {entry_id} never reached monitoring")
+                await asyncio.sleep(0.002)
+            latencies.append((time.perf_counter() - started) * 1000)
+        return latencies
+    finally:
+        await monitoring.close()
+
+
+async def hops(topology: Topology, since: datetime) -> dict[str, list[float]]:
+    """Where the time of each event went, from the rows themselves: the ledger's outbox row
+    (written in the posting's transaction, then marked when Kafka acknowledged it) and monitoring's
+    inbox row (written in the transaction that applied it). All processes share one clock."""
+    ledger = await _connect(topology.services["budget-ledger"].database_url)
+    monitoring = await _connect(topology.services["monitoring"].database_url)
+    try:
+        sent = {r["event_id"]: r for r in await ledger.fetch(
+            "SELECT event_id, created_at, published_at FROM outbox WHERE created_at >= $1 AND published_at IS NOT NULL",
+            since)}
+        applied = {r["event_id"]: r["processed_at"] for r in await monitoring.fetch(
+            "SELECT event_id, processed_at FROM inbox WHERE event_id = ANY($1::text[])", list(sent))}
+    finally:
+        await ledger.close()
+        await monitoring.close()
+    out: dict[str, list[float]] = {"relay": [], "kafka and consumer": []}
+    for event_id, at in applied.items():
+        row = sent[event_id]
+        out["relay"].append((row["published_at"] - row["created_at"]).total_seconds() * 1000)
+        out["kafka and consumer"].append((at - row["published_at"]).total_seconds() * 1000)
+    return out
+
+
+async def measure(samples: int) -> tuple[list[float], dict[str, list[float]]]:
     server = os.environ["DGPLAN_TEST_POSTGRES_URL"]
     with tempfile.TemporaryDirectory() as base:
         topology = Topology(Path(base), server, os.environ["DGPLAN_TEST_KAFKA_BOOTSTRAP"],
@@ -91,45 +147,36 @@ async def measure(samples: int) -> list[float]:
         try:
             await asyncio.to_thread(topology.wait_healthy, 90)
             gw = Gateway(topology)
-            project = await _funded_project(gw)
-            url = make_url(topology.services["monitoring"].database_url)
-            monitoring = await asyncpg.connect(user=url.username, password=url.password, host=url.host,
-                                               port=url.port, database=url.database)
-            committed = await gw.post("/api/v1/budget/postings", MOF, json={
-                "project_id": project, "fiscal_year": 2565, "expense_category": "operating",
-                "stage": "committed", "amount": "100000000.00"})
-            assert committed.status_code == 201, committed.text
-            latencies = []
-            for _ in range(samples):
-                response = await gw.post("/api/v1/budget/postings", MOF, json={
-                    "project_id": project, "fiscal_year": 2565, "expense_category": "operating",
-                    "stage": "disbursed", "amount": "1000.00"})
-                started = time.perf_counter()
-                assert response.status_code == 201, response.text
-                entry_id = response.json()["entry_id"]
-                while not await monitoring.fetchval("SELECT 1 FROM rm_budget_entries WHERE entry_id = $1", entry_id):
-                    if time.perf_counter() - started > 30:
-                        raise RuntimeError(f"entry {entry_id} never reached monitoring")
-                    await asyncio.sleep(0.002)
-                latencies.append((time.perf_counter() - started) * 1000)
-            await monitoring.close()
-            return latencies
+            project = await funded_project(gw)
+            since = datetime.now(timezone.utc)
+            latencies = await disbursements_reaching_monitoring(gw, topology, project, samples)
+            return latencies, await hops(topology, since)
         finally:
             if gw is not None:
                 await gw.http.aclose()
             topology.stop()
 
 
+# Issue 18: half of the 54 ms measured before the relays woke on commit (they polled every 50 ms).
+P95_TARGET_MS = 27.0
+
+
 def run(samples: int = 200) -> list[dict[str, object]]:
-    latencies = asyncio.run(measure(samples))
+    latencies, breakdown = asyncio.run(measure(samples))
     p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
+    parts = [
+        {"metric": f"of which {hop}, p{p} (n={len(values)})", "value": round(percentile(values, p), 1), "unit": "ms",
+         "target": "-", "meets": None}
+        for hop, values in breakdown.items() if values for p in (50, 95)
+    ]
     return [
         {"metric": f"ledger commit -> monitoring read model over Kafka, p50 (n={samples})", "value": round(p50, 1),
          "unit": "ms", "target": "-", "meets": None},
         {"metric": f"ledger commit -> monitoring read model over Kafka, p95 (n={samples})", "value": round(p95, 1),
-         "unit": "ms", "target": "<= 250 ms", "meets": p95 <= 250},
+         "unit": "ms", "target": f"<= {P95_TARGET_MS:g} ms", "meets": p95 <= P95_TARGET_MS},
         {"metric": f"ledger commit -> monitoring read model over Kafka, p99 (n={samples})", "value": round(p99, 1),
          "unit": "ms", "target": "-", "meets": None},
+        *parts,
     ]
 
 

@@ -1,7 +1,9 @@
-"""Command line of every service: ``api``, ``relay``, ``consumer``, ``migrate`` and its own commands.
+"""Command line of every service: ``api``, ``relay``, ``consumer``, ``worker``, ``migrate`` and its own commands.
 
 One image, one entry point, one process role per command: Kubernetes runs the API, the relay
-and the consumer as separate Deployments and migrations as a Job.
+and the consumer as separate Deployments and migrations as a Job. ``worker`` runs the relay, the
+consumer and the daemons together in one process, for small installations where a process per
+role costs more memory than it buys isolation.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dgplan_shared.logging import configure_logging
 from dgplan_shared.registry import installed_services
 from dgplan_shared.service import ServiceDefinition, build_runtime, create_service_app
 from dgplan_shared.settings import ServiceSettings
-from dgplan_shared.worker import consumer_work, count_outbox_backlog, relay_work, run_worker
+from dgplan_shared.worker import consumer_work, count_outbox_backlog, every_role_work, relay_work, run_worker
 
 
 _SERVICE_ENV = "DGPLAN_API_SERVICE"
@@ -85,6 +87,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     api.add_argument("--workers", type=int, default=1)
     sub.add_parser("relay", help="publish the outbox to the bus")
     sub.add_parser("consumer", help="consume subscribed events through the inbox")
+    sub.add_parser("worker", help="the relay, the consumer and every daemon in one process (small installations)")
     sub.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     sub.add_parser("setup", help="seed reference data and demo clients, idempotently (what `make run` does)")
     purge = sub.add_parser("purge-idempotency-keys", help="forget Idempotency-Keys older than their retention (daily)")
@@ -119,6 +122,10 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
         return 0
     if args.command == "consumer":
         asyncio.run(_until_signalled(lambda stop: run_worker(definition, settings, stop, consumer_work)))
+        return 0
+    if args.command == "worker":
+        asyncio.run(_until_signalled(
+            lambda stop: run_worker(definition, settings, stop, every_role_work, before_scrape=count_outbox_backlog)))
         return 0
     if args.command == "migrate":
         upgrade(definition.migrations, settings.database_url)

@@ -1,5 +1,6 @@
 """Wake the outbox relay when its service commits events, instead of polling the outbox every
-50 ms (issue 18: relays that wake, not poll).
+50 ms (issue 18: relays that wake, not poll); the same for any other durable schedule a daemon
+works (notifications' webhook deliveries), under a key of its own.
 
 Two signals, both best effort, with a slow poll kept as the safety net:
 
@@ -11,6 +12,9 @@ Two signals, both best effort, with a slow poll kept as the safety net:
 
 A missed signal costs at most the safety poll's delay, never an event: the outbox row is the
 truth, the signal only says "look now".
+
+A wake-up key is a service's name for its outbox, or ``<service>.<schedule>`` for another
+schedule; a unit of work raises one with ``uow.wake(key)`` (its outbox's is raised by publishing).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,14 +38,21 @@ _RELISTEN_SECONDS = 5.0
 _local: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
 
 
-def channel_for(service: str) -> str:
-    """The NOTIFY channel of a service's outbox (an SQL identifier: lower case, no punctuation)."""
-    return "dgplan_outbox_" + re.sub(r"[^a-z0-9_]", "_", service.lower())
+def _identifier(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]", "_", text.lower())  # an SQL identifier: lower case, no punctuation
 
 
-def committed(service: str) -> None:
-    """A unit of work of ``service`` committed events: wake its relays in this process."""
-    for loop, event in list(_local.get(service, ())):
+def channel_for(key: str) -> str:
+    """The NOTIFY channel of a wake-up key: ``dgplan_outbox_<service>`` for a service's outbox,
+    ``dgplan_<service>_<schedule>`` for another schedule."""
+    if "." in key:
+        return "dgplan_" + _identifier(key)
+    return "dgplan_outbox_" + _identifier(key)
+
+
+def committed(key: str) -> None:
+    """A unit of work committed what ``key``'s waiters work on: wake them in this process."""
+    for loop, event in list(_local.get(key, ())):
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
@@ -51,13 +63,14 @@ def committed(service: str) -> None:
             loop.call_soon_threadsafe(event.set)  # a relay on another thread's loop (tests' suites)
 
 
-class OutboxWakeup:
-    """What a relay waits on between batches: its service's commits, ``stop``, or the timeout."""
+class CommitWakeup:
+    """What a relay (or a daemon) waits on between batches: the commits of its key, ``stop``, or
+    the timeout."""
 
-    def __init__(self, service: str, db: Database) -> None:
-        self.service = service
+    def __init__(self, key: str, db: Database) -> None:
+        self.key = key
         self.db = db
-        self.channel = channel_for(service)
+        self.channel = channel_for(key)
         self._event = asyncio.Event()
         self._entry: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
         self._connection: AsyncConnection | None = None
@@ -73,17 +86,18 @@ class OutboxWakeup:
 
     async def start(self) -> None:
         self._entry = (asyncio.get_running_loop(), self._event)
-        _local.setdefault(self.service, set()).add(self._entry)
+        _local.setdefault(self.key, set()).add(self._entry)
         await self._listen()
 
     async def close(self) -> None:
         if self._entry is not None:
-            _local.get(self.service, set()).discard(self._entry)
+            _local.get(self.key, set()).discard(self._entry)
             self._entry = None
         await self._unlisten()
 
-    async def wait(self, stop: asyncio.Event, timeout: float) -> None:
-        """Return when events were committed, ``stop`` is set, or ``timeout`` passed."""
+    async def wait(self, stop: asyncio.Event, timeout: float, also: Iterable[asyncio.Future[Any]] = ()) -> None:
+        """Return when the key's work was committed, ``stop`` is set, one of ``also`` is done, or
+        ``timeout`` passed."""
         if self.db.is_postgres and not self._listening and time.monotonic() >= self._next_listen:
             await self._listen()
         if self._event.is_set() or stop.is_set():
@@ -92,7 +106,7 @@ class OutboxWakeup:
         woken = asyncio.ensure_future(self._event.wait())
         stopped = asyncio.ensure_future(stop.wait())
         try:
-            await asyncio.wait({woken, stopped}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({woken, stopped, *also}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for task in (woken, stopped):
                 task.cancel()

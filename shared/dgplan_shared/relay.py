@@ -25,7 +25,7 @@ from dgplan_shared.bus.base import Bus, OutgoingRecord, PublishFailed, structure
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.events import CloudEvent
-from dgplan_shared.outbox_wakeup import OutboxWakeup
+from dgplan_shared.outbox_wakeup import CommitWakeup
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class OutboxRelay:
         once by the bus's availability (and once more when it ends), any other failure once per
         streak of failures, not once per retry.
         """
-        wakeup = OutboxWakeup(self.service, self.db)
+        wakeup = CommitWakeup(self.service, self.db)
         await wakeup.start()
         log.info("outbox relay started", extra={"relay_service": self.service, "woken": wakeup.complete})
         try:
@@ -145,7 +145,7 @@ class OutboxRelay:
             await wakeup.close()
         log.info("outbox relay stopped", extra={"relay_service": self.service})
 
-    async def _loop(self, stop: asyncio.Event, wakeup: OutboxWakeup) -> None:
+    async def _loop(self, stop: asyncio.Event, wakeup: CommitWakeup) -> None:
         failures = 0
         while not stop.is_set():
             delay = self.idle_poll_interval if wakeup.complete else self.poll_interval

@@ -107,6 +107,9 @@ class Topology:
     # Also run the web front ends (the console). Off for the API-only tests (e2e, faults, benches),
     # which drive the gateway alone; ``make distributed`` and the console's browser tests turn it on.
     frontends: bool = False
+    # Each service's relay, consumer and daemons in one ``worker`` process instead of one process
+    # per role (the footprint option; bench/footprint.py measures what it saves).
+    one_worker: bool = False
 
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).resolve()
@@ -225,11 +228,15 @@ class Topology:
     def start(self) -> None:
         for svc in self.services.values():
             roles = [("api", ["api", "--host", "127.0.0.1", "--port", str(svc.port)])]
-            if not svc.frontend:  # a front end's outbox stays empty: no relay to run
+            if svc.frontend:
+                pass  # a front end's outbox stays empty: no relay to run
+            elif self.one_worker:
+                roles.append(("worker", ["worker"]))
+            else:
                 roles.append(("relay", ["relay"]))
-            if svc.consumes:
-                roles.append(("consumer", ["consumer"]))
-            roles += [(daemon, [daemon]) for daemon in svc.daemons]
+                if svc.consumes:
+                    roles.append(("consumer", ["consumer"]))
+                roles += [(daemon, [daemon]) for daemon in svc.daemons]
             for role, args in roles:
                 name = f"{svc.name}.{role}"
                 managed = ManagedProcess(name, [sys.executable, "-m", svc.module, *args], self.env_for(svc),

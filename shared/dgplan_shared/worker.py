@@ -127,3 +127,23 @@ async def relay_work(runtime: Runtime, stop: asyncio.Event) -> None:
 
 async def consumer_work(runtime: Runtime, stop: asyncio.Event) -> None:
     await runtime.consumer().run(stop)
+
+
+def roles_of(definition: ServiceDefinition) -> dict[str, Work]:
+    """The background roles a service has: its relay, its consumer if it subscribes, its daemons."""
+    roles: dict[str, Work] = {"relay": relay_work}
+    if definition.subscriptions:
+        roles["consumer"] = consumer_work
+    roles.update(definition.daemons)
+    return roles
+
+
+async def every_role_work(runtime: Runtime, stop: asyncio.Event) -> None:
+    """All of a service's background roles in one process (``worker``: the footprint option for
+    small installations). They share one database pool and one bus client; each keeps its own
+    loop, so a slow consumer never holds the relay back. One role failing ends the others (the
+    TaskGroup cancels them) and the process exits, so the orchestrator restarts all of them: a
+    half-alive worker that publishes but no longer consumes would look ready and be wrong."""
+    async with asyncio.TaskGroup() as group:
+        for name, work in roles_of(runtime.definition).items():
+            group.create_task(work(runtime, stop), name=f"{runtime.definition.name}.{name}")

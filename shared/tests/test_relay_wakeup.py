@@ -63,7 +63,7 @@ async def test_without_listen_the_relay_polls_fast_and_loses_nothing(probe_datab
     async def no_listen(self) -> None:  # type: ignore[no-untyped-def]
         return None  # as if LISTEN failed: the relay must fall back to the fast poll
 
-    monkeypatch.setattr("dgplan_shared.outbox_wakeup.OutboxWakeup._listen", no_listen)
+    monkeypatch.setattr("dgplan_shared.outbox_wakeup.CommitWakeup._listen", no_listen)
     relay = _relay(db)
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))

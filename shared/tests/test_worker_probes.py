@@ -18,7 +18,7 @@ import pytest
 
 from dgplan_shared.db.engine import Database
 from dgplan_shared.net import free_port
-from messaging_helpers import emit, wait_for
+from messaging_helpers import effect_counts, emit, wait_for
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -132,3 +132,34 @@ async def test_a_relay_without_its_broker_is_alive_but_not_ready(probe_database)
         if relay.poll() is None:
             relay.kill()
             relay.wait()
+
+
+async def test_one_worker_process_publishes_consumes_and_reports_both(probe_database, kafka_bootstrap):
+    """``worker`` (the footprint option): the relay and the consumer in one process, one probe port.
+    The probe service consumes its own topic, so 25 events committed to its outbox come back as 25
+    effects only if both halves run in that one process."""
+    url = await probe_database("postgres")
+    prefix = f"oneworker{uuid.uuid4().hex[:8]}-"
+    db = Database.from_url(url)
+    port = free_port()
+    worker = _start("worker", url, kafka_bootstrap, prefix, port)
+    try:
+        _wait_answering(port)
+        ready = _get(port, "/readyz")
+        assert ready is not None and ready.status_code == 200, ready and ready.text
+        await emit(db, range(25))
+
+        async def both_counted() -> bool:
+            text = _get(port, "/metrics").text  # type: ignore[union-attr]
+            return (_metric(text, "dgplan_outbox_published_total", service="probe") == 25
+                    and _metric(text, "dgplan_outbox_pending", service="probe") == 0
+                    and _metric(text, "dgplan_inbox_events_total", outcome="processed") == 25)
+
+        await wait_for(both_counted, 60, "one worker's metrics to count 25 published and 25 processed")
+        assert await effect_counts(db) == {seq: 1 for seq in range(25)}  # each applied once
+        assert _stop(worker) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        await db.dispose()

@@ -14,11 +14,21 @@ import logging
 import random
 
 from dgplan_shared.db.types import utcnow
+from dgplan_shared.outbox_wakeup import CommitWakeup
 from dgplan_shared.service import Runtime
+
 from notifications.adapters.secret_box import SecretBox
 from notifications.adapters.smtp_sender import SmtpSender
 from notifications.adapters.webhook_sender import WebhookSender
-from notifications.application.deliveries import ClaimDue, Due, RecordOutcome, claim_due, record_outcome
+from notifications.application.deliveries import (
+    DELIVERIES_DUE,
+    ClaimDue,
+    Due,
+    RecordOutcome,
+    claim_due,
+    next_due,
+    record_outcome,
+)
 from notifications.application.mail_schedule import (
     ClaimMails,
     MailToSend,
@@ -48,14 +58,18 @@ async def _webhooks(runtime: Runtime, stop: asyncio.Event) -> None:
                            settings.webhook_concurrency_per_endpoint)
     rng = random.Random()
     in_flight: set[asyncio.Task[None]] = set()
+    wakeup = CommitWakeup(DELIVERIES_DUE, runtime.db)
+    await wakeup.start()
     try:
         while not stop.is_set():
             room = settings.webhook_batch_size - len(in_flight)
             due: list[Due] = []
+            claimed = True
             if room > 0:
                 try:
                     due = await _claim(runtime, settings, room)
                 except Exception as exc:  # noqa: BLE001 - a database outage is waited out, not fatal
+                    claimed = False
                     log.warning("claiming due deliveries failed", extra={"error": repr(exc)})
             for item in due:
                 task = asyncio.create_task(_deliver(runtime, settings, sender, item, rng))
@@ -63,9 +77,13 @@ async def _webhooks(runtime: Runtime, stop: asyncio.Event) -> None:
                 task.add_done_callback(in_flight.discard)
             if not due or len(due) < room:
                 # Everything claimable now is claimed (what is left is due later, or waits for its
-                # endpoint's bound): poll again after the interval, or as soon as a send finishes.
-                await _pause(stop, in_flight, settings.webhook_poll_interval_seconds)
+                # endpoint's bound): sleep until a commit makes more due, the next retry is due, or
+                # a send in flight finishes (its place under the endpoint's bound is taken at once,
+                # else one endpoint's backlog would go out at most ``concurrency`` per pause).
+                pause = await _pause_seconds(runtime, settings, wakeup) if claimed else settings.webhook_poll_interval_seconds
+                await wakeup.wait(stop, pause, also=in_flight)
     finally:
+        await wakeup.close()
         if in_flight:
             # Let sends in progress finish (bounded by the timeout); what is cut short is re-sent
             # with the same webhook-id once its lease runs out.
@@ -73,15 +91,23 @@ async def _webhooks(runtime: Runtime, stop: asyncio.Event) -> None:
         await sender.close()
 
 
-async def _pause(stop: asyncio.Event, in_flight: set[asyncio.Task[None]], seconds: float) -> None:
-    """Until ``seconds`` have passed, the daemon is stopped, or a send in flight has finished: its
-    place in the batch and under its endpoint's bound is taken at once, not a poll interval later
-    (else one endpoint's backlog would go out at most ``concurrency`` deliveries per interval)."""
-    stopping = asyncio.ensure_future(stop.wait())
+async def _pause_seconds(runtime: Runtime, settings: Settings, wakeup: CommitWakeup) -> float:
+    """How long an idle daemon may sleep: until the earliest retry or lease comes due, at most the
+    safety poll while commits wake it; the fast poll while they cannot (no LISTEN)."""
+    if not wakeup.complete:
+        return settings.webhook_poll_interval_seconds
     try:
-        await asyncio.wait({stopping, *in_flight}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopping.cancel()
+        async with runtime.uow() as uow:
+            at = await next_due(uow)
+    except Exception as exc:  # noqa: BLE001 - the next claim reports the outage
+        log.debug("next due delivery unknown", extra={"error": repr(exc)})
+        return settings.webhook_poll_interval_seconds
+    if at is None:
+        return settings.webhook_idle_poll_seconds
+    # Due already yet not claimed: it waits for its endpoint's bound, and the attempt that frees
+    # the place wakes the daemon (record_outcome raises the key).
+    until = (at - utcnow()).total_seconds()
+    return settings.webhook_idle_poll_seconds if until <= 0 else min(until, settings.webhook_idle_poll_seconds)
 
 
 def secret_box(settings: Settings) -> SecretBox:
@@ -138,7 +164,7 @@ async def _mails(runtime: Runtime, stop: asyncio.Event) -> None:
         if not busy:
             try:
                 await asyncio.wait_for(stop.wait(), settings.notice_poll_interval_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 

@@ -43,7 +43,18 @@ class Settings(ServiceSettings):
         default=0.1, ge=0, le=0.5, description="Each retry delay varies by up to this share either way (spreads load)."
     )
     webhook_poll_interval_seconds: float = Field(
-        default=0.05, gt=0, description="How long the delivery daemon sleeps when nothing is due."
+        default=0.05, gt=0,
+        description=(
+            "How often the delivery daemon looks for due deliveries while no commit can wake it (SQLite across "
+            "processes, or PostgreSQL's LISTEN lost), and while due deliveries wait for their endpoint's bound."
+        ),
+    )
+    webhook_idle_poll_seconds: float = Field(
+        default=5.0, gt=0,
+        description=(
+            "The safety net while commits wake the delivery daemon (PostgreSQL LISTEN/NOTIFY, or one process): "
+            "the longest it sleeps with nothing due."
+        ),
     )
     webhook_batch_size: int = Field(default=100, ge=1, description="Due deliveries the daemon claims at once.")
     webhook_lease_seconds: float = Field(

@@ -28,6 +28,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self.published: list[CloudEvent] = []
         self._notifies = False  # an outbox INSERT of this transaction carries the relay's wake-up
+        self._wakes: set[str] = set()  # other wake-up keys to raise at commit (outbox_wakeup)
 
     @property
     def session(self) -> AsyncSession:
@@ -39,6 +40,7 @@ class UnitOfWork:
         self._session = self._db.sessions()
         self.published = []
         self._notifies = False
+        self._wakes = set()
         return self
 
     async def __aexit__(
@@ -77,13 +79,24 @@ class UnitOfWork:
         self.published.append(event)
         return event
 
+    def wake(self, key: str) -> None:
+        """Wake ``key``'s waiters when (and only if) this transaction commits: a daemon working a
+        schedule this transaction adds to (e.g. ``notifications.deliveries``)."""
+        self._wakes.add(key)
+
     async def commit(self) -> None:
-        if self.published and self._db.is_postgres and not self._notifies:
-            # Events written without outbox_insert(): tell the relays in a statement of its own.
-            await self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel_for(self.service)})
+        signals = sorted(self._wakes)
+        if self.published and not self._notifies:
+            signals.append(self.service)  # events written without outbox_insert(): tell the relays too
+        if self._db.is_postgres:
+            for key in signals:
+                # NOTIFY is transactional: delivered at commit, dropped with a rollback.
+                await self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel_for(key)})
         await self.session.commit()
         if self.published:
             committed(self.service)
+        for key in self._wakes:
+            committed(key)
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,6 +105,18 @@ class DeliveryRepository:
             await self.session.execute(update(deliveries).where(d.id.in_([c.id for c in chosen]))
                                        .values(lease_until=lease_until))
         return chosen
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending delivery comes due: its next attempt, or the end of its lease
+        if a daemon holds it (a crashed daemon's claim comes due when its lease runs out)."""
+        d = deliveries.c
+        e = endpoints.c
+        due = case((and_(d.lease_until.is_not(None), d.lease_until > d.next_attempt_at), d.lease_until),
+                   else_=d.next_attempt_at)
+        # A disabled endpoint's deliveries wait for it to be enabled (which wakes the daemon).
+        return await self.session.scalar(
+            select(func.min(due)).join(endpoints, e.id == d.endpoint_id)
+            .where(d.status == PENDING, e.status == "active", e.deleted_at.is_(None)))
 
     async def record_attempt(self, delivery_id: str, attempt: Attempt) -> None:
         await self.session.execute(insert(attempts).values(

@@ -21,6 +21,11 @@ from notifications.events.payloads import endpoint_disabled
 from notifications.events.types import ENDPOINT_DISABLED
 
 
+# The wake-up key of the delivery schedule: every transaction that makes a delivery due raises it
+# (uow.wake), so the daemon sends at once instead of polling (dgplan_shared.outbox_wakeup).
+DELIVERIES_DUE = "notifications.deliveries"
+
+
 @dataclass(frozen=True)
 class ClaimDue:
     now: datetime
@@ -45,6 +50,11 @@ async def claim_due(command: ClaimDue, uow: UnitOfWork) -> list[Due]:
     return [Due(c, [command.box.open(s) for s in sealed.get(c.endpoint_id, [])]) for c in claimed]
 
 
+async def next_due(uow: UnitOfWork) -> datetime | None:
+    """When the daemon next has something to claim, if nothing wakes it before."""
+    return await DeliveryRepository(uow.session).next_due()
+
+
 @dataclass(frozen=True)
 class RecordOutcome:
     delivery_id: str
@@ -64,6 +74,9 @@ class RecordOutcome:
 async def record_outcome(command: RecordOutcome, uow: UnitOfWork, rng: random.Random | None = None) -> str:
     """The verdict's kind; a 410 or the schedule's last failure disables the endpoint, with an event."""
     deliveries = DeliveryRepository(uow.session)
+    # The attempt frees a place under its endpoint's bound: a daemon whose due deliveries waited
+    # for it (this one, or another replica) looks again now, not at its safety poll.
+    uow.wake(DELIVERIES_DUE)
     await deliveries.record_attempt(command.delivery_id, Attempt(
         command.attempted_at, command.status_code, command.latency_ms, command.error))
     made = command.attempts_before + 1

@@ -10,9 +10,11 @@ from typing import Any
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.events import CloudEvent
+
 from notifications.adapters.delivery_repository import DeliveryRepository, NewDelivery
 from notifications.adapters.endpoint_repository import EndpointRepository
 from notifications.adapters.read_model_repository import AgencyReadModels
+from notifications.application.deliveries import DELIVERIES_DUE
 from notifications.domain.event_filters import matches
 from notifications.domain.scope import audience
 from notifications.events.payloads import webhook_body
@@ -49,6 +51,7 @@ async def handle(uow: UnitOfWork, event: CloudEvent) -> None:
     now = utcnow()
     for endpoint in wanted:
         await repo.add(NewDelivery(new_message_id(), endpoint.id, event.id, event.type, event.time, body), now)
+    uow.wake(DELIVERIES_DUE)
 
 
 def _text(value: Any) -> str | None:

@@ -10,8 +10,10 @@ from dgplan_contracts.identity import Principal
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import invalid, not_found
+
 from notifications.adapters.delivery_repository import DeliveryRepository
 from notifications.adapters.endpoint_repository import EndpointRepository
+from notifications.application.deliveries import DELIVERIES_DUE
 from notifications.application.endpoint_access import visible_endpoint
 
 
@@ -41,6 +43,7 @@ async def replay_one(command: ReplayDelivery, uow: UnitOfWork) -> Replayed:
     if await repo.get(endpoint.id, command.delivery_id) is None:
         raise not_found("delivery", command.delivery_id)
     count = await repo.reschedule(endpoint.id, utcnow(), delivery_id=command.delivery_id)
+    uow.wake(DELIVERIES_DUE)
     return Replayed(endpoint.id, count)
 
 
@@ -51,4 +54,5 @@ async def replay_since(command: ReplaySince, uow: UnitOfWork) -> Replayed:
         raise invalid("since", "lies in the future")
     endpoint = await visible_endpoint(EndpointRepository(uow.session), command.principal, command.endpoint_id)
     count = await DeliveryRepository(uow.session).reschedule(endpoint.id, utcnow(), since=command.since)
+    uow.wake(DELIVERIES_DUE)
     return Replayed(endpoint.id, count)

@@ -9,8 +9,10 @@ from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import conflict
 from dgplan_shared.events import CloudEvent
+
 from notifications.adapters.delivery_repository import DeliveryRepository, NewDelivery
 from notifications.adapters.endpoint_repository import EndpointRepository
+from notifications.application.deliveries import DELIVERIES_DUE
 from notifications.application.endpoint_access import visible_endpoint
 from notifications.application.fan_out import new_message_id
 from notifications.domain.endpoints import ACTIVE
@@ -40,4 +42,5 @@ async def handle(command: SendTest, uow: UnitOfWork) -> ScheduledTest:
     delivery_id = new_message_id()
     await DeliveryRepository(uow.session).add(
         NewDelivery(delivery_id, endpoint.id, event.id, event.type, event.time, webhook_body(event)), utcnow())
+    uow.wake(DELIVERIES_DUE)
     return ScheduledTest(delivery_id, event.id)

@@ -10,7 +10,9 @@ from dgplan_shared.db.types import utcnow
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import ProblemError
 from dgplan_shared.web.etags import require_if_match, version_etag
+
 from notifications.adapters.endpoint_repository import Endpoint, EndpointRepository
+from notifications.application.deliveries import DELIVERIES_DUE
 from notifications.application.endpoint_access import visible_endpoint
 from notifications.domain.endpoints import ACTIVE, DISABLED
 from notifications.domain.event_filters import checked_filters
@@ -49,6 +51,7 @@ async def handle(command: UpdateEndpoint, uow: UnitOfWork) -> Endpoint:
         changed = replace(changed, event_types=checked_filters(command.event_types))
     if command.enabled is True:
         changed = replace(changed, status=ACTIVE, disabled_reason=None)
+        uow.wake(DELIVERIES_DUE)  # what waited for the endpoint is due again
     elif command.enabled is False:
         changed = replace(changed, status=DISABLED, disabled_reason=f"disabled by {command.principal.subject}")
     changed = replace(changed, version=current.version + 1, updated_at=utcnow())
