@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 INSTALL_INPUTS := requirements/constraints.txt requirements/dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) \
 	services/console/package.json
 
-.PHONY: run test test-fast install system-deps infra-up infra-down distributed bench fault-long restore-drill fuzz freeze clean help
+.PHONY: run test test-fast install system-deps infra-up infra-down distributed bench fault-long fault-replicated restore-drill fuzz freeze clean help
 
 help:
 	@echo "make run    - the whole suite in one process (SQLite, in-process bus), seeded, on http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make distributed     - every service's API, relay and consumer as processes on PostgreSQL + Kafka"
 	@echo "make bench           - the benchmark suite (writes bench/results/)"
 	@echo "make fault-long      - the long fault-injection run"
+	@echo "make fault-replicated - the replicated fault run (3 brokers, 2 consumers per service, 2 gateways), three seeds in a row"
 	@echo "make restore-drill   - the long backup-and-restore drill; prints its recovery point and time"
 	@echo "make fuzz            - schemathesis with every role against every document (make test runs a short form)"
 
@@ -58,6 +59,13 @@ bench: install system-deps
 
 fault-long: install system-deps
 	@DGPLAN_FAULT_LONG=1 bash scripts/with-infra.sh $(PY) -m pytest -m slow tests/fault -q
+
+# Three seeds in a row, each drawn afresh and printed with the run's figures (-s); the first failure stops.
+fault-replicated: install system-deps
+	@for run in 1 2 3; do \
+		echo "== replicated fault run $$run of 3"; \
+		bash scripts/with-infra.sh $(PY) -m pytest tests/fault -k replicated -q -s || exit 1; \
+	done
 
 # -s: the drill prints its recovery point and recovery time figures.
 restore-drill: install system-deps

@@ -85,6 +85,8 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8080)
     api.add_argument("--workers", type=int, default=1)
+    api.add_argument("--fd", type=int, default=None,
+                     help="serve on this inherited listening socket instead of --host/--port (replicas sharing one address)")
     sub.add_parser("relay", help="publish the outbox to the bus")
     sub.add_parser("consumer", help="consume subscribed events through the inbox")
     sub.add_parser("worker", help="the relay, the consumer and every daemon in one process (small installations)")
@@ -111,10 +113,10 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> int:
             # Worker processes import the app themselves: name the service for the factory below.
             os.environ[_SERVICE_ENV] = definition.name
             uvicorn.run("dgplan_shared.cli:app_for_worker", factory=True, host=args.host, port=args.port,
-                        workers=args.workers, log_config=None, access_log=False)
+                        fd=args.fd, workers=args.workers, log_config=None, access_log=False)
         else:
             app = create_service_app(definition, settings)
-            uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+            uvicorn.run(app, host=args.host, port=args.port, fd=args.fd, log_config=None, access_log=False)
         return 0
     if args.command == "relay":
         asyncio.run(_until_signalled(

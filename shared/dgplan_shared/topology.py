@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -48,6 +49,11 @@ class ServiceProcessSet:
     database_url: str = ""
 
 
+def _replica(role: str, number: int) -> str:
+    """``consumer``, ``consumer-2``, …: the first replica keeps the role's plain name."""
+    return role if number == 1 else f"{role}-{number}"
+
+
 @dataclass
 class ManagedProcess:
     name: str
@@ -56,11 +62,12 @@ class ManagedProcess:
     log: Path
     process: subprocess.Popen | None = None
     restarts: int = 0
+    pass_fds: tuple[int, ...] = ()  # a listening socket the process serves on (gateway replicas)
 
     def start(self) -> None:
         out = open(self.log, "ab")
         self.process = subprocess.Popen(self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, pass_fds=self.pass_fds)
         out.close()
 
     def signal(self, sig: int) -> None:
@@ -110,6 +117,14 @@ class Topology:
     # Each service's relay, consumer and daemons in one ``worker`` process instead of one process
     # per role (the footprint option; bench/footprint.py measures what it saves).
     one_worker: bool = False
+    # Replicas, as production runs them (the fault suite's replicated form): each consuming
+    # service's consumers in one group, and gateway APIs accepting on one shared listening socket
+    # (one address; the kernel hands each connection to one of them, as a Service would).
+    consumer_replicas: int = 1
+    gateway_replicas: int = 1
+    # Topics' replication factor (a replicated cluster: 3, with min.insync.replicas 2 on the brokers).
+    kafka_replication_factor: int = 1
+    _listener: socket.socket | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).resolve()
@@ -173,6 +188,7 @@ class Topology:
             f"{p}INTERNAL_AUTH_SECRET": self.internal_secret,
             f"{p}LOG_LEVEL": self.log_level,
             f"{p}CONSUMER_SESSION_TIMEOUT_MS": "6000",
+            f"{p}KAFKA_TOPIC_REPLICATION_FACTOR": str(self.kafka_replication_factor),
             # Files a service keeps beside its database (the gateway's demo client secrets).
             "DGPLAN_DATA_DIR": str(self.data_dir),
         }
@@ -225,22 +241,33 @@ class Topology:
                 raise RuntimeError(f"{svc.name} setup failed:\n{result.stdout}\n{result.stderr}")
             (self.base_dir / "logs" / f"{svc.name}.setup.log").write_text(result.stdout + result.stderr)
 
+    def _api_roles(self, svc: ServiceProcessSet) -> list[tuple[str, list[str], tuple[int, ...]]]:
+        if not svc.fronts_services or self.gateway_replicas == 1:
+            return [("api", ["api", "--host", "127.0.0.1", "--port", str(svc.port)], ())]
+        # The replicas inherit one socket bound to the gateway's address: a killed replica's
+        # connections are cut, the others keep accepting on the same port.
+        if self._listener is None:
+            self._listener = socket.create_server(("127.0.0.1", svc.port), backlog=1024)
+            self._listener.set_inheritable(True)
+        fd = self._listener.fileno()
+        return [(_replica("api", n), ["api", "--fd", str(fd)], (fd,)) for n in range(1, self.gateway_replicas + 1)]
+
     def start(self) -> None:
         for svc in self.services.values():
-            roles = [("api", ["api", "--host", "127.0.0.1", "--port", str(svc.port)])]
+            roles = self._api_roles(svc)
             if svc.frontend:
                 pass  # a front end's outbox stays empty: no relay to run
             elif self.one_worker:
-                roles.append(("worker", ["worker"]))
+                roles.append(("worker", ["worker"], ()))
             else:
-                roles.append(("relay", ["relay"]))
+                roles.append(("relay", ["relay"], ()))
                 if svc.consumes:
-                    roles.append(("consumer", ["consumer"]))
-                roles += [(daemon, [daemon]) for daemon in svc.daemons]
-            for role, args in roles:
+                    roles += [(_replica("consumer", n), ["consumer"], ()) for n in range(1, self.consumer_replicas + 1)]
+                roles += [(daemon, [daemon], ()) for daemon in svc.daemons]
+            for role, args, fds in roles:
                 name = f"{svc.name}.{role}"
                 managed = ManagedProcess(name, [sys.executable, "-m", svc.module, *args], self.env_for(svc),
-                                         self.base_dir / "logs" / f"{name}.log")
+                                         self.base_dir / "logs" / f"{name}.log", pass_fds=fds)
                 managed.start()
                 self.processes[name] = managed
 
@@ -274,4 +301,7 @@ class Topology:
     def stop(self) -> None:
         for managed in reversed(list(self.processes.values())):
             managed.stop()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
 

@@ -11,11 +11,62 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from aiokafka.admin import AIOKafkaAdminClient
+
 from dgplan_shared.testing.infra import KafkaBroker, PostgresCluster
+from dgplan_shared.testing.kafka_cluster import KafkaCluster
 from dgplan_shared.topology import Topology
 
 BROKER = "kafka-broker"
 POSTGRES = "postgresql"
+
+
+async def _leaders(bootstrap: str, prefix: str) -> dict[int, int]:
+    """How many partitions of the run's topics each node leads."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        led: dict[int, int] = {}
+        for described in await admin.describe_topics(topics):
+            for partition in described["partitions"]:
+                if partition["leader"] >= 0:
+                    led[partition["leader"]] = led.get(partition["leader"], 0) + 1
+        return led
+    finally:
+        await admin.close()
+
+
+@dataclass
+class PartitionLeader:
+    """A replicated cluster as the controller's broker target: a strike SIGKILLs the node that
+    leads the most partitions of the run's topics (where the relays are publishing and the
+    consumers fetching), and the restart brings that node back. The other two keep the topics
+    writable (replication factor 3, ``min.insync.replicas`` 2) and elect new leaders."""
+
+    cluster: KafkaCluster
+    topic_prefix: str
+    killed: int | None = None
+    struck: list[int] = field(default_factory=list)
+
+    @property
+    def process(self):  # type: ignore[no-untyped-def] - what the heal step checks, as for one broker
+        return self.cluster.node(self.killed).process if self.killed else self.cluster.nodes[0].process
+
+    def kill(self) -> None:
+        led = asyncio.run(_leaders(self.cluster.bootstrap, self.topic_prefix))
+        leader = max(led, key=lambda node: (led[node], -node)) if led else 1
+        self.cluster.kill(leader)
+        self.killed = leader
+        self.struck.append(leader)
+
+    def start(self) -> None:
+        if self.killed is not None:
+            self.cluster.restart(self.killed)
+            self.killed = None
+
+    def stop(self) -> None:
+        self.cluster.stop()
 
 
 @dataclass
@@ -28,7 +79,7 @@ class Fault:
 @dataclass
 class FaultController:
     topology: Topology
-    broker: KafkaBroker
+    broker: KafkaBroker | PartitionLeader
     postgres: PostgresCluster
     rng: random.Random
     gap: tuple[float, float] = (1.0, 3.0)  # pause between two faults, seconds

@@ -65,6 +65,40 @@ class Databases:
         return waiting
 
 
+async def out_of_order(db: Databases, counts: dict[str, int]) -> list[str]:
+    """Aggregates some consumer applied out of causal order: an event its owner wrote after an
+    earlier one of the same topic and key was already published (so committed) must be applied
+    after it, whichever consumer replica holds the partition. Times are the rows' own (every
+    process shares the machine's clock): the outbox's ``created_at`` and ``published_at``, the
+    consumer's inbox ``processed_at``.
+
+    Only such pairs have an order to keep: two transactions on one key that overlap (two agencies'
+    requests in one round) may commit in either order, and the relay publishes what is committed."""
+    problems: list[str] = []
+    outboxes = {name: await db.rows(name, "SELECT event_id, topic, key, event_type, created_at, published_at "
+                                          "FROM outbox WHERE published_at IS NOT NULL ORDER BY id")
+                for name in db.engines}
+    pairs = 0
+    for consumer, (topics, types) in db.subscriptions.items():
+        applied = {r["event_id"]: r["processed_at"] for r in await db.rows(consumer, "SELECT event_id, processed_at FROM inbox")}
+        for producer, rows in outboxes.items():
+            streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            for r in rows:
+                if r["topic"] in topics and r["event_type"] in types and r["event_id"] in applied:
+                    streams.setdefault((r["topic"], r["key"]), []).append(r)
+            for (topic, key), events in streams.items():
+                for i, earlier in enumerate(events):
+                    for later in events[i + 1:]:
+                        if later["created_at"] <= earlier["published_at"]:
+                            continue  # concurrent with it: no order between the two
+                        pairs += 1
+                        if applied[later["event_id"]] < applied[earlier["event_id"]]:
+                            problems.append(f"{consumer}: {producer}'s {later['event_type']} on {topic} for {key} "
+                                            f"applied before the {earlier['event_type']} published ahead of it")
+    counts["ordered event pairs checked"] = pairs
+    return problems
+
+
 async def reconcile(db: Databases, exp: Expectations, counts: dict[str, int] | None = None) -> list[str]:
     """``counts`` (if given) receives how much was compared, for the run's report."""
     problems: list[str] = []
@@ -203,6 +237,10 @@ async def reconcile(db: Databases, exp: Expectations, counts: dict[str, int] | N
         if vote["kind"] == "votes":
             key = (vote["instance_id"], vote["voter"], vote["stage"])
             check(votes[key] == 1, f"governance: vote {key} stored {votes[key]} times")
+
+    # --- per-aggregate order: each consumer applied an aggregate's events (one topic, one key: one
+    # partition) in the order their owner committed them, whichever replica held the partition
+    problems += await out_of_order(db, counts)
 
     # --- no event lost, none applied twice: inbox rows unique, every producer event handled
     for consumer in db.subscriptions:
