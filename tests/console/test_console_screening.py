@@ -345,6 +345,18 @@ def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, 
     assert axe_violations(page) == []
     screenshot(page, "screening-board-decided-th")
 
+    _rank_the_three(suite, round_["round_id"])
+    page.goto(f"{board}?sort=ranking")
+    ranked = page.locator("table.requests tbody tr[data-rank]")
+    assert ranked.count() == 3
+    assert [ranked.nth(i).get_attribute("data-rank") for i in range(3)] == ["1", "2", "3"]
+    assert "S1-P3" in ranked.nth(0).inner_text() and "S1-P2" in ranked.nth(2).inner_text()
+    assert page.locator("tr[data-cut-line]").count() == 1  # everything fits: the line under the last
+    assert "(3 จาก 3 คำขอ)" in page.locator("[data-total=cut-line]").inner_text()
+    assert "ร่าง" in page.locator("[data-total=ranking]").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "screening-board-ranking-th")
+
     page.get_by_role("button", name="เสนอชุดคำขอต่อคณะกรรมการ").click()
     page.wait_for_url(re.compile(r"\?submitted=1$"))
     assert page.get_by_role("status").inner_text() == "เสนอชุดคำขอต่อคณะกรรมการแล้ว"
@@ -361,6 +373,26 @@ def test_the_secretary_decides_three_ways_and_submits_the_package(suite: Suite, 
     assert MEETING in page.locator("dd").filter(has_text="ครั้งที่").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "screening-request-en")
+
+
+def _rank_the_three(suite: Suite, round_id: str) -> None:
+    """The secretariat's criteria and scores for the round's three requests (as data, through the
+    API: the console shows a ranking, the secretariat keeps it with its own tools)."""
+    api = _api(suite, "demo-secretariat")
+    base = f"/api/v1/screening/rounds/{round_id}"
+    criteria = api.put(f"{base}/ranking/criteria", json={"criteria": [
+        {"code": "target-alignment", "weight": "3",
+         "name": {"th": "ความสอดคล้องกับเป้าหมายของแผน", "en": "Alignment with the plan's targets"}},
+        {"code": "readiness", "weight": "1", "name": {"th": "ความพร้อมของโครงการ", "en": "Readiness"}}]})
+    assert criteria.status_code == 200, criteria.text
+    codes = {p["id"]: p["code"] for p in api.get("/api/v1/projects", params={"limit": 200}).json()["items"]}
+    by_code = {codes[r["project_id"]]: r["request_id"]
+               for r in api.get(f"{base}/requests", params={"limit": 50}).json()["items"]}
+    marks = {"S1-P3": ("95", "80"), "S1-P1": ("85", "70"), "S1-P2": ("40", "60")}
+    scores = api.put(f"{base}/ranking/scores", json={"scores": [
+        {"request_id": by_code[code], "criterion": criterion, "score": score, "reason": f"ตามเกณฑ์ {criterion}"}
+        for code, pair in marks.items() for criterion, score in zip(("target-alignment", "readiness"), pair)]})
+    assert scores.status_code == 200, scores.text
 
 
 def _reload_until(page, selector: str, text: str, seconds: float = 20) -> str:  # type: ignore[no-untyped-def]

@@ -105,6 +105,11 @@ EXPECTED: dict[str, Rule] = {
     "POST /api/v1/screening/rounds/{round_id}/package": allow(OBS),
     "POST /api/v1/screening/rounds/{round_id}/close": allow(SEC),
     "GET /api/v1/screening/rounds/{round_id}/status": allow(SEC, OP, BODIES),
+    # the priority ranking: criteria are the secretariat's, scores its or the subcommittee's
+    # (its chair or secretary), the ranking read like the status
+    "PUT /api/v1/screening/rounds/{round_id}/ranking/criteria": allow(SEC),
+    "PUT /api/v1/screening/rounds/{round_id}/ranking/scores": allow(SEC, OBS),
+    "GET /api/v1/screening/rounds/{round_id}/ranking": allow(SEC, OP, BODIES),
     "GET /api/v1/screening/rounds/{round_id}/status/{dimension}": allow(SEC, OP, BODIES),
     # public once the round is closed and published; the world's round is still open
     "GET /api/v1/screening/rounds/{round_id}/results": allow(SEC, OP, BODIES),

@@ -99,6 +99,10 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
     ("POST", "/api/v1/screening/requests/{request_id}/decisions"):
         lambda w: {"decision": "recommend-full", "reason": "สอดคล้องกับแผน", "meeting": {"title": "การประชุมคณะอนุกรรมการฯ ครั้งที่ 1/2564", "held_on": "2021-11-15"}},
     ("POST", "/api/v1/screening/rounds/{round_id}/package"): lambda w: {},
+    ("PUT", "/api/v1/screening/rounds/{round_id}/ranking/criteria"): lambda w: {"criteria": [
+        {"code": "need", "name": {"th": "ความจำเป็น", "en": "Need"}, "weight": "1"}]},
+    ("PUT", "/api/v1/screening/rounds/{round_id}/ranking/scores"): lambda w: {"scores": [
+        {"request_id": w.requests["MOF"], "criterion": "need", "score": "80", "reason": "จำเป็น"}]},
     ("POST", "/api/v1/screening/rounds/{round_id}/close"): lambda w: {},
     # monitoring
     ("POST", "/api/v1/monitoring/indicators"): lambda w: {

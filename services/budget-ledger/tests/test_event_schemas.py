@@ -47,6 +47,10 @@ async def _drive_every_event(client, who, h, feed):
     await client.post(f"{S}/requests/{req['request_id']}/decisions", json={"decision": "recommend-full", "reason": "ดี", "rank": 1,
                       "meeting": h.meeting},
                       headers={**who.member(), **h.key("d2")})
+    criteria = {"criteria": [{"code": "need", "name": {"th": "ความจำเป็น", "en": "Need"}, "weight": "1"}]}
+    await client.put(f"{S}/rounds/{rnd['round_id']}/ranking/criteria", json=criteria, headers=who.secretariat())
+    await client.put(f"{S}/rounds/{rnd['round_id']}/ranking/scores", headers=who.secretariat(), json={
+        "scores": [{"request_id": req["request_id"], "criterion": "need", "score": "80", "reason": "จำเป็น"}]})
     await client.post(f"{S}/rounds/{rnd['round_id']}/package", json={}, headers={**who.member(), **h.key("p")})
     await feed(PACKAGE_APPROVED, rnd["round_id"], {"instance_id": "i", "round_id": rnd["round_id"], "fiscal_year": 2565,
                "body": "digital-government-committee", "decided_at": now.isoformat(), "reason": "ok"}, "gateway")

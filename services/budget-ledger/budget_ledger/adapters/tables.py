@@ -231,3 +231,62 @@ screening_tallies = Table(
     Column("recommended", Satang(), nullable=False),
     Column("approved", Satang(), nullable=False),
 )
+
+# --- priority ranking (issue 17) ---------------------------------------------------------------
+# Per round: the secretariat's criteria (weights as decimal text, exact), each request's score per
+# criterion with its reason, and the ranking's own row (its version, bumped by every change, and
+# once the committee approved the package, the frozen ranks in ``ranking_results``).
+
+ranking_criteria = Table(
+    "ranking_criteria",
+    metadata,
+    Column("round_id", String(36), ForeignKey("screening_rounds.round_id"), primary_key=True),
+    Column("code", String(50), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text, nullable=True),
+    Column("weight", String(20), nullable=False),  # Decimal text
+    Column("target", String(100), nullable=True),  # the plan target the criterion measures against
+)
+
+ranking_scores = Table(
+    "ranking_scores",
+    metadata,
+    Column("request_id", String(36), ForeignKey("screening_requests.request_id"), primary_key=True),
+    Column("criterion", String(50), primary_key=True),
+    Column("round_id", String(36), ForeignKey("screening_rounds.round_id"), nullable=False),
+    Column("score", String(20), nullable=False),  # Decimal text, 0–100
+    Column("reason", Text, nullable=False),
+    Column("scored_by", String(200), nullable=False),
+    Column("scored_at", UtcDateTime(), nullable=False),
+)
+Index("ix_ranking_scores_round", ranking_scores.c.round_id, ranking_scores.c.request_id)
+
+screening_rankings = Table(
+    "screening_rankings",
+    metadata,
+    Column("round_id", String(36), ForeignKey("screening_rounds.round_id"), primary_key=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("status", String(20), nullable=False),  # draft | approved
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("approved_by", String(200), nullable=True),
+    Column("approved_at", UtcDateTime(), nullable=True),
+    Column("ceiling", Satang(), nullable=True),  # as approved
+    Column("above_count", Integer, nullable=True),
+    Column("above_total", Satang(), nullable=True),
+)
+
+ranking_results = Table(
+    "ranking_results",
+    metadata,
+    Column("round_id", String(36), ForeignKey("screening_rounds.round_id"), primary_key=True),
+    Column("request_id", String(36), ForeignKey("screening_requests.request_id"), primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("weighted_score", String(20), nullable=False),
+    Column("amount", Satang(), nullable=False),
+    Column("cumulative", Satang(), nullable=False),
+    Column("above_cut_line", Boolean, nullable=False),
+    Column("complete", Boolean, nullable=False),
+)
+Index("ix_ranking_results_rank", ranking_results.c.round_id, ranking_results.c.rank)

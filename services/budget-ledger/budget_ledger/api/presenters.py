@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from budget_ledger.application.ranking import cut_line_json, rank_json
 from budget_ledger.domain.postings import PostedEntry
 from dgplan_contracts.fiscal import fiscal_year_range_json
 from dgplan_contracts.money import money_str
@@ -113,6 +114,9 @@ def request_json(row: Any) -> dict[str, Any]:
         "submitted_at": row["submitted_at"].isoformat(),
         "decided_at": _at(row["decided_at"]),
         "decision_meeting": row.get("decision_meeting"),
+        # the request's place in the round's priority ranking, with the cut line: null without a
+        # ranking (and for an agency caller)
+        "ranking": row.get("ranking"),
         "version": row["version"],
     }
 
@@ -131,3 +135,46 @@ def history_json(rows: list[Any]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def ranking_json(view: Any) -> dict[str, Any]:
+    """A round's priority ranking (``application.ranking.RankingView``): criteria, the cut line under
+    the ceiling, and a page of the requests in rank order with their scores and reasons."""
+    row = view.row
+    items = []
+    for item in view.page:
+        q = view.requests.get(item.request_id, {})
+        scores = view.scores.get(item.request_id, {})
+        items.append({
+            "request_id": item.request_id,
+            "project_id": q.get("project_id"),
+            "agency": q.get("agency"),
+            "strategy_id": q.get("strategy_id"),
+            "priority": q.get("priority"),
+            "decision": q.get("decision"),
+            "requested_total": money_str(q.get("requested_total")),
+            "recommended_total": money_str(q.get("recommended_total")),
+            **rank_json(item),
+            "scores": [
+                {"criterion": c.code, "score": format(scores[c.code]["score"], "f"), "reason": scores[c.code]["reason"],
+                 "scored_by": scores[c.code]["scored_by"], "scored_at": scores[c.code]["scored_at"].isoformat()}
+                for c in view.criteria if c.code in scores
+            ],
+        })
+    return {
+        "round_id": view.round["round_id"],
+        "status": view.status or "none",
+        "version": row["version"] if row else 0,
+        "scale": {"min": "0", "max": "100"},
+        "criteria": [
+            {"code": c.code, "name": {"th": c.name_th, "en": c.name_en}, "weight": format(c.weight, "f"), "target": c.target}
+            for c in view.criteria
+        ],
+        "complete": view.ranking.complete if view.criteria else False,
+        "cut_line": cut_line_json(view.ranking),
+        "approved_by": row["approved_by"] if row else None,
+        "approved_at": _at(row["approved_at"]) if row else None,
+        "updated_at": _at(row["updated_at"]) if row else None,
+        "items": items,
+        "next_cursor": view.next_cursor,
+    }

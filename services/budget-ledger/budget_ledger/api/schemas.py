@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any, Literal
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, WithJsonSchema
 
+from budget_ledger.domain.ranking import MAX_CRITERIA, SCORE_MAX, WEIGHT_MAX
 from budget_ledger.domain.screening import Decision
 from budget_ledger.domain.stages import ExpenseCategory
-from dgplan_contracts.codes import ResourceId
+from dgplan_contracts.codes import Code, ResourceId
 from dgplan_contracts.fiscal import FiscalYear
 from dgplan_contracts.money import Money
 from dgplan_contracts.text import Bilingual
@@ -105,6 +108,65 @@ class PackageIn(Body):
 
 class CloseIn(Body):
     publish_results: StrictBool = True
+
+
+def _decimal(pattern: str, low: Decimal, high: Decimal, strict_low: bool, description: str):  # type: ignore[no-untyped-def]
+    shape = re.compile(pattern)
+
+    def parse(value: object) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError("must be a decimal string, e.g. \"2.5\"")
+        text = str(value)
+        if not shape.fullmatch(text):
+            raise ValueError(f"must be a decimal string of the form {pattern}")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("must be a decimal string") from None
+        if (number <= low if strict_low else number < low) or number > high:
+            raise ValueError(f"must be {'greater than' if strict_low else 'at least'} {low} and at most {high}")
+        return number
+
+    return Annotated[
+        Decimal,
+        BeforeValidator(parse),
+        PlainSerializer(lambda d: format(d, "f"), return_type=str),
+        WithJsonSchema({"type": "string", "pattern": pattern, "description": description}),
+    ]
+
+
+Weight = _decimal(r"^[0-9]{1,4}(\.[0-9]{1,4})?$", Decimal(0), WEIGHT_MAX, True,
+                  f"A criterion's weight: a decimal string greater than 0 and at most {WEIGHT_MAX} (at most four "
+                  "places). Weights are relative: a request's weighted score is Σ weight·score / Σ weight.")
+Score = _decimal(r"^[0-9]{1,3}(\.[0-9]{1,2})?$", Decimal(0), SCORE_MAX, False,
+                 f"A score on a scale of 0 to {SCORE_MAX}: a decimal string, at most two places.")
+
+
+class CriterionIn(Body):
+    code: Code = Field(max_length=50, description="stable within the round, e.g. target-alignment")
+    name: Bilingual
+    weight: Weight
+    target: str | None = Field(default=None, min_length=1, max_length=100,
+                               description="the plan target (id or code) the criterion measures against, if any")
+
+
+class CriteriaIn(Body):
+    """The round's whole set of ranking criteria (replaces the set; scores of a criterion left out go with it)."""
+
+    criteria: list[CriterionIn] = Field(min_length=1, max_length=MAX_CRITERIA)
+
+
+class ScoreIn(Body):
+    request_id: ResourceId
+    criterion: Code = Field(max_length=50)
+    score: Score
+    reason: str = Field(min_length=1, max_length=2000, description="why this score (Thai first)")
+
+
+class ScoresIn(Body):
+    """Scores to set (each replaces that request's score on that criterion); others stay as they are."""
+
+    scores: list[ScoreIn] = Field(min_length=1, max_length=1000)
 
 
 def payload(model: BaseModel) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from budget_ledger.api.deps import Caller, IdempotencyKey, IfMatch, MaybeCaller, RuntimeDep, read
-from budget_ledger.api.presenters import history_json, published_round_json, request_json, round_json
-from budget_ledger.api.schemas import CloseIn, DecisionIn, PackageIn, RequestIn, RoundOpenIn, payload
+from budget_ledger.api.presenters import history_json, published_round_json, ranking_json, request_json, round_json
+from budget_ledger.api.schemas import CloseIn, CriteriaIn, DecisionIn, PackageIn, RequestIn, RoundOpenIn, ScoresIn, payload
 from budget_ledger.application import (
     close_round,
     open_round,
+    ranking,
     record_decision,
     revise_request,
     screening_queries,
@@ -19,8 +20,9 @@ from budget_ledger.application import (
     submit_package,
     submit_request,
 )
-from budget_ledger.application.access import SUBCOMMITTEE, agency_scope, require_oversight, require_reader
+from budget_ledger.application.access import SUBCOMMITTEE, agency_scope, require_oversight, require_reader, require_scorer
 from budget_ledger.application.etags import request_etag, round_etag
+from budget_ledger.domain.ranking import Criterion
 from budget_ledger.domain.screening import DECISIONS, UNSCREENED, Meeting, RoundStatus
 from dgplan_contracts.fiscal import FiscalYear
 from dgplan_contracts.identity import AGENCY, SECRETARIAT, Principal, require_body_office, require_role
@@ -145,15 +147,16 @@ def router() -> APIRouter:
         if scope is not None:
             agency = scope
         filters = {"decision": decision, "strategy_id": strategy_id, "agency": agency, "project_id": project_id}
-        page = await read(
-            runtime, screening_queries.list_requests, screening_queries.ListRequests(round_id, filters, sort, limit, cursor)
-        )
+        # Oversight readers see each request's place in the priority ranking; an agency does not.
+        query = screening_queries.ListRequests(round_id, filters, sort, limit, cursor, with_ranking=scope is None)
+        page = await read(runtime, screening_queries.list_requests, query)
         return json_response({"items": [request_json(row) for row in page.items], "next_cursor": page.next_cursor})
 
     @r.get("/requests/{request_id}", summary="One request with its full history and reasons")
     async def request_(request_id: str, runtime: RuntimeDep, principal: Caller) -> Response:
         require_reader(principal)
-        found = await read(runtime, screening_queries.get_request, screening_queries.GetRequest(request_id))
+        found = await read(runtime, screening_queries.get_request,
+                           screening_queries.GetRequest(request_id, with_ranking=agency_scope(principal) is None))
         _request_rights(principal, found.request)
         body = {**request_json(found.request), "history": history_json(found.history)}
         return json_response(body, headers={"ETag": request_etag(found.request)})
@@ -242,6 +245,60 @@ def router() -> APIRouter:
             idempotency_key=idempotency_key, payload={"publish_results": publish, "if_match": if_match},
             subject=principal.subject, require_key=True,
         )
+
+    @r.put(
+        "/rounds/{round_id}/ranking/criteria",
+        summary="Set the round's priority ranking criteria (secretariat)",
+        description=(
+            "Replaces the round's whole set of criteria (code, Thai and English name, weight, and the plan target "
+            "a criterion measures against, if any). Weights are relative: a request's weighted score is "
+            "Σ weight·score / Σ weight, scores being 0–100. A criterion left out of the set takes its scores with "
+            "it. Only while the round is open (409 `urn:dgplan:problem:round-not-open`); once the committee "
+            "approved the package, its ranking is frozen (409 `urn:dgplan:problem:ranking-frozen`). Answers the "
+            "ranking as `GET …/ranking` does."
+        ),
+    )
+    async def put_criteria(round_id: str, body: CriteriaIn, request: Request, principal: Caller) -> Response:
+        require_role(principal, SECRETARIAT)
+        criteria = tuple(Criterion(c.code, c.weight, c.name.th, c.name.en, c.target) for c in body.criteria)
+        command = ranking.PutCriteria(round_id, criteria, principal.subject)
+        return await run_command(request, ranking.put_criteria, command, status=200, present=ranking_json)
+
+    @r.put(
+        "/rounds/{round_id}/ranking/scores",
+        summary="Score requests on the ranking criteria (secretariat, or the subcommittee's chair or secretary)",
+        description=(
+            "Each item sets one request's score (0–100, at most two places) on one criterion, with its reason; "
+            "scores not listed stay as they are, so repeating a call changes nothing. Refused whole (nothing "
+            "written) when an item names a request of another round (422 `urn:dgplan:problem:request-not-in-round`), "
+            "a criterion the round does not have (422 `urn:dgplan:problem:unknown-criterion`) or the same pair "
+            "twice. The same 409s as the criteria."
+        ),
+    )
+    async def put_scores(round_id: str, body: ScoresIn, request: Request, principal: Caller) -> Response:
+        require_scorer(principal)
+        scores = tuple(ranking.Score(s.request_id, s.criterion, s.score, s.reason) for s in body.scores)
+        command = ranking.PutScores(round_id, scores, principal.subject)
+        return await run_command(request, ranking.put_scores, command, status=200, present=ranking_json)
+
+    @r.get(
+        "/rounds/{round_id}/ranking",
+        summary="The round's priority ranking and its cut line under the ceiling",
+        description=(
+            "Every request in rank order (highest weighted score first; ties by the agency's priority, then the "
+            "request id) with its scores and reasons, the amount it takes from the ceiling (recommended once "
+            "recommended, nothing once deferred, rejected or returned, the requested total while undecided), the "
+            "cumulative amount, and whether it is above the cut line: the longest run of requests from rank 1 "
+            "whose amounts fit under the ceiling. Computed live while the round is open; frozen once the "
+            "committee approved the package (`status` `approved`). `status` `none`: the round has no criteria."
+        ),
+    )
+    async def ranking_(
+        round_id: str, runtime: RuntimeDep, principal: Caller, limit: Limit = 1000, cursor: Cursor = None
+    ) -> Response:
+        require_oversight(principal)
+        view = await read(runtime, ranking.get_ranking, ranking.GetRanking(round_id, limit, cursor))
+        return json_response(ranking_json(view))
 
     @r.get("/rounds/{round_id}/status", summary="Screening status: counts and amounts per decision, unscreened, deadlines")
     async def status(

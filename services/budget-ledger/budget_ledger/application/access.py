@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dgplan_contracts.identity import AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_role
+from dgplan_contracts.identity import (
+    AGENCY, BODY_MEMBER, OPERATOR, SECRETARIAT, SERVICE, Principal, forbidden, require_body_office, require_role,
+)
 
 SUBCOMMITTEE = "operations-budget-subcommittee"
 READERS = (SECRETARIAT, BODY_MEMBER, OPERATOR, SERVICE, AGENCY)
@@ -24,3 +26,11 @@ def agency_scope(principal: Principal) -> str | None:
 
 def require_oversight(principal: Principal) -> None:
     require_role(principal, *OVERSIGHT)
+
+
+def require_scorer(principal: Principal) -> None:
+    """Ranking scores are the secretariat's analysis or the subcommittee's own (its chair or
+    secretary records them, as its decisions)."""
+    if principal.has(SECRETARIAT):
+        return
+    require_body_office(principal, SUBCOMMITTEE)

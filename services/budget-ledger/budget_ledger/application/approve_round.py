@@ -15,6 +15,7 @@ from typing import Any
 
 from dataclasses import dataclass
 
+from budget_ledger.application import ranking
 from budget_ledger.application.repositories import repositories
 from budget_ledger.domain.postings import AppropriationKey, Posting
 from budget_ledger.domain.screening import Bucket, RoundStatus
@@ -94,6 +95,8 @@ async def approve_round(command: ApproveRound, uow: UnitOfWork) -> dict[str, Any
         },
     )
     await repos.events.publish_many(stage_events(uow.service, entries))
+    # The committee approves the package with its ranking: the ranks and the cut line freeze now.
+    await ranking.approve_with_package(uow, round_row, actor)
     return {"round_id": round_id, "approved_total": money_str(total)}
 
 

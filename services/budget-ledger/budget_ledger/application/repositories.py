@@ -13,6 +13,7 @@ from typing import Any
 from budget_ledger.adapters import outbox_writer
 from budget_ledger.adapters.ledger_repository import LedgerRepository
 from budget_ledger.adapters.plan_repository import PlanRepository
+from budget_ledger.adapters.ranking_repository import RankingRepository
 from budget_ledger.adapters.screening_repository import ScreeningRepository
 from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.events import CloudEvent
@@ -32,6 +33,7 @@ class Repositories:
     screening: Any
     plans: Any
     events: Any
+    ranking: Any = None  # RankingRepository (the fast tests' fake has none: their use cases rank nothing)
 
 
 def repositories(uow: UnitOfWork) -> Repositories:
@@ -39,4 +41,7 @@ def repositories(uow: UnitOfWork) -> Repositories:
     if fake is not None:
         return fake
     session = uow.session
-    return Repositories(LedgerRepository(session), ScreeningRepository(session), PlanRepository(session), SqlEvents(uow))
+    return Repositories(
+        LedgerRepository(session), ScreeningRepository(session), PlanRepository(session), SqlEvents(uow),
+        RankingRepository(session),
+    )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from budget_ledger.adapters.screening_repository import GROUP_COLUMNS
+from budget_ledger.application import ranking
 from budget_ledger.application.access import require_oversight
 from budget_ledger.application.ledger_queries import next_cursor, position
 from budget_ledger.application.repositories import repositories
@@ -114,20 +115,32 @@ async def round_status(query: RoundStatusQuery, uow: UnitOfWork) -> dict[str, An
     repos = repositories(uow)
     round_row = await repos.screening.round(query.round_id)
     rows = await repos.screening.status_rows(query.round_id, query.filters)
-    return _summary(round_row, utcnow(), query.filters, rows)
+    summary = _summary(round_row, utcnow(), query.filters, rows)
+    # The priority ranking's cut line is the whole round's (the ceiling is), whatever the filters;
+    # null for a round without ranking criteria.
+    view = await ranking.ranking_of(repos, round_row)
+    summary["ranking"] = ranking.summary_json(view)
+    if query.filters.get("project_id") is not None and view is not None:
+        ranked = [i for i in view.ranking.items
+                  if view.requests.get(i.request_id, {}).get("project_id") == query.filters["project_id"]]
+        summary["rank"] = ranking.rank_json(ranked[0]) if ranked else None
+    return summary
 
 
 async def grouped_status(query: GroupedStatus, uow: UnitOfWork) -> dict[str, Any]:
     repos = repositories(uow)
-    await repos.screening.round(query.round_id)  # 404 for a round that does not exist
+    round_row = await repos.screening.round(query.round_id)  # 404 for a round that does not exist
     offset = position(query.cursor) or 0
     if query.dimension == "projects":  # one request per project and round: the requests themselves, in pages
         rows = await repos.screening.project_rows(query.round_id, offset, query.limit)
+        view = await ranking.ranking_of(repos, round_row)
+        by_project = {} if view is None else {
+            view.requests[i.request_id]["project_id"]: i for i in view.ranking.items if i.request_id in view.requests}
         items = []
         for row in rows[: query.limit]:
             summary = _fold([tuple(row[:5])])
             summary.pop("_recommended")
-            items.append({"project_id": row[5], **summary})
+            items.append({"project_id": row[5], **summary, "rank": ranking.rank_json(by_project.get(row[5]))})
         more = len(rows) > query.limit
     else:
         by_key: dict[str, list[Any]] = {}

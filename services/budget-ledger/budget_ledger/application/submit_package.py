@@ -2,7 +2,9 @@
 
 Refused while any request is unscreened, and when the recommended total is above the round's
 ceiling (the committee's approval posts exactly the recommended amounts, so that is where an
-approval above the ceiling is stopped; the approval re-checks it in its own transaction).
+approval above the ceiling is stopped; the approval re-checks it in its own transaction). A round
+with a priority ranking goes only with every request scored on every criterion (409
+``ranking-incomplete``): the committee approves the ranking with the package.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from budget_ledger.application import ranking
 from budget_ledger.application.repositories import repositories
 from budget_ledger.domain.screening import RoundStatus
 from budget_ledger.events.types import PACKAGE_SUBMITTED
@@ -43,6 +46,7 @@ async def handle(command: SubmitPackage, uow: UnitOfWork) -> Any:
             f"{unscreened} request(s) still have no decision.",
             unscreened=unscreened,
         )
+    ranked = await ranking.check_for_package(repos, round_row)  # a ranking goes to the committee complete
     if recommended > round_row["ceiling"]:
         raise ProblemError(
             422,
@@ -66,6 +70,7 @@ async def handle(command: SubmitPackage, uow: UnitOfWork) -> Any:
             "request_count": count,
             "submitted_by": command.submitted_by,
             "note": command.note,
+            "ranking": ranked,
         },
     )
     return await repos.screening.round(round_id)

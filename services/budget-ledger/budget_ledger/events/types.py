@@ -11,6 +11,7 @@ DECISION_RECORDED = "dgplan.budget-ledger.screening.decision-recorded.v1"
 PACKAGE_SUBMITTED = "dgplan.budget-ledger.screening.package-submitted.v1"
 ROUND_APPROVED = "dgplan.budget-ledger.screening.round-approved.v1"
 ROUND_CLOSED = "dgplan.budget-ledger.screening.round-closed.v1"
+RANKING_APPROVED = "dgplan.budget-ledger.screening.ranking-approved.v1"
 ALLOCATION_POSTED = "dgplan.budget-ledger.budget.allocation-posted.v1"
 COMMITMENT_POSTED = "dgplan.budget-ledger.budget.commitment-posted.v1"
 DISBURSEMENT_POSTED = "dgplan.budget-ledger.budget.disbursement-posted.v1"
@@ -24,6 +25,7 @@ PUBLISHED = (
     PACKAGE_SUBMITTED,
     ROUND_APPROVED,
     ROUND_CLOSED,
+    RANKING_APPROVED,
     ALLOCATION_POSTED,
     COMMITMENT_POSTED,
     DISBURSEMENT_POSTED,

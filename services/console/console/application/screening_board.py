@@ -22,7 +22,7 @@ SCREENING_WORKFLOW = "budget-screening"
 COMMITTEE = "digital-government-committee"
 COMMITTEE_STAGE = "committee-approval"
 COMMITTEE_CHOICES = ["approve", "return"]
-SORTS = ("rank", "submitted", "requested_total", "-requested_total", "project")
+SORTS = ("rank", "ranking", "submitted", "requested_total", "-requested_total", "project")
 FILTERS = ("decision", "strategy_id", "agency")
 
 
@@ -50,6 +50,26 @@ class BoardView:
     can_decide: bool
     committee: CommitteeView | None = None
     first_page: bool = True
+
+    @property
+    def ranking(self) -> dict[str, Any] | None:
+        """The round's priority ranking as the status API gives it (its cut line under the ceiling),
+        or None when the round has no ranking criteria."""
+        return self.status.get("ranking")
+
+    def cut_line_before(self, request: dict[str, Any]) -> bool:
+        """In ranking order, the cut line is drawn just above the first request that does not fit."""
+        ranked, ranking = request.get("ranking"), self.ranking
+        return bool(self.sort == "ranking" and ranked and ranking
+                    and ranked["rank"] == ranking["cut_line"]["above_count"] + 1)
+
+    def cut_line_after(self, request: dict[str, Any]) -> bool:
+        """...or below the last request, when every request fits."""
+        ranked, ranking = request.get("ranking"), self.ranking
+        if not (self.sort == "ranking" and ranked and ranking):
+            return False
+        line = ranking["cut_line"]
+        return line["below_count"] == 0 and ranked["rank"] == line["above_count"]
 
 
 @dataclass(frozen=True)
