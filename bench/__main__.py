@@ -3,7 +3,7 @@
 Each benchmark is its own script (runnable alone) writing bench/results/<name>.json; this runner
 runs them as separate processes, so one's load and memory never skew the next.
 Usage: python -m bench [name ...]   (names: embedded_start gateway_bench ledger_bench event_propagation
-webhook_delivery thai_search console_board registry_reads footprint)
+webhook_delivery thai_search console_board registry_reads registry_growth footprint)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ BENCHMARKS = [
     ("gateway_bench", "gateway", "gateway added latency and throughput against direct calls"),
     ("ledger_bench", "ledger", "ledger postings per second on PostgreSQL; screening status on 10,000 requests"),
     ("event_propagation", "event_propagation", "ledger commit to monitoring read model over Kafka"),
+    ("registry_growth", "registry_growth", "the registry's cost as its plan grows: 10,000 projects registered through the API"),
     ("footprint", "footprint", "the distributed topology at idle: CPU per process, memory with and without one worker per service"),
     ("webhook_delivery", "webhook_delivery", "webhook delivery: event commit to a receiver, deliveries per second"),
     ("thai_search", "thai_search", "Thai search on PostgreSQL: substring against newmm word segmentation"),

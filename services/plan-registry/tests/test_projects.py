@@ -127,3 +127,40 @@ def test_the_documented_choices_are_the_ones_the_lists_accept():
     assert choices(NodeSort) == {s for k in SORTS for s in (k, f"-{k}")} | {RELEVANCE}
     assert choices(RoleFilter) == set(ROLES)
     assert choices(PlanSort) == {"code", "-code", "start_fy", "-start_fy"}
+
+
+async def test_a_page_across_plans_is_each_plans_projects_merged_in_order(client, seeded, draft_v2, secretariat, idem):
+    """Two plans' latest versions: every page of GET /projects, forwards and backwards, is the one
+    list of both plans' projects in code order (ties by version, then id), whatever the page size."""
+    v2, nodes = draft_v2
+    plan = (await client.post("/api/v1/plans", json={"code": "DGDP-2566-2570", "title": {"th": "แผนถัดไป", "en": "Next plan"},
+                                                      "start_fy": 2566, "end_fy": 2570}, headers=secretariat | idem())).json()
+    next_nodes = f"/api/v1/plans/{plan['id']}/versions/{plan['latest_version_id']}/nodes"
+    strategy = (await client.post(next_nodes, json={"node_type": "strategy", "code": "S1", "name": {"th": "ยุทธศาสตร์", "en": "Strategy"}},
+                                  headers=secretariat | idem())).json()
+    for code in ("S1-P4", "S1-P0", "S9-P1", "A0-P1"):  # one code the seed plan also uses: a tie across plans
+        answer = await client.post("/api/v1/projects", json=_project(plan["id"], strategy["id"], code), headers=secretariat | idem())
+        assert answer.status_code == 201, answer.text
+    answer = await client.post("/api/v1/projects", json=_project(seeded["id"], nodes["S1"]["id"], "B0-P1"), headers=secretariat | idem())
+    assert answer.status_code == 201, answer.text
+
+    async def walk(sort: str, limit: int) -> list[tuple[str, str]]:
+        seen, cursor = [], None
+        while True:
+            params = {"version": "latest", "sort": sort, "limit": limit, **({"cursor": cursor} if cursor else {})}
+            page = (await client.get("/api/v1/projects", params=params, headers=secretariat)).json()
+            seen += [(p["code"], p["version_id"], p["id"]) for p in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return seen
+
+    everything = await walk("code", 200)
+    assert len(everything) == 10 + 1 + 4 and {v for _, v, _ in everything} == {v2["id"], plan["latest_version_id"]}
+    assert everything == sorted(everything)
+    assert [c for c, _, _ in everything].count("S1-P4") == 2
+    backwards = await walk("-code", 200)
+    for limit in (1, 2, 3, 7):
+        assert await walk("code", limit) == everything, limit
+        assert await walk("-code", limit) == backwards, limit
+    assert [c for c, _, _ in backwards] == sorted((c for c, _, _ in everything), reverse=True)
+    assert sorted(backwards) == everything

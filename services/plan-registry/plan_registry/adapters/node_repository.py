@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     Integer, Text, and_, case, cast, delete, exists, false, func, insert, literal, literal_column, or_, select, tuple_,
-    update,
+    union_all, update,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,8 @@ _RANK_SCALE = 1_000_000  # ts_rank is a float; the cursor carries it as an integ
 # No word matched: a cast parameter, neither a bare one (asyncpg cannot type it) nor an inline 0
 # (ORDER BY takes an integer constant as a column number).
 _ZERO = cast(literal(0), Integer)
+# How far ``ancestry`` and ``subtree`` walk: a hierarchy is at most five deep (plan to project).
+_MAX_DEPTH = 32
 
 
 def money(value: Decimal | None) -> str | None:
@@ -150,8 +152,11 @@ class NodeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def load_nodes(self, version_id: str, node_ids: list[str] | None = None) -> list[dict[str, Any]]:
-        """Nodes of one version (all, or the given ids), ordered by type rank, position, code."""
+    async def load_nodes(
+        self, version_id: str, node_ids: list[str] | None = None, parent_types: dict[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Nodes of one version (all, or the given ids), ordered by type rank, position, code.
+        ``parent_types``: node id -> type of parents the caller knows already (not read again)."""
         session = self.session
         query = select(nodes).where(nodes.c.version_id == version_id)
         role_q = select(node_roles).where(node_roles.c.version_id == version_id)
@@ -170,8 +175,13 @@ class NodeRepository:
         links: dict[str, dict[str, list[str]]] = {}
         for r in (await session.execute(link_q)).all():
             links.setdefault(r.node_id, {}).setdefault(r.link_type, []).append(r.target_id)
-        types = dict((await session.execute(
-            select(nodes.c.node_id, nodes.c.node_type).where(nodes.c.version_id == version_id))).all())
+        # The parents' types (``parent_type``): of the loaded rows themselves when the whole version
+        # is loaded, else of just the parents named (one page costs one page, however large the version).
+        types = {**(parent_types or {}), **{r.node_id: r.node_type for r in rows}}
+        parents = {r.parent_id for r in rows if r.parent_id is not None and r.parent_id not in types}
+        if parents:
+            types.update((await session.execute(select(nodes.c.node_id, nodes.c.node_type).where(
+                nodes.c.version_id == version_id, nodes.c.node_id.in_(sorted(parents))))).all())
         out = []
         for row in rows:
             node_roles_sorted = sorted(roles.get(row.node_id, []), key=lambda x: (x["role"], x["agency"]))
@@ -181,8 +191,8 @@ class NodeRepository:
         out.sort(key=lambda n: (rank.get(n["node_type"], 99), n["position"], n["code"]))
         return out
 
-    async def load_node(self, version_id: str, node_id: str) -> dict[str, Any]:
-        found = await self.load_nodes(version_id, [node_id])
+    async def load_node(self, version_id: str, node_id: str, parent_types: dict[str, str] | None = None) -> dict[str, Any]:
+        found = await self.load_nodes(version_id, [node_id], parent_types)
         if not found:
             raise not_found("node", node_id)
         return found[0]
@@ -192,18 +202,66 @@ class NodeRepository:
             select(nodes.c.node_id).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id)
         ) is not None
 
-    async def shape(self, version_id: str) -> Shape:
-        """node id -> (type, parent id, strategy id) for one version."""
+    async def _walk(self, version_id: str, node_id: str, upwards: bool) -> Shape:
+        """``node_id`` and the nodes above it (``upwards``) or below it, as a ``Shape`` (node id ->
+        type, parent id, strategy id): one recursive query through the primary key or the parent
+        index, whatever the size of the version; empty when the node is not in it. Bounded: a
+        hierarchy is at most five deep, and a cycle (no write lets one in) stops at the bound."""
+        columns = (nodes.c.node_id, nodes.c.node_type, nodes.c.parent_id, nodes.c.strategy_id)
+        start = select(*columns, literal_column("0", Integer).label("depth")).where(
+            nodes.c.version_id == version_id, nodes.c.node_id == node_id)
+        walked = start.cte("walked", recursive=True)
+        step = nodes.alias("step")
+        joins = step.c.node_id == walked.c.parent_id if upwards else step.c.parent_id == walked.c.node_id
+        walked = walked.union_all(
+            select(step.c.node_id, step.c.node_type, step.c.parent_id, step.c.strategy_id,
+                   (walked.c.depth + 1).label("depth"))
+            .where(step.c.version_id == version_id, joins, walked.c.depth < _MAX_DEPTH)
+        )
+        rows = (await self.session.execute(select(walked).order_by(walked.c.depth))).all()
+        return {r.node_id: (r.node_type, r.parent_id, r.strategy_id) for r in rows}
+
+    async def ancestry(self, version_id: str, node_id: str | None) -> Shape:
+        """``node_id`` and the nodes above it (its parent, the parent's parent...): what the rules
+        of a node hung under ``node_id`` look at (its type, no cycle, its strategy)."""
+        return {} if node_id is None else await self._walk(version_id, node_id, upwards=True)
+
+    async def subtree(self, version_id: str, node_id: str) -> Shape:
+        """``node_id`` and every node below it (what a move re-points)."""
+        return await self._walk(version_id, node_id, upwards=False)
+
+    async def shape_of(self, version_id: str, node_ids: set[str]) -> Shape:
+        """The ``Shape`` of just the given nodes (those of them in the version)."""
+        if not node_ids:
+            return {}
         rows = (await self.session.execute(
             select(nodes.c.node_id, nodes.c.node_type, nodes.c.parent_id, nodes.c.strategy_id).where(
-                nodes.c.version_id == version_id)
+                nodes.c.version_id == version_id, nodes.c.node_id.in_(sorted(node_ids)))
         )).all()
         return {r.node_id: (r.node_type, r.parent_id, r.strategy_id) for r in rows}
 
-    async def codes(self, version_id: str) -> dict[str, str]:
-        """code -> node id in one version."""
-        return dict((await self.session.execute(
-            select(nodes.c.code, nodes.c.node_id).where(nodes.c.version_id == version_id))).all())
+    async def code_holder(self, version_id: str, code: str) -> dict[str, str]:
+        """{code: id of the node holding it in the version}, or {} (through the unique index)."""
+        holder = await self.session.scalar(
+            select(nodes.c.node_id).where(nodes.c.version_id == version_id, nodes.c.code == code))
+        return {} if holder is None else {code: holder}
+
+    async def children(self, version_id: str, node_id: str) -> list[str]:
+        """Ids of the nodes directly under ``node_id``, sorted."""
+        return sorted((await self.session.scalars(select(nodes.c.node_id).where(
+            nodes.c.version_id == version_id, nodes.c.parent_id == node_id))).all())
+
+    async def is_linked_to(self, version_id: str, node_id: str) -> bool:
+        """Whether any node of the version links to ``node_id`` (as its focus area or target)."""
+        return await self.session.scalar(select(node_links.c.node_id).where(
+            node_links.c.version_id == version_id, node_links.c.target_id == node_id).limit(1)) is not None
+
+    async def lock_children_of(self, version_id: str, parent_id: str) -> None:
+        """Serialize writers that number the children of ``parent_id`` (a row lock on the parent;
+        SQLite's write lock is the whole file anyway). A parent that is not there locks nothing:
+        the validation that follows refuses the write."""
+        await self.session.execute(select(nodes.c.node_id).where(
+            nodes.c.version_id == version_id, nodes.c.node_id == parent_id).with_for_update())
 
     async def first_taken_id(self, node_ids: list[str]) -> str | None:
         """One of ``node_ids`` that some version already uses, if any."""
@@ -223,7 +281,7 @@ class NodeRepository:
 
     async def insert(self, version_id: str, node: dict[str, Any]) -> None:
         await self.session.execute(insert(nodes).values(**node_row_values(version_id, node)))
-        await self._replace_roles_and_links(version_id, node)
+        await self._add_roles_and_links(version_id, node)  # a new node has none to replace
 
     async def update(self, version_id: str, node: dict[str, Any]) -> None:
         await self.session.execute(
@@ -249,6 +307,10 @@ class NodeRepository:
         session = self.session
         await session.execute(delete(node_roles).where(node_roles.c.version_id == version_id, node_roles.c.node_id == node["id"]))
         await session.execute(delete(node_links).where(node_links.c.version_id == version_id, node_links.c.node_id == node["id"]))
+        await self._add_roles_and_links(version_id, node)
+
+    async def _add_roles_and_links(self, version_id: str, node: dict[str, Any]) -> None:
+        session = self.session
         unique_roles: dict[tuple[str, str], bool] = {}
         for r in node.get("roles") or []:
             key = (r["agency"], r["role"])
@@ -377,7 +439,19 @@ class NodeRepository:
                 c_key, c_version, c_node = after
                 after_tie = tuple_(nodes.c.version_id, nodes.c.node_id) > tuple_(c_version, c_node)
                 query = query.where(or_(key < c_key if descending else key > c_key, and_(key == c_key, after_tie)))
-            query = query.order_by(key.desc() if descending else key.asc(), nodes.c.version_id, nodes.c.node_id)
+            ordered = (key.desc() if descending else key.asc(), nodes.c.version_id, nodes.c.node_id)
+            if len(version_ids) > 1:
+                # A page across plans (GET /projects): each version's first rows in order through its
+                # own (version_id, code) index, then merged, rather than every matching row of every
+                # version sorted for one page. The same rows, in the same order.
+                branches = [query.where(nodes.c.version_id == v).order_by(*ordered).limit(limit + 1).subquery()
+                            for v in version_ids]
+                merged = union_all(*(select(b) for b in branches)).subquery()
+                query = select(merged).order_by(
+                    merged.c.sort_key.desc() if descending else merged.c.sort_key.asc(), merged.c.version_id,
+                    merged.c.node_id)
+            else:
+                query = query.order_by(*ordered)
             query = query.limit(limit + 1)
         rows = (await session.execute(query)).all()
         versions_seen = list(dict.fromkeys(r.version_id for r in rows))

@@ -126,6 +126,21 @@ class PlanRepository:
             raise not_found("plan version", version_id)
         return row
 
+    async def get_version_for_write(self, plan_id: str, version_id: str, *, shared: bool) -> Any:
+        """The version, row-locked for a write to its content (PostgreSQL; SQLite locks the whole file).
+
+        ``shared``: writers that add a node (registrations) run side by side, each holding a share
+        lock; a write that must see the whole version hold still (a node changed, moved or removed,
+        the version submitted) takes it exclusively, so it waits for them and they for it. The
+        status read under the lock is the one that stands until the transaction ends."""
+        row = (await self.session.execute(
+            select(plan_versions).where(plan_versions.c.id == version_id, plan_versions.c.plan_id == plan_id)
+            .with_for_update(read=shared)
+        )).first()
+        if row is None:
+            raise not_found("plan version", version_id)
+        return row
+
     async def find_version(self, version_id: str) -> Any | None:
         return (await self.session.execute(select(plan_versions).where(plan_versions.c.id == version_id))).first()
 

@@ -87,6 +87,8 @@ nodes = Table(
     Column("name_tokens", Text, nullable=False, server_default=""),
     UniqueConstraint("version_id", "code", name="uq_nodes_version_id_code"),
     Index("ix_nodes_node_id", "node_id"),
+    # A node's children, and the last position among its siblings of a type (migration 0008).
+    Index("ix_nodes_version_id_parent_id", "version_id", "parent_id", "node_type", "position"),
 )
 
 # PostgreSQL only (migration 0007; SQLite has neither tsvector nor pg_trgm): the words' GIN, and
@@ -122,6 +124,7 @@ node_links = Table(
     Column("link_type", String(20), primary_key=True),  # focus_area | target
     Column("target_id", String(64), primary_key=True),
     ForeignKeyConstraint(["version_id", "node_id"], ["nodes.version_id", "nodes.node_id"], name="fk_node_links_node"),
+    Index("ix_node_links_version_id_target_id", "version_id", "target_id"),  # links to a node (migration 0008)
 )
 
 observations = Table(

@@ -40,6 +40,7 @@ async def apply_demo_layer(uow: UnitOfWork) -> int:
         {a["lead"] for a in document["assignments"]} | {s for a in document["assignments"] for s in a["supporting"]})
     added = 0
     for version_id in dict.fromkeys(v for v in (plan.approved_version_id, plan.latest_version_id) if v):
+        await repos.plans.get_version_for_write(plan_id, version_id, shared=False)  # as a node change does
         by_code = {n["code"]: n for n in await repos.nodes.load_nodes(version_id) if n["node_type"] == "project"}
         for assignment in document["assignments"]:
             before = by_code.get(assignment["project"])

@@ -175,9 +175,11 @@ async def _announce(uow: UnitOfWork, repos: Repositories, plan: dict[str, Any]) 
             # approval (public scorecards) treats it the same way.
             await uow.publish(VERSION_APPROVED, plan["id"], version_approved(version, content))
     await uow.publish(STRUCTURE_PUBLISHED, plan["id"], structure_published(plan, effective, content))
+    by_id = {n["id"]: n for n in content}
     for node in content:
         if node["node_type"] == "project":
-            await uow.publish(PROJECT_REGISTERED, node["id"], await project_event_data(repos, plan["id"], effective, node))
+            data = await project_event_data(repos, plan["id"], effective, node, by_id)
+            await uow.publish(PROJECT_REGISTERED, node["id"], data)
 
 
 async def handle(command: ImportPlan, uow: UnitOfWork) -> Imported:

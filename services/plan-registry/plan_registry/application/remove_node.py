@@ -31,20 +31,19 @@ async def handle(command: RemoveNode, uow: UnitOfWork) -> None:
     require_editor(command.principal)
     repos = repositories(uow)
     node_id = command.node_id
-    await repos.plans.get_for_update(command.plan_id)
-    version = await repos.plans.get_version(command.plan_id, command.version_id)
+    await repos.plans.get(command.plan_id)  # 404 for an unknown plan
+    # Exclusive on the version: no registration hangs a child under it, or links to it, meanwhile.
+    version = await repos.plans.get_version_for_write(command.plan_id, command.version_id, shared=False)
     current = await repos.nodes.load_node(version.id, node_id)
     require_if_match_sent(command.if_match, "node")
     require_draft(version)
     require_if_match(command.if_match, content_etag(current), "node")
     if current["node_type"] == "plan":
         raise conflict("plan-node", "The plan's own node cannot be removed.")
-    shape = await repos.nodes.shape(version.id)
-    children = sorted(k for k, v in shape.items() if v[1] == node_id)
+    children = await repos.nodes.children(version.id, node_id)
     if children:
         raise conflict("node-has-children", f"Remove or move its {len(children)} child node(s) first.", children=children)
-    everything = await repos.nodes.load_nodes(version.id)
-    if any(node_id in n["focus_area_ids"] or node_id in n["target_ids"] for n in everything):
+    if await repos.nodes.is_linked_to(version.id, node_id):
         raise conflict("node-referenced", "Projects still link to this node; unlink them first.")
     await repos.nodes.delete(version.id, node_id)
     if current["node_type"] == PROJECT:

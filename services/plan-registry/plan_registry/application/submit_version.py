@@ -34,7 +34,8 @@ async def handle(command: SubmitVersion, uow: UnitOfWork) -> dict[str, Any]:
     plan_id, version_id = command.plan_id, command.version_id
     repos = repositories(uow)
     await repos.plans.get_for_update(plan_id)
-    version = await repos.plans.get_version(plan_id, version_id)
+    # Exclusive on the version: registrations under way finish first, later ones find it frozen.
+    version = await repos.plans.get_version_for_write(plan_id, version_id, shared=False)
     require_draft(version)
     if version.based_on_version_id:
         unanswered = await repos.observations.unanswered(version.based_on_version_id)

@@ -29,8 +29,11 @@ async def apply_patch(command: UpdateNode, repos: Repositories, uow: UnitOfWork,
     """The change itself; ``current_etag`` overrides what If-Match is compared with (a project's
     ETag is that of its representation with plan and version ids)."""
     principal, patch = command.principal, command.patch
-    plan = await repos.plans.get_for_update(command.plan_id)
-    version = await repos.plans.get_version(command.plan_id, command.version_id or plan.latest_version_id)
+    plan = await repos.plans.get(command.plan_id)
+    # Exclusive on the version: no registration runs into it meanwhile (a move re-points the
+    # subtree's strategy, which a new child under it must not miss).
+    version = await repos.plans.get_version_for_write(command.plan_id, command.version_id or plan.latest_version_id,
+                                                      shared=False)
     current = await repos.nodes.load_node(version.id, command.node_id)
     authorize(principal, current)
     require_if_match_sent(command.if_match, "node")
@@ -49,8 +52,12 @@ async def apply_patch(command: UpdateNode, repos: Repositories, uow: UnitOfWork,
     await validate_node(repos, plan, version.id, merged)
     await repos.nodes.update(version.id, merged)
     if merged.get("parent_id") != current.get("parent_id"):
-        # After a move, every node below must point at its (possibly new) strategy.
-        await repos.nodes.set_strategy_ids(version.id, strategy_ids(await repos.nodes.shape(version.id)))
+        # After a move, every node below must point at its (possibly new) strategy: the moved
+        # subtree, walked up through its new parent's line (nothing else's strategy changes).
+        moved = await repos.nodes.subtree(version.id, command.node_id)
+        line = {**await repos.nodes.ancestry(version.id, merged.get("parent_id")), **moved}
+        wanted = strategy_ids(line)
+        await repos.nodes.set_strategy_ids(version.id, {k: v for k, v in wanted.items() if k in moved})
     updated = await repos.nodes.load_node(version.id, command.node_id)
     await publish_node_events(uow, repos, command.plan_id, version.id, current, updated)
     return updated

@@ -40,7 +40,8 @@ async def handle(command: UpdatePlan, uow: UnitOfWork) -> dict[str, Any]:
     await repos.plans.update(plan_id, **values)
     if "title" in patch:
         # The working draft's plan node carries the title too, so that diffs show a renaming.
-        latest = await repos.plans.get_version(plan_id, current["latest_version_id"])
+        # Exclusive on the draft: its plan node is rewritten whole by a node change (update_node).
+        latest = await repos.plans.get_version_for_write(plan_id, current["latest_version_id"], shared=False)
         if latest.status == "draft":
             await repos.nodes.rename(latest.id, plan_id, merged["title"])
     return await plan_view(repos, principal, plan_id)
