@@ -64,6 +64,27 @@ def table(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (Linux /proc): a figure other load on the
+    machine does not skew as it skews wall-clock throughput."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # after the name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drop_database(server_url: str, url: str) -> None:
+    """DROP a benchmark's database (its connections cut) on the server it was made on."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server, name = make_url(server_url), make_url(url).database
+    conn = await asyncpg.connect(user=server.username, password=server.password, host=server.host, port=server.port,
+                                 database=server.database or "postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
 def stop_process(process: subprocess.Popen) -> None:
     """End a server this benchmark started: SIGTERM, then SIGKILL if it has not gone in 10 s."""
     process.terminate()

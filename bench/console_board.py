@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from bench.common import percentile, table, write_result  # noqa: E402
+from bench.common import drop_database, percentile, table, write_result  # noqa: E402
 from dgplan_shared.testing.infra import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,19 +76,6 @@ async def create_database(server_url: str) -> str:
     from dgplan_shared.db.provisioning import create_postgres_database
 
     return await create_postgres_database(server_url, "console_board_bench")
-
-
-async def drop_database(server_url: str, url: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    server, name = make_url(server_url), make_url(url).database
-    conn = await asyncpg.connect(user=server.username, password=server.password, host=server.host, port=server.port,
-                                 database=server.database or "postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 def start_suite(data_dir: Path, ledger_url: str) -> tuple[subprocess.Popen, str]:

@@ -42,11 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dgplan_shared.topology import Topology
 
-from bench.common import percentile, table, write_result
+from bench.common import cpu_seconds, percentile, table, write_result
 from bench.event_propagation import disbursements_reaching_monitoring, funded_project
 from tests.e2e.conftest import Gateway
 
-_TICKS = os.sysconf("SC_CLK_TCK")
 RELAY_IDLE_CPU_TARGET = 0.5  # % of one core (issue 18)
 
 
@@ -65,12 +64,6 @@ class Params:
     settle: float = 10.0
     window: float = 20.0
     samples: int = 30
-
-
-def _cpu_seconds(pid: int) -> float:
-    # Fields after the command name (which may hold spaces, hence the split on the last ")").
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
 
 
 def _memory_mib(pid: int) -> tuple[float, float]:
@@ -94,14 +87,14 @@ def _pids(topology: Topology) -> dict[str, int]:
 async def idle_of(topology: Topology, params: Params) -> list[Idle]:
     await asyncio.sleep(params.settle)
     pids = _pids(topology)
-    before = {name: _cpu_seconds(pid) for name, pid in pids.items()}
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     started = time.monotonic()
     await asyncio.sleep(params.window)
     elapsed = time.monotonic() - started
     out = []
     for name, pid in pids.items():
         rss, pss = _memory_mib(pid)
-        out.append(Idle(name, (_cpu_seconds(pid) - before[name]) / elapsed * 100, rss, pss))
+        out.append(Idle(name, (cpu_seconds(pid) - before[name]) / elapsed * 100, rss, pss))
     return out
 
 

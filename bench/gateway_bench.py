@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.responses import ORJSONResponse  # noqa: E402
 
-from bench.common import percentile, stop_process, table, write_result  # noqa: E402
+from bench.common import cpu_seconds, percentile, stop_process, table, write_result  # noqa: E402
 from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
 
 CONNECTIONS = 32
@@ -187,12 +187,6 @@ def _spawn(
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_for_port(port, 30, process)
     return process
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux): a figure other load on the machine does not skew."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def ms(seconds: float) -> float:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import aiohttp  # noqa: E402
 
-from bench.common import percentile, table, write_result  # noqa: E402
+from bench.common import drop_database, percentile, table, write_result  # noqa: E402
 from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
 
 SECRET = "bench-only-internal-secret-0123456789abcdef"
@@ -55,19 +55,6 @@ async def create_database(server_url: str) -> str:
     url = await create_postgres_database(server_url, "ledger_bench")
     await asyncio.to_thread(upgrade, "budget_ledger:migrations", url)
     return url
-
-
-async def drop_database(server_url: str, url: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    server, name = make_url(server_url), make_url(url).database
-    conn = await asyncpg.connect(user=server.username, password=server.password, host=server.host, port=server.port,
-                                 database=server.database or "postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 def _record(event_type: str, subject: str, data: dict, offset: int):  # type: ignore[no-untyped-def]

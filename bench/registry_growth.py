@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
-from bench.common import percentile, stop_process, table, write_result  # noqa: E402
+from bench.common import cpu_seconds, drop_database, percentile, stop_process, table, write_result  # noqa: E402
 from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
 
 SECRET = "bench-only-internal-secret-0123456789abcdef"
@@ -134,32 +134,10 @@ def _spawn(port: int, database_url: str) -> subprocess.Popen:
     return process
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process so far (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _create_database(server_url: str) -> str:
     from dgplan_shared.db.provisioning import create_postgres_database
 
     return await create_postgres_database(server_url, "registry_growth")
-
-
-async def _drop_database(server_url: str, url: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    server, name = make_url(server_url), make_url(url).database
-    conn = await asyncpg.connect(user=server.username, password=server.password, host=server.host, port=server.port,
-                                 database=server.database or "postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 # --- the load -------------------------------------------------------------------------------------
@@ -375,7 +353,7 @@ def run(params: Params, server_url: str | None = None) -> tuple[list[Step], int,
                 stop_process(server)
         finally:
             if server_url:
-                asyncio.run(_drop_database(server_url, database_url))
+                asyncio.run(drop_database(server_url, database_url))
     return steps, registered, backend
 
 

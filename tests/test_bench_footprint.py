@@ -6,15 +6,16 @@ from __future__ import annotations
 import os
 import time
 
-from bench.footprint import Idle, Params, _cpu_seconds, _memory_mib, rows
+from bench.common import cpu_seconds
+from bench.footprint import Idle, Params, _memory_mib, rows
 
 
 def test_a_process_cpu_time_and_memory_are_read_from_proc() -> None:
-    before = _cpu_seconds(os.getpid())
+    before = cpu_seconds(os.getpid())
     deadline = time.process_time() + 0.2
     while time.process_time() < deadline:  # burn a fifth of a second of CPU
         pass
-    assert _cpu_seconds(os.getpid()) - before >= 0.15
+    assert cpu_seconds(os.getpid()) - before >= 0.15
     rss, pss = _memory_mib(os.getpid())
     assert 10 < pss <= rss < 4096
 
