@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,10 +42,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
+from bench import registry_server  # noqa: E402
 from bench.common import cpu_seconds, drop_database, percentile, stop_process, table, write_result  # noqa: E402
-from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
+from dgplan_shared.testing.infra import free_port  # noqa: E402
 
-SECRET = "bench-only-internal-secret-0123456789abcdef"
 SEED_CODE = "DGDP-2563-2565"
 TARGET_RATIO = 1.5  # issue 15: the cost at 10,000 projects within a factor of 1.5 of that at 100
 PARENT_TYPES = ("work_plan", "measure", "strategy")  # where a project may hang
@@ -91,12 +90,6 @@ class Step:
 # --- the server under test ------------------------------------------------------------------------
 
 
-def _settings(database_url: str):  # type: ignore[no-untyped-def]
-    from plan_registry.settings import Settings
-
-    return Settings(database_url=database_url, internal_auth_secret=SECRET, bus="memory", log_level="WARNING")
-
-
 async def _prepare(database_url: str) -> None:
     """Migrated and seeded (the seed plan, approved, with its agencies)."""
     from dgplan_shared.db.migrations import upgrade
@@ -106,32 +99,11 @@ async def _prepare(database_url: str) -> None:
     from plan_registry.definition import definition
 
     await asyncio.to_thread(upgrade, "plan_registry:migrations", database_url)
-    runtime = build_runtime(definition(), _settings(database_url))
+    runtime = build_runtime(definition(), registry_server.settings(database_url))
     try:
         await seed(runtime)
     finally:
         await runtime.db.dispose()
-
-
-def serve(port: int, database_url: str) -> None:
-    import uvicorn
-
-    from dgplan_shared.service import create_service_app
-
-    from plan_registry.definition import definition
-
-    app = create_service_app(definition(), _settings(database_url))
-    uvicorn.run(app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", access_log=False,
-                log_level="warning")
-
-
-def _spawn(port: int, database_url: str) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--port", str(port), "--database-url", database_url],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    wait_for_port(port, 60, process)
-    return process
 
 
 async def _create_database(server_url: str) -> str:
@@ -148,7 +120,7 @@ def identity(roles: set[str], agency: str | None = None, bodies: frozenset[str] 
     from dgplan_contracts.identity import Principal
 
     principal = Principal(f"bench-{agency or 'secretariat'}", frozenset(roles), agency=agency, bodies=bodies)
-    return {IDENTITY_HEADER: sign_identity(principal, SECRET, ttl_seconds=3600)}
+    return {IDENTITY_HEADER: sign_identity(principal, registry_server.SECRET, ttl_seconds=3600)}
 
 
 class Registry:
@@ -346,7 +318,7 @@ def run(params: Params, server_url: str | None = None) -> tuple[list[Step], int,
         try:
             asyncio.run(_prepare(database_url))
             port = free_port()
-            server = _spawn(port, database_url)
+            server = registry_server.spawn(port, database_url)
             try:
                 steps, registered = asyncio.run(measure(f"http://127.0.0.1:{port}", params, server.pid, database_url))
             finally:
@@ -366,13 +338,7 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=Params.window, help="registrations a rate is measured over")
     parser.add_argument("--max-seconds", type=float, default=Params.max_seconds, help="of registering, at most")
     parser.add_argument("--results-dir", default="", help="where the JSON goes (default bench/results)")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.port, args.database_url)
-        return
     os.environ.setdefault("DGPLAN_LOG_LEVEL", "WARNING")
     sizes = tuple(sorted({int(s) for s in args.sizes.split(",") if s.strip()}))
     if not sizes or min(sizes) < 2:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,10 +35,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import registry_server  # noqa: E402
 from bench.common import percentile, stop_process, table, write_result  # noqa: E402
-from dgplan_shared.testing.infra import free_port, wait_for_port  # noqa: E402
+from dgplan_shared.testing.infra import free_port  # noqa: E402
 
-SECRET = "bench-only-internal-secret-0123456789abcdef"
 SEED_CODE = "DGDP-2563-2565"
 TARGET_SHARE = 0.70  # issue 15: plan reads at >= 70 % of the trivial route's throughput
 
@@ -81,12 +80,6 @@ class Target:
 # --- the server under test ------------------------------------------------------------------------
 
 
-def _settings(database_url: str):  # type: ignore[no-untyped-def]
-    from plan_registry.settings import Settings
-
-    return Settings(database_url=database_url, internal_auth_secret=SECRET, bus="memory", log_level="WARNING")
-
-
 async def _prepare(database_url: str) -> None:
     """Migrated, seeded, demo layer on: what `make run` serves."""
     from dgplan_shared.db.migrations import upgrade
@@ -95,32 +88,11 @@ async def _prepare(database_url: str) -> None:
     from plan_registry.definition import definition
 
     await asyncio.to_thread(upgrade, "plan_registry:migrations", database_url)
-    runtime = build_runtime(definition(), _settings(database_url))
+    runtime = build_runtime(definition(), registry_server.settings(database_url))
     try:
         await runtime.definition.embedded_setup(runtime)  # type: ignore[misc]
     finally:
         await runtime.db.dispose()
-
-
-def serve(port: int, database_url: str) -> None:
-    import uvicorn
-
-    from dgplan_shared.service import create_service_app
-
-    from plan_registry.definition import definition
-
-    app = create_service_app(definition(), _settings(database_url))
-    uvicorn.run(app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", access_log=False,
-                log_level="warning")
-
-
-def _spawn(port: int, database_url: str) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--port", str(port), "--database-url", database_url],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    wait_for_port(port, 60, process)
-    return process
 
 
 # --- the load -------------------------------------------------------------------------------------
@@ -209,7 +181,7 @@ def run(params: Params) -> list[Target]:
         database_url = f"sqlite+aiosqlite:///{tmp}/plan-registry.db"
         asyncio.run(_prepare(database_url))
         port = free_port()
-        server = _spawn(port, database_url)
+        server = registry_server.spawn(port, database_url)
         try:
             return asyncio.run(measure(f"http://127.0.0.1:{port}", params))
         finally:
@@ -221,13 +193,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=Params.seconds, help="seconds of load per target")
     parser.add_argument("--connections", type=int, default=Params.connections)
     parser.add_argument("--max-requests", type=int, default=Params.max_requests, help="per target")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.port, args.database_url)
-        return
     os.environ.setdefault("DGPLAN_LOG_LEVEL", "WARNING")
     params = Params(seconds=args.seconds, connections=args.connections, max_requests=args.max_requests)
     result = rows(run(params), params)
