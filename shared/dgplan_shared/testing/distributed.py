@@ -19,7 +19,10 @@ def main() -> None:
     server = pg.start()
     broker.start()
     # With the console as its own process: the gateway's address serves its pages too (as `make run`).
-    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO", frontends=True)
+    # Two gateway replicas share that address (one listening socket) and their rate limits (in
+    # PostgreSQL), as production runs them.
+    topology = Topology(base / "run", server, broker.bootstrap, fixed_ports=True, log_level="INFO", frontends=True,
+                        gateway_replicas=2)
     try:
         asyncio.run(topology.prepare())
         topology.start()

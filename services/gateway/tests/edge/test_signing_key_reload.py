@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from dgplan_shared.db.engine import Database
 from gateway.edge.adapters.signing_keys import KeyRing
 
 
@@ -33,3 +36,24 @@ async def test_an_unknown_kid_is_refused_and_does_not_reload_on_every_request(db
     assert await ring.find("forged-kid") is None
     assert await ring.find("forged-kid-2") is None
     assert reloads <= 1
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+async def test_replicas_starting_together_on_a_new_database_share_one_key(fresh_database_url):  # type: ignore[no-untyped-def]
+    """Gateway replicas started together each found no key and made their own; a replica that had
+    read only its own then refused the other's tokens for its reload pause (401 "unknown key").
+    Replicas share one database (PostgreSQL): the one that comes second takes the first one's key."""
+    url = await fresh_database_url()
+    first_db, second_db = Database.from_url(url), Database.from_url(url)  # two processes' pools
+    try:
+        first, second = KeyRing(first_db), KeyRing(second_db)
+        await second._reload()  # the second replica looked before the first had made a key
+        made = await first.active()
+        await second._create()  # ... and then went on to make one
+        assert (await second.active()).kid == made.kid
+        assert (await first.active()).kid == made.kid
+        concurrent = await asyncio.gather(*(KeyRing(db).active() for db in (first_db, second_db)))
+        assert {key.kid for key in concurrent} == {made.kid}
+    finally:
+        await first_db.dispose()
+        await second_db.dispose()

@@ -17,12 +17,16 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from dgplan_shared.db.engine import Database
 from dgplan_shared.db.types import utcnow
 from gateway.edge.adapters.tables import signing_keys
+
+
+# The advisory lock under which a replica creates the first key (an arbitrary constant of this module).
+_CREATE_LOCK = 0x5167_4B45
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,18 @@ class KeyRing:
         kid = secrets.token_hex(8)
         try:
             async with self._db.session() as session:
-                await session.execute(
-                    insert(signing_keys).values(kid=kid, private_pem=pem, active=True, created_at=utcnow())
-                )
+                # Replicas starting together on a new database each found no key: one creates it,
+                # the others wait for it here and use it. Two keys made a replica that had read
+                # only its own refuse the other's tokens until its reload pause ran out (the
+                # replicated fault suite's 401s).
+                if self._db.is_postgres:
+                    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CREATE_LOCK})
+                exists = await session.scalar(select(signing_keys.c.kid).where(signing_keys.c.active).limit(1))
+                if exists is None:
+                    await session.execute(
+                        insert(signing_keys).values(kid=kid, private_pem=pem, active=True, created_at=utcnow())
+                    )
                 await session.commit()
         except IntegrityError:  # pragma: no cover - a random 64-bit kid colliding
             pass
-        # Another replica may have created one at the same time: both keys stay valid (an unknown
-        # kid makes the verifier reload), each replica signs with the newest it has seen.
         await self._reload()
