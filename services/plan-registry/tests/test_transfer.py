@@ -65,6 +65,11 @@ async def test_import_validates_like_the_api(client, seeded, secretariat, idem):
     backwards["plan"]["end_fy"] = 2500
     response = await client.post("/api/v1/plans/import", json=backwards, headers=secretariat | idem())
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "plan.end_fy"
+    orphan = json.loads(json.dumps(document))
+    orphan["plan"]["predecessor_plan_id"] = "no-such-plan"  # continuing a plan that does not exist
+    response = await client.post("/api/v1/plans/import", json=orphan, headers=secretariat | idem())
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "predecessor_plan_id"
+    assert (await client.get("/api/v1/plans/copy-plan", headers=secretariat)).status_code == 404  # nothing written
     response = await client.post("/api/v1/plans/import", json=document, headers=secretariat | idem())
     assert response.status_code == 409 and response.json()["errors"][0]["field"] == "versions.nodes.id"
     renamed = {}

@@ -15,6 +15,7 @@ from dgplan_shared.errors import ProblemError, conflict, invalid
 from plan_registry.adapters.plan_repository import plan_dict, plan_values, version_dict
 from plan_registry.application.export_plan import export_document
 from plan_registry.application.node_writes import project_event_data
+from plan_registry.application.plan_links import check_plan_links
 from plan_registry.application.repositories import Repositories, repositories
 from plan_registry.domain.access import EDITORS
 from plan_registry.domain.canonical import canonical_bytes
@@ -105,6 +106,8 @@ async def import_document(uow: UnitOfWork, repos: Repositories, doc: PlanDocumen
     if await repos.plans.exists(plan["id"]):
         raise conflict("plan-exists", "A plan with this id exists under another code.", errors=[{"field": "plan.id", "message": "taken"}])
     check_period(plan["start_fy"], plan["end_fy"], "plan.start_fy", "plan.end_fy")
+    # A plan continuing another names it: it must exist, and the chain must not loop (as on create).
+    await check_plan_links(repos, plan["id"], plan["predecessor_plan_id"], plan["successor_plan_id"])
     version_ids = [v["id"] for v in data["versions"]]
     if len(set(version_ids)) != len(version_ids) or plan["latest_version_id"] not in version_ids:
         raise invalid("plan.latest_version_id", "must name one of the document's versions; version ids must be unique")
