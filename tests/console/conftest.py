@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from dgplan_shared.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "var" / "console-screenshots"
@@ -30,12 +31,6 @@ def _missing(what: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{what} is missing: run `make system-deps` / `make install`", pytrace=False)
     pytest.skip(f"{what} is missing: run `make system-deps` / `make install`")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _read_pairs(path: Path) -> dict[str, str]:
@@ -62,7 +57,7 @@ class Suite:
 @pytest.fixture(scope="session")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     data_dir = tmp_path_factory.mktemp("console-suite")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DGPLAN_DATA_DIR": str(data_dir), "DGPLAN_PORT": str(port), "DGPLAN_HOST": "127.0.0.1"}
     env.pop("GATEWAY_PUBLIC_BASE_URL", None)
     log = (data_dir / "suite.log").open("w")

@@ -4,18 +4,13 @@ accepted, parsed, so a test reads what each person's mailbox received."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from dgplan_shared.net import free_port
 
 
 class _Handler:

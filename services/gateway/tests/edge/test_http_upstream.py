@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from dgplan_contracts.assertion import IDENTITY_HEADER, verify_identity
+from dgplan_shared.net import free_port  # nothing listens there: connections are refused
 
 # Every client for what depends on the client (relaying, mapping its failures); the default one for
 # what the proxy decides itself whatever the client (the retry policy, pooling).
@@ -105,12 +106,6 @@ async def serving(app: FastAPI) -> AsyncIterator[int]:
     finally:
         server.should_exit = True
         await task
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens here once closed: connections are refused
 
 
 @pytest.fixture
