@@ -11,7 +11,7 @@ from dgplan_shared.problems import problem_body, problem_response
 from dgplan_shared.service import ServiceDefinition
 
 from plan_registry.adapters.tables import idempotency_keys, inbox, metadata, outbox
-from plan_registry.api import agencies, kept_answers_first, observations, openapi, plans, projects, versions
+from plan_registry.api import agencies, frameworks, kept_answers_first, observations, openapi, plans, projects, versions
 from plan_registry.api.list_freshness import ForgetListsAfterWrites
 from plan_registry.application import governance_decisions
 from plan_registry.commands import embedded_setup, seed_command
@@ -22,7 +22,7 @@ SERVICE = "plan-registry"
 
 
 def _routers():  # type: ignore[no-untyped-def]
-    return (plans.router, versions.router, projects.router, agencies.router, observations.router)
+    return (plans.router, versions.router, projects.router, agencies.router, observations.router, frameworks.router)
 
 
 def _configure_app(app: FastAPI) -> None:

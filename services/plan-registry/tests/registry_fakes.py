@@ -85,7 +85,7 @@ class FakeUnitOfWork:
 
 
 def fake_uow(*, agencies: InMemoryAgencies | None = None, observations: InMemoryObservations | None = None) -> FakeUnitOfWork:
-    return FakeUnitOfWork(Repositories(plans=None, nodes=None, agencies=agencies, observations=observations))  # type: ignore[arg-type]
+    return FakeUnitOfWork(Repositories(plans=None, nodes=None, agencies=agencies, observations=observations, frameworks=None))  # type: ignore[arg-type]
 
 
 def an_observation(**changes: Any) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from dgplan_contracts.money import money_str
 from dgplan_shared.errors import not_found
 from dgplan_shared.text import search_key
 
-from plan_registry.adapters.tables import node_links, node_roles, nodes, plan_versions, plans
+from plan_registry.adapters.tables import node_alignments, node_links, node_roles, nodes, plan_versions, plans
+from plan_registry.domain.alignment import sorted_links
 from plan_registry.domain.canonical import canonical_json
 from plan_registry.domain.hierarchy import NODE_TYPES
 from plan_registry.domain.node_rules import Shape
@@ -56,7 +57,10 @@ class NodeFilters:
     only_agency: str | None = None  # visibility: nodes this agency holds a role on
 
 
-def _node_from_row(row: Any, roles: list[dict[str, str]], links: dict[str, list[str]], types: dict[str, str]) -> dict[str, Any]:
+def _node_from_row(
+    row: Any, roles: list[dict[str, str]], links: dict[str, list[str]], types: dict[str, str],
+    alignments: list[dict[str, str]],
+) -> dict[str, Any]:
     declared = None
     if row.node_type in ("plan", "strategy"):
         declared = {
@@ -83,7 +87,17 @@ def _node_from_row(row: Any, roles: list[dict[str, str]], links: dict[str, list[
     }
     for link_type, field in LINK_FIELDS.items():
         node[field] = links.get(link_type, [])
+    node["contributes_to"] = alignments
+    node["continues_project_id"] = row.continues_project_id
     return node
+
+
+def _alignment_rows(version_id: str, node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"version_id": version_id, "node_id": node["id"], "framework_code": a["framework"],
+         "framework_node_code": a["node"], "strength": a["strength"], "rationale": a["rationale"]}
+        for a in node.get("contributes_to") or []
+    ]
 
 
 def _declared_columns(declared: dict[str, Any] | None) -> dict[str, Any]:
@@ -114,6 +128,7 @@ def node_row_values(version_id: str, node: dict[str, Any]) -> dict[str, Any]:
         "status": node.get("status"),
         **_declared_columns(node.get("declared")),
         "attributes": canonical_json(node.get("attributes") or {}),
+        "continues_project_id": node.get("continues_project_id"),
     }
 
 
@@ -161,10 +176,12 @@ class NodeRepository:
         query = select(nodes).where(nodes.c.version_id == version_id)
         role_q = select(node_roles).where(node_roles.c.version_id == version_id)
         link_q = select(node_links).where(node_links.c.version_id == version_id)
+        alignment_q = select(node_alignments).where(node_alignments.c.version_id == version_id)
         if node_ids is not None:
             query = query.where(nodes.c.node_id.in_(node_ids))
             role_q = role_q.where(node_roles.c.node_id.in_(node_ids))
             link_q = link_q.where(node_links.c.node_id.in_(node_ids))
+            alignment_q = alignment_q.where(node_alignments.c.node_id.in_(node_ids))
         rows = (await session.execute(query)).all()
         roles: dict[str, list[dict[str, Any]]] = {}
         for r in (await session.execute(role_q)).all():
@@ -175,6 +192,11 @@ class NodeRepository:
         links: dict[str, dict[str, list[str]]] = {}
         for r in (await session.execute(link_q)).all():
             links.setdefault(r.node_id, {}).setdefault(r.link_type, []).append(r.target_id)
+        alignments: dict[str, list[dict[str, str]]] = {}
+        for r in (await session.execute(alignment_q)).all():
+            alignments.setdefault(r.node_id, []).append({
+                "framework": r.framework_code, "node": r.framework_node_code, "strength": r.strength,
+                "rationale": r.rationale})
         # The parents' types (``parent_type``): of the loaded rows themselves when the whole version
         # is loaded, else of just the parents named (one page costs one page, however large the version).
         types = {**(parent_types or {}), **{r.node_id: r.node_type for r in rows}}
@@ -186,7 +208,8 @@ class NodeRepository:
         for row in rows:
             node_roles_sorted = sorted(roles.get(row.node_id, []), key=lambda x: (x["role"], x["agency"]))
             node_links_sorted = {k: sorted(v) for k, v in links.get(row.node_id, {}).items()}
-            out.append(_node_from_row(row, node_roles_sorted, node_links_sorted, types))
+            out.append(_node_from_row(row, node_roles_sorted, node_links_sorted, types,
+                                      sorted_links(alignments.get(row.node_id, []))))
         rank = {t: i for i, t in enumerate(NODE_TYPES)}
         out.sort(key=lambda n: (rank.get(n["node_type"], 99), n["position"], n["code"]))
         return out
@@ -307,6 +330,8 @@ class NodeRepository:
         session = self.session
         await session.execute(delete(node_roles).where(node_roles.c.version_id == version_id, node_roles.c.node_id == node["id"]))
         await session.execute(delete(node_links).where(node_links.c.version_id == version_id, node_links.c.node_id == node["id"]))
+        await session.execute(delete(node_alignments).where(
+            node_alignments.c.version_id == version_id, node_alignments.c.node_id == node["id"]))
         await self._add_roles_and_links(version_id, node)
 
     async def _add_roles_and_links(self, version_id: str, node: dict[str, Any]) -> None:
@@ -328,18 +353,23 @@ class NodeRepository:
                 rows.append({"version_id": version_id, "node_id": node["id"], "link_type": link_type, "target_id": target})
         if rows:
             await session.execute(insert(node_links), rows)
+        alignment_rows = _alignment_rows(version_id, node)
+        if alignment_rows:
+            await session.execute(insert(node_alignments), alignment_rows)
 
     async def delete(self, version_id: str, node_id: str) -> None:
         session = self.session
         await session.execute(delete(node_roles).where(node_roles.c.version_id == version_id, node_roles.c.node_id == node_id))
         await session.execute(delete(node_links).where(node_links.c.version_id == version_id, node_links.c.node_id == node_id))
+        await session.execute(delete(node_alignments).where(
+            node_alignments.c.version_id == version_id, node_alignments.c.node_id == node_id))
         await session.execute(delete(nodes).where(nodes.c.version_id == version_id, nodes.c.node_id == node_id))
 
     async def copy_version(self, from_version: str, to_version: str) -> None:
         await self.bulk_insert(to_version, await self.load_nodes(from_version))
 
     async def bulk_insert(self, to_version: str, content: list[dict[str, Any]]) -> None:
-        """Three bulk inserts: a revision or an import of a large plan stays one quick transaction."""
+        """Four bulk inserts: a revision or an import of a large plan stays one quick transaction."""
         if not content:
             return
         session = self.session
@@ -357,6 +387,9 @@ class NodeRepository:
         ]
         if links:
             await session.execute(insert(node_links), links)
+        alignments = [row for n in content for row in _alignment_rows(to_version, n)]
+        if alignments:
+            await session.execute(insert(node_alignments), alignments)
 
     async def next_position(self, version_id: str, parent_id: str | None, node_type: str) -> int:
         q = select(func.max(nodes.c.position)).where(nodes.c.version_id == version_id, nodes.c.node_type == node_type)

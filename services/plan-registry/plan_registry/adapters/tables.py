@@ -85,6 +85,9 @@ nodes = Table(
     # newmm words of the Thai and English names, space-joined (domain.search_text.name_tokens),
     # written with every name: the word half of ``q`` (migration 0007).
     Column("name_tokens", Text, nullable=False, server_default=""),
+    # A project of the new plan continuing one of its predecessor plan (migration 0009): the
+    # predecessor's project id, checked on every write (application/continuity.py).
+    Column("continues_project_id", String(64), nullable=True),
     UniqueConstraint("version_id", "code", name="uq_nodes_version_id_code"),
     Index("ix_nodes_node_id", "node_id"),
     # A node's children, and the last position among its siblings of a type (migration 0008).
@@ -125,6 +128,46 @@ node_links = Table(
     Column("target_id", String(64), primary_key=True),
     ForeignKeyConstraint(["version_id", "node_id"], ["nodes.version_id", "nodes.node_id"], name="fk_node_links_node"),
     Index("ix_node_links_version_id_target_id", "version_id", "target_id"),  # links to a node (migration 0008)
+)
+
+# External frameworks a plan contributes to (migration 0009): the 20-year National Strategy, its
+# master plans, the National Reform Plans, the NESDP, the SDGs. Loaded as data by the secretariat
+# (PUT /api/v1/frameworks/{code}); the plan's nodes link to their nodes by code.
+frameworks = Table(
+    "frameworks",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("kind", String(30), nullable=False),  # domain.alignment.FRAMEWORK_KINDS
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("revision", Integer, nullable=False),  # counts replacements: the ETag's part that changes
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+framework_nodes = Table(
+    "framework_nodes",
+    metadata,
+    Column("framework_code", String(64), ForeignKey("frameworks.code"), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("parent_code", String(64), nullable=True),  # None: a goal (the top level)
+    Column("position", Integer, nullable=False),
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+)
+
+# A plan node's "contributes to" links, per version like the node's other content.
+node_alignments = Table(
+    "node_alignments",
+    metadata,
+    Column("version_id", String(64), primary_key=True),
+    Column("node_id", String(64), primary_key=True),
+    Column("framework_code", String(64), primary_key=True),
+    Column("framework_node_code", String(64), primary_key=True),
+    Column("strength", String(20), nullable=False),  # primary | secondary
+    Column("rationale", Text, nullable=False),
+    ForeignKeyConstraint(["version_id", "node_id"], ["nodes.version_id", "nodes.node_id"], name="fk_node_alignments_node"),
+    # Whether a framework node is linked by any version (a framework replacement may not drop it).
+    Index("ix_node_alignments_framework_node", "framework_code", "framework_node_code"),
 )
 
 observations = Table(

@@ -57,6 +57,27 @@ class DeclaredOut(BaseModel):
     projects: int | None
 
 
+class FrameworkNodeOut(BaseModel):
+    code: str
+    parent_code: str | None = Field(description="None: a goal, the framework's top level")
+    name: BilingualOut
+
+
+class FrameworkOut(BaseModel):
+    code: str
+    kind: str
+    name: BilingualOut
+    revision: int
+    nodes: list[FrameworkNodeOut] | None = Field(default=None, description="In a read of one framework")
+
+
+class AlignmentOut(BaseModel):
+    framework: str
+    node: str
+    strength: str
+    rationale: str
+
+
 class NodeOut(BaseModel):
     id: str
     node_type: str
@@ -75,6 +96,8 @@ class NodeOut(BaseModel):
     roles: list[RoleOut]
     focus_area_ids: list[str]
     target_ids: list[str]
+    contributes_to: list[AlignmentOut] = Field(description="Links to nodes of national frameworks (GET /api/v1/frameworks).")
+    continues_project_id: str | None = Field(description="The predecessor plan's project this project continues.")
     plan_id: str | None = None
     version_id: str | None = None
 

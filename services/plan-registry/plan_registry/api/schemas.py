@@ -12,7 +12,7 @@ from dgplan_contracts.money import MoneyOrZero
 from dgplan_contracts.text import BilingualName
 from dgplan_shared.web.models import Strict
 
-from plan_registry.domain.fields import Declared, RoleIn, Year
+from plan_registry.domain.fields import AlignmentIn, Declared, RoleIn, Year
 
 __all__ = ["RoleIn", "Declared"]
 
@@ -30,6 +30,10 @@ class NodeFields(Strict):
     roles: list[RoleIn] | None = None
     focus_area_ids: list[StrictStr] | None = None
     target_ids: list[StrictStr] | None = None
+    # The node's "contributes to" links to national frameworks (replaced whole when given).
+    contributes_to: list[AlignmentIn] | None = Field(default=None, max_length=100)
+    # A project only: the project of the predecessor plan this one continues (null: none).
+    continues_project_id: StrictStr | None = Field(default=None, max_length=64)
     position: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
 
 

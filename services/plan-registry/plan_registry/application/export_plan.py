@@ -17,7 +17,8 @@ from plan_registry.domain.plan_document import FORMAT
 
 EXPORTED_NODE_FIELDS = (
     "id", "node_type", "parent_id", "code", "position", "name", "budget_framework", "start_fy", "end_fy",
-    "status", "declared", "attributes", "roles", "focus_area_ids", "target_ids",
+    "status", "declared", "attributes", "roles", "focus_area_ids", "target_ids", "contributes_to",
+    "continues_project_id",
 )
 VERSION_FIELDS = ("id", "number", "status", "based_on_version_id", "submitted_by", "submitted_at", "decided_at", "decided_by_body")
 

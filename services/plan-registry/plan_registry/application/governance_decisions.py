@@ -20,8 +20,9 @@ from dgplan_shared.text import normalize_text
 from plan_registry.adapters.plan_repository import plan_dict, version_dict
 from plan_registry.application.raise_observation import record_observation
 from plan_registry.application.repositories import Repositories, repositories
+from plan_registry.application.structure_event import structure_event
 from plan_registry.events.types import APPROVED, REJECTED, RETURNED, STAGE_DECIDED, STRUCTURE_PUBLISHED, VERSION_APPROVED
-from plan_registry.events.payloads import structure_published, version_approved
+from plan_registry.events.payloads import version_approved
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ async def approved(uow: UnitOfWork, event: CloudEvent) -> None:
     v = version_dict(await repos.plans.get_version(version.plan_id, version.id))
     content = await repos.nodes.load_nodes(version.id)
     await uow.publish(VERSION_APPROVED, plan["id"], version_approved(v, content))
-    await uow.publish(STRUCTURE_PUBLISHED, plan["id"], structure_published(plan, version.id, content))
+    await uow.publish(STRUCTURE_PUBLISHED, plan["id"], await structure_event(repos, plan, version.id, content))
 
 
 def register(handlers: EventHandlers) -> None:

@@ -14,16 +14,20 @@ from dgplan_shared.errors import ProblemError, conflict, invalid
 
 from plan_registry.adapters.plan_repository import plan_dict, plan_values, version_dict
 from plan_registry.application.export_plan import export_document
+from plan_registry.application.framework_links import check_framework_links
 from plan_registry.application.node_writes import project_event_data
 from plan_registry.application.plan_links import check_plan_links
+from plan_registry.application.project_continuity import check_continues
 from plan_registry.application.repositories import Repositories, repositories
+from plan_registry.application.structure_event import structure_event
 from plan_registry.domain.access import EDITORS
+from plan_registry.domain.alignment import sorted_links
 from plan_registry.domain.canonical import canonical_bytes
 from plan_registry.domain.hierarchy import NODE_TYPES, check_period
 from plan_registry.domain.node_rules import Shape, check_node
 from plan_registry.domain.plan_document import PlanDocument
 from plan_registry.events.types import PLAN_DRAFTED, PROJECT_REGISTERED, STRUCTURE_PUBLISHED, VERSION_APPROVED, VERSION_CREATED
-from plan_registry.events.payloads import plan_drafted, structure_published, version_approved, version_created
+from plan_registry.events.payloads import plan_drafted, version_approved, version_created
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ def canonical_order(data: dict[str, Any]) -> dict[str, Any]:
             n["roles"] = sorted(n["roles"], key=lambda r: (r["role"], r["agency"]))
             n["focus_area_ids"] = sorted(set(n["focus_area_ids"]))
             n["target_ids"] = sorted(set(n["target_ids"]))
+            n["contributes_to"] = sorted_links(n["contributes_to"])
         v["nodes"].sort(key=lambda n: (rank[n["node_type"]], n["position"], n["code"]))
     data["versions"].sort(key=lambda v: v["number"])
     data["agencies"].sort(key=lambda a: a["code"])
@@ -65,8 +70,12 @@ def canonical_order(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-async def _checked_nodes(vi: int, version: dict[str, Any], known_codes: set[str], period: tuple[int, int]) -> list[dict[str, Any]]:
-    """A version's nodes, parents before children (type rank), validated in memory."""
+async def _checked_nodes(
+    repos: Repositories, vi: int, version: dict[str, Any], known_codes: set[str], period: tuple[int, int],
+    predecessor_plan_id: str | None,
+) -> list[dict[str, Any]]:
+    """A version's nodes, parents before children (type rank), validated in memory; their links to
+    frameworks and to the predecessor plan's projects against what the registry holds."""
     rank = {t: i for i, t in enumerate(NODE_TYPES)}
     by_id = {n["id"]: n for n in version["nodes"]}
     shape: Shape = {}
@@ -81,6 +90,8 @@ async def _checked_nodes(vi: int, version: dict[str, Any], known_codes: set[str]
         try:
             if node["node_type"] != "plan":
                 check_node(node, shape, codes, known_codes, period)
+            await check_framework_links(repos, node["contributes_to"])
+            await check_continues(repos, predecessor_plan_id, node)
         except ProblemError as exc:
             for e in exc.extensions.get("errors", []):
                 e["field"] = f"versions[{vi}].nodes[{node['code']}].{e['field']}"
@@ -142,7 +153,9 @@ async def import_document(uow: UnitOfWork, repos: Repositories, doc: PlanDocumen
         roots = [n for n in v["nodes"] if n["node_type"] == "plan"]
         if len(roots) != 1 or roots[0]["id"] != plan["id"]:
             raise invalid(f"versions[{vi}].nodes", "needs exactly one node of type plan, with the plan's id")
-        await repos.nodes.bulk_insert(v["id"], await _checked_nodes(vi, v, known_codes, (plan["start_fy"], plan["end_fy"])))
+        checked = await _checked_nodes(repos, vi, v, known_codes, (plan["start_fy"], plan["end_fy"]),
+                                       plan["predecessor_plan_id"])
+        await repos.nodes.bulk_insert(v["id"], checked)
     for oi, o in enumerate(data["observations"]):
         if o["version_id"] not in version_ids:
             raise invalid(f"observations[{oi}].version_id", "must name one of the document's versions")
@@ -177,7 +190,7 @@ async def _announce(uow: UnitOfWork, repos: Repositories, plan: dict[str, Any]) 
             # 30 March B.E. 2564): say so, as a governance approval would, so that what depends on
             # approval (public scorecards) treats it the same way.
             await uow.publish(VERSION_APPROVED, plan["id"], version_approved(version, content))
-    await uow.publish(STRUCTURE_PUBLISHED, plan["id"], structure_published(plan, effective, content))
+    await uow.publish(STRUCTURE_PUBLISHED, plan["id"], await structure_event(repos, plan, effective, content))
     by_id = {n["id"]: n for n in content}
     for node in content:
         if node["node_type"] == "project":

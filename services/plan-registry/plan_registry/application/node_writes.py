@@ -8,6 +8,8 @@ from typing import Any
 from dgplan_contracts.identity import Principal
 from dgplan_shared.db.uow import UnitOfWork
 
+from plan_registry.application.framework_links import check_framework_links
+from plan_registry.application.project_continuity import check_continues
 from plan_registry.application.repositories import Repositories
 from plan_registry.domain.access import require_editor, require_project_writer
 from plan_registry.domain.hierarchy import PROJECT
@@ -18,6 +20,7 @@ from plan_registry.events.payloads import project_snapshot, role_assigned
 DEFAULTS: dict[str, Any] = {
     "parent_id": None, "budget_framework": None, "start_fy": None, "end_fy": None, "status": None,
     "declared": None, "attributes": {}, "roles": [], "focus_area_ids": [], "target_ids": [], "position": None,
+    "contributes_to": [], "continues_project_id": None,
 }
 
 
@@ -39,6 +42,8 @@ async def validate_node(repos: Repositories, plan: Any, version_id: str, node: d
     codes = await repos.nodes.code_holder(version_id, node["code"])
     known = await repos.agencies.existing({r["agency"] for r in node.get("roles") or []})
     check_node(node, shape, codes, known, (plan.start_fy, plan.end_fy))
+    await check_framework_links(repos, node.get("contributes_to") or [])
+    await check_continues(repos, plan.predecessor_plan_id, node)
     return shape
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plan_registry.adapters.agency_repository import AgencyRepository
+from plan_registry.adapters.framework_repository import FrameworkRepository
 from plan_registry.adapters.node_repository import NodeRepository
 from plan_registry.adapters.observation_repository import ObservationRepository
 from plan_registry.adapters.plan_repository import PlanRepository
@@ -17,6 +18,7 @@ class Repositories:
     nodes: NodeRepository
     agencies: AgencyRepository
     observations: ObservationRepository
+    frameworks: FrameworkRepository
 
 
 def repositories(uow: Any) -> Repositories:
@@ -27,4 +29,4 @@ def repositories(uow: Any) -> Repositories:
         return own
     session = uow.session
     return Repositories(PlanRepository(session), NodeRepository(session), AgencyRepository(session),
-                        ObservationRepository(session))
+                        ObservationRepository(session), FrameworkRepository(session))

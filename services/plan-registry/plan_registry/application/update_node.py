@@ -45,7 +45,7 @@ async def apply_patch(command: UpdateNode, repos: Repositories, uow: UnitOfWork,
         if "code" in patch and patch["code"] != current["code"]:
             raise invalid("code", "the plan node carries the plan's code; it cannot be changed here")
     merged = {**current, **patch}
-    for key in ("attributes", "roles", "focus_area_ids", "target_ids"):
+    for key in ("attributes", "roles", "focus_area_ids", "target_ids", "contributes_to"):
         if merged.get(key) is None:
             merged[key] = DEFAULTS[key]
     authorize(principal, merged)  # an agency may not hand its project's lead to someone else

@@ -3,11 +3,12 @@ through the API as an import body and is what the seed is made of)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 from pydantic import Strict as StrictValue
 
+from dgplan_contracts.codes import Code
 from dgplan_contracts.fiscal import FiscalYear
 from dgplan_shared.web.models import Strict
 
@@ -24,3 +25,20 @@ class Declared(Strict):
 class RoleIn(Strict):
     agency: StrictStr = Field(min_length=1, max_length=40)
     role: StrictStr = Field(min_length=1, max_length=20)
+
+
+class AlignmentIn(Strict):
+    """A node's "contributes to" link: a node of an external framework (by the framework's code and
+    the node's code), primary or secondary, and why."""
+
+    framework: Code
+    node: Code
+    strength: Literal["primary", "secondary"]
+    rationale: StrictStr = Field(min_length=1, max_length=4000)
+
+    @field_validator("rationale")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank: say why the node contributes")
+        return value

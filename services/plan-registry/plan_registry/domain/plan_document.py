@@ -12,7 +12,7 @@ from dgplan_contracts.money import MoneyOrZero
 from dgplan_contracts.text import BilingualName as Bilingual
 from dgplan_shared.web.models import Strict
 
-from plan_registry.domain.fields import Declared, RoleIn, Year
+from plan_registry.domain.fields import AlignmentIn, Declared, RoleIn, Year
 
 FORMAT = "dgplan.plan-export/1"
 
@@ -51,6 +51,8 @@ class NodeDoc(Strict):
     roles: list[RoleIn] = []
     focus_area_ids: list[StrictStr] = []
     target_ids: list[StrictStr] = []
+    contributes_to: list[AlignmentIn] = Field(default=[], max_length=100)
+    continues_project_id: StrictStr | None = None
 
 
 class VersionDoc(Strict):

@@ -7,6 +7,11 @@ from typing import Any
 
 from dgplan_contracts.money import money_str
 
+from plan_registry.domain.alignment import goal_of
+
+# framework code -> node code -> {"parent_code", "name"} (FrameworkRepository.trees)
+FrameworkTrees = dict[str, dict[str, dict[str, Any]]]
+
 
 def plan_drafted(plan: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -55,7 +60,27 @@ def _declared(node: dict[str, Any]) -> dict[str, int | None]:
     return {"measures": d.get("measures"), "work_plans": d.get("work_plans"), "projects": d.get("projects")}
 
 
-def structure_published(plan: dict[str, Any], version_id: str, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+def _alignments(nodes: list[dict[str, Any]], trees: FrameworkTrees) -> list[dict[str, Any]]:
+    """Every "contributes to" link of the version, with the goal (the framework's top-level node)
+    it counts to, so a consumer adds budget up by goal without holding the frameworks itself."""
+    parents = {code: {c: v["parent_code"] for c, v in tree.items()} for code, tree in trees.items()}
+    out = []
+    for n in nodes:
+        for link in n.get("contributes_to") or []:
+            tree = trees.get(link["framework"], {})
+            goal = goal_of(link["node"], parents.get(link["framework"], {}))
+            out.append({
+                "node_id": n["id"], "node_type": n["node_type"], "framework": link["framework"],
+                "framework_node": link["node"], "goal": goal, "goal_title": (tree.get(goal) or {}).get("name"),
+                "strength": link["strength"],
+            })
+    return out
+
+
+def structure_published(
+    plan: dict[str, Any], version_id: str, nodes: list[dict[str, Any]], trees: FrameworkTrees | None = None,
+) -> dict[str, Any]:
+    """``trees``: the frameworks the version's nodes link to (none when they link to none)."""
     root = next((n for n in nodes if n["node_type"] == "plan"), {})
     strategies = [n for n in nodes if n["node_type"] == "strategy"]
     total = root.get("budget_framework")
@@ -83,6 +108,7 @@ def structure_published(plan: dict[str, Any], version_id: str, nodes: list[dict[
             }
             for s in strategies
         ],
+        "alignments": _alignments(nodes, trees or {}),
     }
 
 
@@ -116,6 +142,7 @@ def project_snapshot(
         "status": project["status"],
         "target_ids": project["target_ids"],
         "focus_area_ids": project["focus_area_ids"],
+        "continues_project_id": project.get("continues_project_id"),
     }
 
 

@@ -61,6 +61,12 @@ RULES: tuple[Rule, ...] = (
     Rule("/api/v1/agencies", EVERYONE, _roles(SECRETARIAT, SERVICE), "agency roles are public facts of the plan"),
     Rule("/api/v1/projects", EVERYONE, _roles(SECRETARIAT, AGENCY, SERVICE), "agencies register their own projects"),
     Rule(
+        "/api/v1/frameworks",
+        EVERYONE,
+        _roles(SECRETARIAT, SERVICE),
+        "national frameworks (the National Strategy...) are public reference data the secretariat loads",
+    ),
+    Rule(
         "/api/v1/observations",
         SIGNED_IN,
         _roles(SECRETARIAT, BODY_MEMBER, SERVICE),

@@ -7,6 +7,7 @@ PREFIXES: dict[str, str] = {
     "/api/v1/agencies": "plan-registry",
     "/api/v1/projects": "plan-registry",
     "/api/v1/observations": "plan-registry",
+    "/api/v1/frameworks": "plan-registry",
     "/api/v1/budget": "budget-ledger",
     "/api/v1/screening": "budget-ledger",
     "/api/v1/monitoring": "monitoring",
