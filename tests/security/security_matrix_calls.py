@@ -50,6 +50,15 @@ QUERIES = {
 }
 
 
+def _code_for(template: str) -> str:
+    """A ``{code}`` that names something real: a body, the seed's framework, else an agency."""
+    if template.startswith("/api/v1/governance/bodies"):
+        return "nesdc"
+    if template.startswith("/api/v1/frameworks"):
+        return "national-strategy"
+    return "MOF"
+
+
 def path_values(world: World, template: str) -> dict[str, str]:
     """Realistic ids for the path parameters; resources of MOF wherever an agency owns them."""
     values = {
@@ -71,7 +80,7 @@ def path_values(world: World, template: str) -> dict[str, str]:
         "kind": "stage-overdue",  # a kind of e-mail notice
         "key": "plan-approval",
         "dimension": "agencies",
-        "code": "nesdc" if template.startswith("/api/v1/governance/bodies") else "MOF",
+        "code": _code_for(template),
     }
     names = re.findall(r"{([^}]+)}", template)
     missing = [n for n in names if n not in values]

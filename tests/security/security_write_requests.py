@@ -8,9 +8,11 @@ the tests fail when an operation has no entry here.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Callable
 
 from security_world import World  # type: ignore[import-not-found]
@@ -47,6 +49,15 @@ def _posting(w: World) -> dict[str, Any]:
 
 def _workflow_definition() -> dict[str, Any]:
     return {"key": "plan-approval", "stages": []}
+
+
+# The seed's National Strategy, sent back whole: a replacement that keeps every node a plan links to.
+_NATIONAL_STRATEGY = Path(__file__).resolve().parents[2] / "services/plan-registry/plan_registry/seed/framework-national-strategy.json"
+
+
+def _framework(w: World) -> dict[str, Any]:
+    document = json.loads(_NATIONAL_STRATEGY.read_text(encoding="utf-8"))
+    return {"kind": document["kind"], "name": document["name"], "nodes": document["nodes"]}
 
 
 def _now_plus(days: int) -> str:
@@ -119,6 +130,7 @@ BODIES: dict[tuple[str, str], Callable[[World], Body]] = {
         "project_id": w.projects["MOF"], "fiscal_year": 2565, "quarter": 2, "percent_complete": "30.00",
     },
     # plan registry
+    ("PUT", "/api/v1/frameworks/{code}"): _framework,
     ("POST", "/api/v1/plans"):
         lambda w: {"code": _code("PLAN"), "title": _bilingual("plan"), "start_fy": 2566, "end_fy": 2570},
     ("POST", "/api/v1/plans/import"):
@@ -166,6 +178,7 @@ ETAG_SOURCES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}"): "/api/v1/plans/{plan_id}/versions/{version_id}/nodes/{node_id}",
     ("PATCH", "/api/v1/projects/{project_id}"): "/api/v1/projects/{project_id}",
     ("PATCH", "/api/v1/agencies/{code}"): "/api/v1/agencies/{code}",
+    ("PUT", "/api/v1/frameworks/{code}"): "/api/v1/frameworks/{code}",
     ("PATCH", "/api/v1/webhooks/endpoints/{endpoint_id}"): "/api/v1/webhooks/endpoints/{endpoint_id}",
     ("DELETE", "/api/v1/webhooks/endpoints/{endpoint_id}"): "/api/v1/webhooks/endpoints/{endpoint_id}",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_shared.db.types import utcnow
@@ -92,6 +92,3 @@ class FrameworkRepository:
             out.setdefault(r.framework_code, {})[r.code] = {
                 "parent_code": r.parent_code, "name": {"th": r.name_th, "en": r.name_en}}
         return out
-
-    async def count(self) -> int:
-        return int(await self.session.scalar(select(func.count()).select_from(frameworks)) or 0)
