@@ -141,6 +141,9 @@ EXPECTED: dict[str, Rule] = {
     "GET /api/v1/monitoring/reports/mid-year": PUBLIC,
     "GET /api/v1/monitoring/reports/year-end": PUBLIC,
     "GET /api/v1/monitoring/budget-execution": allow(SIGNED_IN),
+    "GET /api/v1/monitoring/reports/alignment": PUBLIC,  # the plan is approved
+    # the world's projects are a draft's: their line across plans is for oversight and their agency
+    "GET /api/v1/monitoring/projects/{project_id}/continuity": allow(SIGNED_IN - {OPDC}, hidden=(ANON, OPDC)),
     # plan registry: the secretariat edits plans; agencies register and change projects they lead
     "POST /api/v1/plans": allow(SEC),
     "GET /api/v1/plans": PUBLIC,

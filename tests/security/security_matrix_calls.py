@@ -43,6 +43,7 @@ QUERIES = {
     "/api/v1/monitoring/plans/{plan_id}/scorecard": lambda w: {"fiscal_year": 2565},
     "/api/v1/monitoring/reports/mid-year": lambda w: {"fiscal_year": 2565, "plan_id": w.plan_id},
     "/api/v1/monitoring/reports/year-end": lambda w: {"fiscal_year": 2565, "plan_id": w.plan_id},
+    "/api/v1/monitoring/reports/alignment": lambda w: {"plan_id": w.plan_id},
     # CSV, not the zipped XLSX, so that the leak checks can read what another agency is given
     "/api/v1/screening/rounds/{round_id}/exports/requests": lambda w: {"format": "csv"},
     "/api/v1/budget/exports/balances": lambda w: {"format": "csv", "group_by": "project"},

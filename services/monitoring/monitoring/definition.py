@@ -8,7 +8,7 @@ from dgplan_shared.consumer import EventHandlers
 from dgplan_shared.db.types import utcnow
 from dgplan_shared.service import ServiceDefinition
 from monitoring.adapters.tables import idempotency, inbox, metadata, outbox
-from monitoring.api import evaluations, indicators, progress_reports, project_statuses, reports
+from monitoring.api import continuity, evaluations, indicators, progress_reports, project_statuses, reports
 from monitoring.application.handle_consumed_event import consumer_handler
 from monitoring.commands import rebuild_command, reevaluate_command
 from monitoring.domain.evaluation import Thresholds
@@ -21,7 +21,7 @@ SERVICE = "monitoring"
 
 def _routers():  # type: ignore[no-untyped-def]
     return (indicators.router, progress_reports.router, evaluations.router, project_statuses.router,
-            reports.router)
+            reports.router, continuity.router)
 
 
 def consumer_clock() -> tuple[date, Thresholds]:

@@ -71,8 +71,11 @@ def plan_drafted(plan_id: str = PLAN_ID) -> CloudEvent:
 
 
 def structure_published(plan_id: str = PLAN_ID, version_id: str = "v1", start_fy: int = 2563,
-                        end_fy: int = 2565) -> CloudEvent:
+                        end_fy: int = 2565, alignments: list[dict[str, Any]] | None = None) -> CloudEvent:
+    """``alignments``: the version's "contributes to" links as the registry publishes them (None:
+    an older producer that sends none)."""
     return event(REGISTRY, "dgplan.plan-registry.plan.structure-published.v1", plan_id, {
+        **({} if alignments is None else {"alignments": alignments}),
         "plan_id": plan_id, "plan_code": "DGDP-2563-2565", "version_id": version_id,
         "start_fy": start_fy, "end_fy": end_fy, "budget_framework": "6504690000.00",
         "declared": {"measures": 15, "work_plans": 20, "projects": 41},
@@ -96,9 +99,10 @@ def version_approved(plan_id: str = PLAN_ID, version_id: str = "v1", project_ids
 def project(project_id: str, *, code: str | None = None, strategy: str = "S1", lead: str = "MOF",
             target: str | None = "T1", start_fy: int = 2563, end_fy: int = 2565, th: str = "โครงการทดสอบ",
             en: str = "Test project", plan_id: str = PLAN_ID, changed: bool = False,
-            supporting: tuple[str, ...] = (), version_id: str | None = "v1") -> CloudEvent:
+            supporting: tuple[str, ...] = (), version_id: str | None = "v1",
+            continues: str | None = None) -> CloudEvent:
     """A project as it stands in ``version_id`` (the seed's approved v1 unless said; None: an older
-    producer that names no version)."""
+    producer that names no version); ``continues``: the predecessor plan's project it continues."""
     kind = "changed" if changed else "registered"
     return event(REGISTRY, f"dgplan.plan-registry.project.{kind}.v1", project_id, {
         "project_id": project_id, "code": code or project_id, "plan_id": plan_id,
@@ -108,6 +112,7 @@ def project(project_id: str, *, code: str | None = None, strategy: str = "S1", l
         "start_fy": start_fy, "end_fy": end_fy, "status": "active",
         "target_ids": [f"{plan_id}-{target}"] if target else [],
         **({} if version_id is None else {"version_id": version_id}),
+        **({} if continues is None else {"continues_project_id": continues}),
     })
 
 

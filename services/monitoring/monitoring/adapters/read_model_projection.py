@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dgplan_shared.text import normalize_text
 from monitoring.adapters.tables import (
     READ_MODELS,
+    rm_alignments,
     rm_approved_projects,
     rm_budget_entries,
     rm_plan_targets,
@@ -152,6 +153,29 @@ async def _structure_published(session: AsyncSession, data: dict) -> None:
             **_title(strategy),
             **_declared(strategy),
         })
+    await _replace_alignments(session, plan_id, data.get("alignments"))
+
+
+async def _replace_alignments(session: AsyncSession, plan_id: str, links: Any) -> None:
+    """The structure's links, whole; an older producer (no ``alignments``) keeps the last ones."""
+    if not isinstance(links, list):
+        return
+    await session.execute(delete(rm_alignments).where(rm_alignments.c.plan_id == plan_id))
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for link in links:
+        if not isinstance(link, dict) or not all(link.get(k) for k in ("node_id", "framework", "framework_node")):
+            continue
+        key = (str(link["node_id"]), str(link["framework"]), str(link["framework_node"]))
+        goal_title = link.get("goal_title") if isinstance(link.get("goal_title"), dict) else {}
+        rows[key] = {
+            "plan_id": plan_id, "node_id": key[0], "framework": key[1], "framework_node": key[2],
+            "node_type": str(link.get("node_type") or ""),
+            "goal": _opt_str(link.get("goal")),
+            "goal_title_th": _text(goal_title.get("th")), "goal_title_en": _text(goal_title.get("en")),
+            "strength": "primary" if link.get("strength") == "primary" else "secondary",
+        }
+    if rows:
+        await session.execute(rm_alignments.insert(), list(rows.values()))
 
 
 def _opt_str(value: Any) -> str | None:
@@ -179,6 +203,7 @@ async def _project_snapshot(session: AsyncSession, data: dict) -> None:
         "end_fy": _int(data.get("end_fy")),
         "status": data.get("status"),
         "target_ids": [str(x) for x in (data.get("target_ids") or [])],
+        "continues_project_id": _opt_str(data.get("continues_project_id")),
     }
     await _upsert(session, rm_projects, "project_id", {"project_id": project_id, **snapshot, "version_id": version_id})
     if version_id is None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dgplan_contracts.storage import Satang
 from monitoring.adapters.tables import (
+    rm_alignments,
     rm_approved_projects,
     rm_budget_entries,
     rm_plan_targets,
@@ -75,6 +76,16 @@ class ReadModelRepository:
     async def approved_projects_of_plan(self, plan_id: str) -> list[dict[str, Any]]:
         """The projects of the plan's approved version as that version has them (not as a later
         draft changed them); the latest snapshot only where no version was ever named."""
+        return await self._approved_snapshots(rm_approved_projects.c.plan_id == plan_id)
+
+    async def approved_snapshots(self, project_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """project_id -> the snapshot its plan's approved version shows (only approved projects)."""
+        if not project_ids:
+            return {}
+        rows = await self._approved_snapshots(rm_approved_projects.c.project_id.in_(project_ids))
+        return {r["project_id"]: r for r in rows}
+
+    async def _approved_snapshots(self, where: Any) -> list[dict[str, Any]]:
         a, v, p = rm_approved_projects.c, rm_project_versions.c, rm_projects.c
         columns = [
             case((v.project_id.is_not(None), v[name]), else_=p[name]).label(name)
@@ -86,10 +97,31 @@ class ReadModelRepository:
             .select_from(rm_approved_projects)
             .outerjoin(rm_project_versions, and_(v.project_id == a.project_id, v.version_id == a.snapshot_version_id))
             .outerjoin(rm_projects, p.project_id == a.project_id)
-            .where(a.plan_id == plan_id, or_(v.project_id.is_not(None), p.project_id.is_not(None)))
+            .where(where, or_(v.project_id.is_not(None), p.project_id.is_not(None)))
             .order_by(code)
         )
         return [dict(r) for r in (await self.session.execute(query)).mappings()]
+
+    async def projects(self, project_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """project_id -> latest snapshot, for the ids monitoring knows."""
+        if not project_ids:
+            return {}
+        rows = (await self.session.execute(
+            select(rm_projects).where(rm_projects.c.project_id.in_(project_ids)))).mappings()
+        return {r["project_id"]: dict(r) for r in rows}
+
+    async def continuing(self, project_id: str) -> list[str]:
+        """Projects whose latest or any version's snapshot says it continues ``project_id``."""
+        p, v = rm_projects.c, rm_project_versions.c
+        ids = set((await self.session.scalars(select(p.project_id).where(p.continues_project_id == project_id))).all())
+        ids |= set((await self.session.scalars(select(v.project_id).where(v.continues_project_id == project_id))).all())
+        return sorted(ids)
+
+    async def alignments(self, plan_id: str, framework: str) -> list[dict[str, Any]]:
+        a = rm_alignments.c
+        return [dict(r) for r in (await self.session.execute(
+            select(rm_alignments).where(a.plan_id == plan_id, a.framework == framework)
+            .order_by(a.goal, a.node_type, a.node_id))).mappings()]
 
     async def project_ids(self) -> list[str]:
         return list((await self.session.execute(select(rm_projects.c.project_id))).scalars())
@@ -136,3 +168,26 @@ class ReadModelRepository:
         for key, kind, total in (await self.session.execute(query)).all():
             groups.setdefault(key, {})[kind] = total
         return groups
+
+    async def budget_by_project(
+        self, plan_id: str, fiscal_year: int | None
+    ) -> list[tuple[str | None, str | None, str, Decimal]]:
+        """(project_id, strategy_id, kind, total) of a plan's postings, one fiscal year or all."""
+        e = rm_budget_entries.c
+        query = (select(e.project_id, e.strategy_id, e.kind, func.sum(e.amount, type_=Satang()))
+                 .where(e.plan_id == plan_id).group_by(e.project_id, e.strategy_id, e.kind))
+        if fiscal_year is not None:
+            query = query.where(e.fiscal_year == fiscal_year)
+        return [tuple(r) for r in (await self.session.execute(query)).all()]  # type: ignore[misc]
+
+    async def budget_by_year(self, project_ids: list[str]) -> dict[str, dict[int | None, dict[str, Decimal]]]:
+        """project_id -> fiscal year -> {kind: total}, over the projects' whole lives."""
+        if not project_ids:
+            return {}
+        e = rm_budget_entries.c
+        query = (select(e.project_id, e.fiscal_year, e.kind, func.sum(e.amount, type_=Satang()))
+                 .where(e.project_id.in_(project_ids)).group_by(e.project_id, e.fiscal_year, e.kind))
+        out: dict[str, dict[int | None, dict[str, Decimal]]] = defaultdict(dict)
+        for project_id, fiscal_year, kind, total in (await self.session.execute(query)).all():
+            out[project_id].setdefault(fiscal_year, {})[kind] = total
+        return dict(out)

@@ -104,6 +104,8 @@ def _project_snapshot_columns() -> list[Column]:
         Column("end_fy", Integer, nullable=True),
         Column("status", String(50), nullable=True),
         Column("target_ids", JSON, nullable=False),
+        # The project of the predecessor plan this one continues (its money and indicators read across).
+        Column("continues_project_id", String(_ID), nullable=True, index=True),
     ]
 
 
@@ -156,8 +158,24 @@ rm_approved_projects = Table(
     Index("ix_rm_approved_projects_project", "project_id"),
 )
 
+# The "contributes to" links of a plan's published structure, each with the framework goal it
+# counts to (the registry resolves it), replaced whole with the structure.
+rm_alignments = Table(
+    "rm_alignments",
+    metadata,
+    Column("plan_id", String(_ID), primary_key=True),
+    Column("node_id", String(_ID), primary_key=True),
+    Column("framework", String(100), primary_key=True),
+    Column("framework_node", String(100), primary_key=True),
+    Column("node_type", String(20), nullable=False),
+    Column("goal", String(100), nullable=True),
+    Column("goal_title_th", Text, nullable=True),
+    Column("goal_title_en", Text, nullable=True),
+    Column("strength", String(20), nullable=False),  # primary | secondary
+)
+
 READ_MODELS = (rm_plans, rm_plan_targets, rm_strategies, rm_projects, rm_project_versions, rm_approved_projects,
-               rm_budget_entries)
+               rm_budget_entries, rm_alignments)
 
 indicators = Table(
     "indicators",

@@ -54,3 +54,21 @@ def budget_execution_csv(report: dict[str, Any]) -> str:
         title = r.get("title") or {}
         writer.writerow({**r, "title_th": title.get("th"), "title_en": title.get("en")})
     return out.getvalue()
+
+
+ALIGNMENT_COLUMNS = (
+    "goal", "title_th", "title_en", "framework", "allocated", "committed", "disbursed", "execution_rate",
+    "projects", "reporting_projects", "mean_percent_complete", "strategies",
+)
+
+
+def alignment_csv(report: dict[str, Any]) -> str:
+    """One line per goal (an empty goal: unaligned), then the total line (goal ``total``)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ALIGNMENT_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for r in [*report["rows"], {**report["total"], "goal": "total"}]:
+        title = r.get("title") or {}
+        writer.writerow({"goal": r["goal"], "title_th": title.get("th"), "title_en": title.get("en"),
+                         **r["budget"], **r["progress"], "strategies": " ".join(r.get("strategies") or [])})
+    return out.getvalue()

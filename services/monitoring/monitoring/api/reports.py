@@ -1,4 +1,5 @@
-"""Mid-year and year-end reports per fiscal year, and budget execution; JSON or CSV."""
+"""Mid-year and year-end reports per fiscal year, budget execution, and budget and progress by
+national-framework goal; JSON or CSV."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from dgplan_contracts.assertion import optional_principal
 from dgplan_shared.problems import PROBLEM_RESPONSES
 from dgplan_shared.web.url_guards import refuse_bad_text_in_url
-from monitoring.api.csv_export import budget_execution_csv, scorecard_csv
+from dgplan_contracts.codes import CODE_PATTERN
+from monitoring.api.csv_export import alignment_csv, budget_execution_csv, scorecard_csv
 from monitoring.api.deps import FiscalYearQuery, OptionalFiscalYear, rules, run_query
 from monitoring.api.evaluations import CSV_RESPONSES, ScopeQuery, csv_response
-from monitoring.application import budget_execution, period_report
+from monitoring.application import alignment_report, budget_execution, period_report
 from monitoring.application.period_report import Period
 from monitoring.application.project_visibility import Version
 
@@ -66,4 +68,27 @@ async def get_budget_execution(
         optional_principal(request), group_by, plan_id, fiscal_year))
     if format == "csv":
         return csv_response(budget_execution_csv(report), f"budget-execution-by-{group_by}.csv")
+    return report
+
+
+@router.get("/reports/alignment", responses=CSV_RESPONSES,
+            summary="Budget and progress of a plan by goal of a national framework (National Strategy by default)")
+async def get_alignment_report(
+    request: Request,
+    plan_id: str = Query(max_length=64),
+    framework: str = Query(default=alignment_report.NATIONAL_STRATEGY, max_length=64, pattern=CODE_PATTERN,
+                           description="The framework's code, as GET /api/v1/frameworks lists them"),
+    fiscal_year: OptionalFiscalYear = None,
+    format: Literal["json", "csv"] = "json",
+    version: ScopeQuery = None,
+):  # type: ignore[no-untyped-def]
+    """Each baht and each project counts to one goal: the nearest primary link up the plan's tree
+    (project, work plan, measure, strategy, the plan), else "unaligned" (goal null); the rows add
+    up to the total row, which is the plan's framework and its ledger totals exactly. Secondary
+    links are listed beside their goal without money. fiscal_year narrows the ledger columns and
+    the progress (latest report up to that year), not the framework."""
+    report = await run_query(request, alignment_report.handle, alignment_report.GetAlignmentReport(
+        optional_principal(request), plan_id, framework, fiscal_year, version))
+    if format == "csv":
+        return csv_response(alignment_csv(report), f"alignment-{framework}.csv")
     return report

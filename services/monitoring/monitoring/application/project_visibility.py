@@ -16,7 +16,7 @@ mistaken for the approved plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from dgplan_contracts.identity import AGENCY, Principal
 from monitoring.adapters.repositories import Repositories
@@ -69,3 +69,18 @@ async def indicator_scope(repos: Repositories, principal: Principal | None) -> P
     """Indicators linked to a project: oversight sees all; others those of approved projects and,
     for an agency, of projects it takes part in (its own drafts' indicators are its business)."""
     return await project_scope(repos, principal, "latest")
+
+
+async def projects_shown(repos: Repositories, plan_id: str, scope: ProjectScope) -> list[dict[str, Any]]:
+    """The plan's projects the caller sees, each as the caller may see it: the approved version's
+    wording for everybody, a draft's only for oversight and for the agencies taking part."""
+    latest = await repos.read_models.projects_of_plan(plan_id)
+    if scope.everything:
+        return latest
+    approved = await repos.read_models.approved_projects_of_plan(plan_id)
+    if not scope.own_ids:
+        return approved
+    own = {p["project_id"]: p for p in latest if p["project_id"] in scope.own_ids}
+    shown = [own.pop(p["project_id"], p) for p in approved] + list(own.values())
+    order = {p["project_id"]: i for i, p in enumerate(latest)}
+    return sorted(shown, key=lambda p: order.get(p["project_id"], len(order)))

@@ -14,7 +14,7 @@ from dgplan_shared.db.uow import UnitOfWork
 from dgplan_shared.errors import invalid, not_found
 from monitoring.adapters.repositories import Repositories, repositories
 from monitoring.application.evaluation_facts import indicator_facts, project_facts
-from monitoring.application.project_visibility import ProjectScope, Version, project_scope
+from monitoring.application.project_visibility import ProjectScope, Version, project_scope, projects_shown
 from monitoring.domain.access import require_plan_reader
 from monitoring.domain.budget import budget_block, summed
 from monitoring.domain.evaluation import NOT_REPORTING, Thresholds, evaluate_project, indicator_check, roll_up
@@ -37,21 +37,6 @@ async def plan_row(repos: Repositories, plan_id: str) -> dict[str, Any]:
     if row is None:
         raise not_found("plan", plan_id)
     return row
-
-
-async def _projects(repos: Repositories, plan_id: str, scope: ProjectScope) -> list[dict[str, Any]]:
-    """The plan's projects the caller sees, each as the caller may see it: the approved version's
-    wording for everybody, a draft's only for oversight and for the agencies taking part."""
-    latest = await repos.read_models.projects_of_plan(plan_id)
-    if scope.everything:
-        return latest
-    approved = await repos.read_models.approved_projects_of_plan(plan_id)
-    if not scope.own_ids:
-        return approved
-    own = {p["project_id"]: p for p in latest if p["project_id"] in scope.own_ids}
-    shown = [own.pop(p["project_id"], p) for p in approved] + list(own.values())
-    order = {p["project_id"]: i for i, p in enumerate(latest)}
-    return sorted(shown, key=lambda p: order.get(p["project_id"], len(order)))
 
 
 def _title(row: dict[str, Any]) -> dict[str, str | None]:
@@ -79,7 +64,7 @@ async def build_scorecard(
         raise invalid("fiscal_year", f"the plan runs in fiscal years {plan['start_fy']}-{plan['end_fy']}")
     strategies = await repos.read_models.strategies(plan_id)
     targets = await repos.read_models.plan_targets(plan_id)
-    projects = await _projects(repos, plan_id, scope)
+    projects = await projects_shown(repos, plan_id, scope)
 
     facts = await project_facts(repos, projects, fiscal_year)
     evaluations = {pid: evaluate_project(f, as_of, rules) for pid, f in facts.items()}
