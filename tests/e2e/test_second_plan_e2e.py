@@ -41,18 +41,26 @@ def _node(name: str, node_type: str, code: str, th: str, en: str, parent: str | 
             "status": None, "target_ids": [], **fields}
 
 
-def plan_document_for_the_test(predecessor_id: str) -> dict[str, Any]:
-    """A small five-year plan in the registry's import format, labelled as a test document."""
+def _contributes(goal: str, why: str) -> list[dict[str, str]]:
+    return [{"framework": "national-strategy", "node": goal, "strength": "primary", "rationale": why}]
+
+
+def plan_document_for_the_test(predecessor_id: str, continued_project_id: str) -> dict[str, Any]:
+    """A small five-year plan in the registry's import format, labelled as a test document. Its
+    links to the National Strategy are the test's too: the plan counts to NS-6, its first strategy to
+    NS-2 (the second has none of its own); its MOF project continues ``continued_project_id`` (a project of the first plan)."""
     plan_id, version_id = _id("plan"), _id("version-1")
     title = {"th": "(เอกสารทดสอบ) แผนพัฒนารัฐบาลดิจิทัล พ.ศ. 2566 - 2570",
              "en": "(test document) Digital Government Development Plan B.E. 2566-2570"}
     nodes = [
         {**_node("plan", "plan", CODE, title["th"], title["en"], None, 0), "id": plan_id,
-         "budget_framework": "1000000000.00", "declared": {"measures": 2, "work_plans": 0, "projects": 2}},
+         "budget_framework": "1000000000.00", "declared": {"measures": 2, "work_plans": 0, "projects": 2},
+         "contributes_to": _contributes("NS-6", "(ทดสอบ) ปรับระบบบริหารจัดการภาครัฐ")},
         _node("t1", "target", "T1", "(ทดสอบ) เป้าหมายที่ 1", "(test) target 1", None, 1),
         _node("s1", "strategy", "S1", "(ทดสอบ) ยุทธศาสตร์ที่ 1", "(test) strategy 1", None, 1,
               attributes={"number": 1}, budget_framework="600000000.00",
-              declared={"measures": 1, "work_plans": 0, "projects": 1}),
+              declared={"measures": 1, "work_plans": 0, "projects": 1},
+              contributes_to=_contributes("NS-2", "(ทดสอบ) เพิ่มขีดความสามารถในการแข่งขัน")),
         _node("s2", "strategy", "S2", "(ทดสอบ) ยุทธศาสตร์ที่ 2", "(test) strategy 2", None, 2,
               attributes={"number": 2}, budget_framework="400000000.00",
               declared={"measures": 1, "work_plans": 0, "projects": 1}),
@@ -60,7 +68,7 @@ def plan_document_for_the_test(predecessor_id: str) -> dict[str, Any]:
         _node("s2-m1", "measure", "S2-M1", "(ทดสอบ) มาตรการที่ 2.1", "(test) measure 2.1", "s2", 1),
         _node("s1-p1", "project", "S1-T-P1", "(ทดสอบ) โครงการบริการภาษีดิจิทัลต่อเนื่อง",
               "(test) Digital tax services, continued", "s1-m1", 1, start_fy=2566, end_fy=2567,
-              roles=[{"agency": "MOF", "role": "lead"}]),
+              roles=[{"agency": "MOF", "role": "lead"}], continues_project_id=continued_project_id),
     ]
     for node in nodes:
         if node["node_type"] == "plan":
@@ -96,7 +104,10 @@ async def test_a_second_plan_is_imported_approved_and_screened_while_the_first_r
     # Nothing is in force for FY 2566 yet, and the first plan does not reach it.
     assert (await gateway.get("/api/v1/plans", params={"fiscal_year": 2566})).json()["items"] == []
 
-    imported = await gateway.post("/api/v1/plans/import", SECRETARIAT, json=plan_document_for_the_test(first["id"]))
+    continued = (await gateway.get(f"/api/v1/plans/{first['id']}/versions/{first['approved_version_id']}/nodes",
+                                   params={"node_type": "project"})).json()["items"][0]
+    imported = await gateway.post("/api/v1/plans/import", SECRETARIAT,
+                                  json=plan_document_for_the_test(first["id"], continued["id"]))
     assert imported.status_code == 201, imported.text
     plan_id = imported.json()["plan"]["id"]
     version = imported.json()["plan"]["latest_version_id"]
@@ -194,3 +205,31 @@ async def test_a_second_plan_is_imported_approved_and_screened_while_the_first_r
 
     # The first plan's FY 2565 reads exactly as before.
     assert await _first_plan_as_it_reads(gateway, first["id"]) == before
+
+    # Monitoring, from the events alone: budget by National Strategy goal adds up to the plan's
+    # totals (S1's framework and MOF's allocation to NS-2, S2's and OPDC's to the plan's NS-6) ...
+    async def by_goal():  # type: ignore[no-untyped-def]
+        report = (await gateway.get("/api/v1/monitoring/reports/alignment",
+                                    params={"plan_id": plan_id, "fiscal_year": 2566})).json()
+        allocated = report.get("total", {}).get("budget", {}).get("allocated")
+        return report if allocated == "46000000.00" else None
+
+    report = await eventually(by_goal, 60, "monitoring to count FY 2566's allocations by goal")
+    rows = {r["goal"]: (r["budget"]["framework"], r["budget"]["allocated"], r["progress"]["projects"])
+            for r in report["rows"]}
+    assert rows == {"NS-2": ("600000000.00", "40000000.00", 1), "NS-6": ("400000000.00", "6000000.00", 1)}
+    execution = (await gateway.get("/api/v1/monitoring/budget-execution",
+                                   params={"plan_id": plan_id, "fiscal_year": 2566})).json()
+    assert report["total"]["budget"] == {"framework": "1000000000.00", **execution["total"]}
+
+    # ... and the continued project shows its money across both plans, asked from either end.
+    old_money = (await gateway.get("/api/v1/budget/balances", SECRETARIAT, params={
+        "project_id": continued["id"], "group_by": "project"})).json()["items"]
+    old_allocated = sum((Decimal(b["balances"]["allocated"]) for b in old_money), Decimal("0.00"))
+    for asked in (mof_project, continued["id"]):
+        line = (await gateway.get(f"/api/v1/monitoring/projects/{asked}/continuity")).json()
+        assert [p["project_id"] for p in line["projects"]] == [continued["id"], mof_project], line
+        assert [p["plan_id"] for p in line["projects"]] == [first["id"], plan_id]
+        years = {y["fiscal_year"]: Decimal(y["allocated"]) for y in line["budget_by_fiscal_year"]}
+        assert years[2566] == Decimal("40000000.00")
+        assert Decimal(line["total"]["allocated"]) == old_allocated + Decimal("40000000.00")
