@@ -70,5 +70,5 @@ def alignment_csv(report: dict[str, Any]) -> str:
     for r in [*report["rows"], {**report["total"], "goal": "total"}]:
         title = r.get("title") or {}
         writer.writerow({"goal": r["goal"], "title_th": title.get("th"), "title_en": title.get("en"),
-                         **r["budget"], **r["progress"], "strategies": " ".join(r.get("strategies") or [])})
+                         **r["budget"], **r["progress"], "strategies": " ".join(c for c in r.get("strategies") or [] if c)})
     return out.getvalue()
